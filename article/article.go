@@ -1,0 +1,82 @@
+// Package article defines the article, the unit that flows through every
+// stage of feedsmith: sources produce articles, normalize cleans them, the
+// store keeps them and feeds renders them.
+package article
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Article is one item of one source.
+type Article struct {
+	// ID is stable for the life of the article within its source: the
+	// source's guid, else its link, else a hash of title and content
+	// (see StableID). It never changes when the article is edited.
+	ID string
+	// SourceID names the source that first delivered the article.
+	SourceID string
+	Title    string
+	// Link is the absolute, canonical URL of the article.
+	Link   string
+	Author string
+	// Published and Updated keep the UTC offset the source gave. A zero
+	// Published means the source gave no date; the store then uses the
+	// time it first saw the article.
+	Published time.Time
+	Updated   time.Time
+	// Summary is plain text; Content is sanitized HTML.
+	Summary    string
+	Content    string
+	Categories []string // category ids
+	Tags       []string
+	Image      string // absolute URL of a lead image, if any
+	Enclosures []Enclosure
+	// Hash is the content hash (see ContentHash), used to tell a real
+	// update from a re-fetch of the same text.
+	Hash string
+}
+
+// Enclosure is an attached media file (podcast audio, image, ...).
+type Enclosure struct {
+	URL    string
+	Type   string
+	Length int64 // bytes; 0 when unknown
+}
+
+// StableID returns the article id from the first of guid, link, or a hash
+// of title and content that is non-empty.
+func StableID(guid, link, title, content string) string {
+	if g := strings.TrimSpace(guid); g != "" {
+		return g
+	}
+	if l := strings.TrimSpace(link); l != "" {
+		return l
+	}
+	return "sha256:" + digest(title, content)
+}
+
+// ContentHash hashes the fields a reader sees. Two fetches of the same
+// article with the same hash are the same version; a different hash is
+// an update. Dates are not part of it: a source that bumps a date without
+// changing the text has not updated the article.
+func ContentHash(a *Article) string {
+	parts := []string{a.Title, a.Link, a.Author, a.Summary, a.Content, a.Image,
+		strings.Join(a.Categories, "\x1f"), strings.Join(a.Tags, "\x1f")}
+	for _, e := range a.Enclosures {
+		parts = append(parts, e.URL, e.Type, strconv.FormatInt(e.Length, 10))
+	}
+	return digest(parts...)
+}
+
+func digest(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}

@@ -1,0 +1,71 @@
+// Package sources owns the kinds of places articles come from (one file
+// per kind) and the shared HTTP fetcher they use.
+package sources
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sort"
+	"time"
+
+	"github.com/feedsmith/feedsmith/article"
+	"github.com/feedsmith/feedsmith/config"
+)
+
+// Source collects the current articles of one configured source.
+type Source interface {
+	Collect(ctx context.Context) (Batch, error)
+}
+
+// Batch is what one collection of a source produced. Articles carry raw
+// (unsanitized) content and may carry relative links: the collect stage
+// normalizes them against BaseURL.
+type Batch struct {
+	Articles []article.Article
+	// Skipped lists items that could not be read; the rest are kept.
+	Skipped []error
+	// NotModified is set when the upstream answered 304: nothing changed.
+	NotModified bool
+	// BaseURL is the URL relative links resolve against: the document's
+	// own site link if it has one, else the URL it was fetched from.
+	BaseURL string
+}
+
+// Env is what every source kind may need besides its own configuration.
+type Env struct {
+	Site config.Site
+	// Location is the zone for dates without an offset: the source's
+	// timezone, else the site's.
+	Location *time.Location
+	Fetcher  *Fetcher
+	Logger   *slog.Logger
+	// Now returns the current time; tests set it.
+	Now func() time.Time
+}
+
+type constructor func(cfg config.Source, env Env) (Source, error)
+
+var kinds = map[string]constructor{
+	"feed":  newFeed,
+	"posts": newPosts,
+}
+
+// Kinds lists the source types New accepts.
+func Kinds() []string {
+	var ks []string
+	for k := range kinds {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// New returns the source for cfg, dispatched by its type.
+func New(cfg config.Source, env Env) (Source, error) {
+	c, ok := kinds[cfg.Type]
+	if !ok {
+		return nil, fmt.Errorf("source %s: unknown type %q (one of %v)", cfg.ID, cfg.Type, Kinds())
+	}
+	return c(cfg, env)
+}
