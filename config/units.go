@@ -17,7 +17,7 @@ type Duration time.Duration
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := ParseDuration(n.Value)
 	if err != nil {
-		return err
+		return lineError(n, err)
 	}
 	*d = Duration(v)
 	return nil
@@ -56,7 +56,7 @@ type ByteSize int64
 func (b *ByteSize) UnmarshalYAML(n *yaml.Node) error {
 	v, err := ParseByteSize(n.Value)
 	if err != nil {
-		return err
+		return lineError(n, err)
 	}
 	*b = ByteSize(v)
 	return nil
@@ -81,4 +81,10 @@ func ParseByteSize(s string) (int64, error) {
 		return 0, fmt.Errorf("invalid size %q (use a byte count or units like 512KiB, 10MiB)", s)
 	}
 	return n * mult, nil
+}
+
+// lineError reports err as a yaml.TypeError, which yaml.v3 collects with
+// the other decoding errors instead of stopping at the first.
+func lineError(n *yaml.Node, err error) error {
+	return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: %v", n.Line, err)}}
 }

@@ -1,0 +1,61 @@
+// Package category owns category ids and filing: slugs made from names
+// (pinyin for Chinese) and the rules that file articles into categories.
+package category
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/mozillazg/go-pinyin"
+	"golang.org/x/text/unicode/norm"
+)
+
+// MaxSlug is the longest id Slug returns, in bytes.
+const MaxSlug = 80
+
+// reserved are names Windows refuses as file names, whatever the extension.
+var reserved = map[string]bool{"con": true, "prn": true, "aux": true, "nul": true,
+	"com1": true, "com2": true, "com3": true, "com4": true, "com5": true, "com6": true, "com7": true, "com8": true, "com9": true,
+	"lpt1": true, "lpt2": true, "lpt3": true, "lpt4": true, "lpt5": true, "lpt6": true, "lpt7": true, "lpt8": true, "lpt9": true}
+
+// Slug turns a category name into an id that is safe as a URL path segment
+// and a file name: Chinese characters become their pinyin without tones,
+// syllables joined (日照日报 → rizhaoribao); Latin letters lose their
+// accents and are lower-cased; anything else separates words with "-".
+// It returns "" when nothing usable is left.
+func Slug(name string) string {
+	args := pinyin.NewArgs()
+	var b strings.Builder
+	sep := false
+	for _, r := range norm.NFKD.String(name) {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			if py := pinyin.SinglePinyin(r, args); len(py) > 0 {
+				if sep && b.Len() > 0 {
+					b.WriteByte('-')
+				}
+				b.WriteString(py[0])
+				sep = false
+				continue
+			}
+			sep = true
+		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			if sep && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(unicode.ToLower(r))
+			sep = false
+		case unicode.Is(unicode.Mn, r): // accents split off by NFKD
+		default:
+			sep = true
+		}
+	}
+	s := strings.Trim(b.String(), "-")
+	if len(s) > MaxSlug {
+		s = strings.TrimRight(s[:MaxSlug], "-")
+	}
+	if reserved[s] {
+		s += "-"
+	}
+	return s
+}

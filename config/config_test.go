@@ -1,0 +1,129 @@
+package config
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestShippedConfig(t *testing.T) {
+	cfg, err := Load("../config.yaml")
+	if err != nil {
+		t.Fatalf("shipped config.yaml: %v", err)
+	}
+	if len(cfg.Sources) == 0 || len(cfg.Categories) == 0 {
+		t.Fatalf("shipped config has %d sources and %d categories", len(cfg.Sources), len(cfg.Categories))
+	}
+	if !filepath.IsAbs(cfg.Store.Path) || !filepath.IsAbs(cfg.Output.Dir) {
+		t.Errorf("paths not resolved against the config folder: %q %q", cfg.Store.Path, cfg.Output.Dir)
+	}
+	for _, s := range cfg.Sources {
+		if s.Schedule == "" || s.Timeout == 0 || s.MaxBody == 0 {
+			t.Errorf("source %s: defaults not applied: %+v", s.ID, s)
+		}
+	}
+}
+
+func TestInvalid(t *testing.T) {
+	tests := []struct {
+		file string
+		want []string // each line of the error, in order
+	}{
+		{"invalid-unknown-key.yml", []string{
+			"testdata/invalid-unknown-key.yml:3: site.titel: unknown key (known: author, base_url, description, language, timezone, title)",
+			"testdata/invalid-unknown-key.yml:8: sources[0].shedule: unknown key (known: category, charset, id, max_body, path, permalink, schedule, site_url, timeout, timezone, type, url)",
+		}},
+		{"invalid-many.yml", []string{
+			`testdata/invalid-many.yml:2: site.base_url: "/relative/" is not an absolute http(s) URL`,
+			`testdata/invalid-many.yml:3: site.timezone: unknown time zone "Mars/Olympus"`,
+			`testdata/invalid-many.yml:5: output.items: must be at least 1`,
+			`testdata/invalid-many.yml:7: categories[0].id: "News" must be lower-case letters, digits, - or _ (at most 80)`,
+			"testdata/invalid-many.yml:10: categories[1].rules[0].match: invalid regular expression: error parsing regexp: missing closing ): `(unclosed`",
+			`testdata/invalid-many.yml:11: categories[2].id: "tech" is already used by categories[1]`,
+			`testdata/invalid-many.yml:13: sources[0].url: required for type feed (an http(s) URL or a file path)`,
+			`testdata/invalid-many.yml:15: sources[1].id: "a" is already used by sources[0]`,
+			`testdata/invalid-many.yml:18: sources[1].category: "nowhere" is not declared under categories`,
+			`testdata/invalid-many.yml:19: sources[1].schedule: invalid schedule "TZ=UTC"`,
+			`testdata/invalid-many.yml:21: sources[2].type: unknown type "scraper" (one of feed, posts)`,
+		}},
+		{"invalid-type.yml", []string{
+			"testdata/invalid-type.yml:4: store.max_items: cannot unmarshal !!str `many` into int",
+			`testdata/invalid-type.yml:5: store.max_age: invalid duration "forever" (use units like 90s, 15m, 72h, 30d)`,
+		}},
+		{"invalid-env.yml", []string{
+			"testdata/invalid-env.yml:2: site.base_url: environment variable FEEDSMITH_TEST_UNSET_VAR is not set",
+		}},
+		{"invalid-syntax.yml", []string{
+			"testdata/invalid-syntax.yml:3: mapping values are not allowed in this context",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			_, err := Load(filepath.Join("testdata", tt.file))
+			var ps Problems
+			if !errors.As(err, &ps) {
+				t.Fatalf("Load: %v, want Problems", err)
+			}
+			got := strings.Split(err.Error(), "\n")
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}
+
+func TestEnvExpansion(t *testing.T) {
+	t.Setenv("FEEDSMITH_TEST_BASE", "https://feeds.example.org")
+	cfg, err := Load("testdata/valid-env.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Site.BaseURL != "https://feeds.example.org/" {
+		t.Errorf("base_url = %q", cfg.Site.BaseURL)
+	}
+	if want, _ := filepath.Abs("testdata/feeds/a.xml"); cfg.Sources[0].URL != want {
+		t.Errorf("url = %q, want %q", cfg.Sources[0].URL, want)
+	}
+}
+
+func TestSchedule(t *testing.T) {
+	tests := []struct {
+		spec string
+		want time.Duration // 0: invalid
+	}{
+		{"@every 10m", 10 * time.Minute},
+		{"@hourly", time.Hour},
+		{"*/5 * * * *", 5 * time.Minute},
+		{"30 */2 * * * *", 2 * time.Minute},
+		{"CRON_TZ=Asia/Shanghai 0 8 * * *", 24 * time.Hour},
+		{"TZ=UTC", 0},
+		{"CRON_TZ=", 0},
+		{"not a schedule", 0},
+		{"", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.spec, func(t *testing.T) {
+			err := CheckSchedule(tt.spec)
+			if (err == nil) != (tt.want != 0) {
+				t.Fatalf("CheckSchedule(%q) = %v", tt.spec, err)
+			}
+			if got := Interval(tt.spec); got != tt.want {
+				t.Errorf("Interval(%q) = %v, want %v", tt.spec, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestUnits(t *testing.T) {
+	if d, err := ParseDuration("30d"); err != nil || d != 30*24*time.Hour {
+		t.Errorf("30d = %v, %v", d, err)
+	}
+	if n, err := ParseByteSize("10MiB"); err != nil || n != 10<<20 {
+		t.Errorf("10MiB = %v, %v", n, err)
+	}
+	if _, err := ParseByteSize("-1"); err == nil {
+		t.Error("negative size accepted")
+	}
+}

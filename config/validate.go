@@ -1,0 +1,255 @@
+package config
+
+import (
+	"fmt"
+	"maps"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+)
+
+// pending is a problem before its line is known.
+type pending struct{ key, msg string }
+
+// SlugPattern is what category and source ids must look like: safe as a
+// URL path segment and as a file name on every system.
+var SlugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,79}$`)
+
+// sourceFields lists, per source type, the keys it requires.
+var sourceFields = map[string]func(s *Source) []pending{
+	"feed": func(s *Source) []pending {
+		if s.URL == "" {
+			return []pending{{"url", "required for type feed (an http(s) URL or a file path)"}}
+		}
+		if strings.Contains(s.URL, "://") {
+			if u, err := url.Parse(s.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "file") || (u.Scheme != "file" && u.Host == "") {
+				return []pending{{"url", fmt.Sprintf("%q is not an http(s) URL or a file path", s.URL)}}
+			}
+		}
+		return nil
+	},
+	"posts": func(s *Source) []pending {
+		if s.Path == "" {
+			return []pending{{"path", "required for type posts (a folder of posts)"}}
+		}
+		return nil
+	},
+}
+
+// SourceTypes lists the source types the configuration accepts.
+func SourceTypes() []string { return sortedKeys(sourceFields) }
+
+// normalize fills in values derived from others, before validation.
+func (c *Config) normalize() {
+	if c.Site.BaseURL != "" && !strings.HasSuffix(c.Site.BaseURL, "/") {
+		c.Site.BaseURL += "/"
+	}
+	for i := range c.Categories {
+		if c.Categories[i].Title == "" {
+			c.Categories[i].Title = c.Categories[i].ID
+		}
+	}
+	if a := c.Output.All; a != nil {
+		if a.ID == "" {
+			a.ID = "all"
+		}
+		if a.Title == "" {
+			a.Title = c.Site.Title
+		}
+	}
+	for i := range c.Sources {
+		s := &c.Sources[i]
+		if s.Schedule == "" {
+			s.Schedule = c.Defaults.Schedule
+		}
+		if s.Timeout == 0 {
+			s.Timeout = c.Defaults.Timeout
+		}
+		if s.MaxBody == 0 {
+			s.MaxBody = c.Defaults.MaxBody
+		}
+	}
+}
+
+func (c *Config) validate() []pending {
+	var ps []pending
+	add := func(key, format string, args ...any) { ps = append(ps, pending{key, fmt.Sprintf(format, args...)}) }
+	if u, err := url.Parse(c.Site.BaseURL); c.Site.BaseURL == "" {
+		add("site.base_url", "required: the absolute URL the output is published under")
+	} else if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		add("site.base_url", "%q is not an absolute http(s) URL", c.Site.BaseURL)
+	}
+	if _, err := time.LoadLocation(c.Site.Timezone); err != nil {
+		add("site.timezone", "unknown time zone %q", c.Site.Timezone)
+	}
+	if c.Store.Path == "" {
+		add("store.path", "required")
+	}
+	if c.Store.MaxItems < 0 {
+		add("store.max_items", "must not be negative")
+	}
+	if c.Output.Dir == "" {
+		add("output.dir", "required")
+	}
+	if c.Output.Items < 1 {
+		add("output.items", "must be at least 1")
+	}
+	if err := CheckSchedule(c.Defaults.Schedule); err != nil {
+		add("defaults.schedule", "%v", err)
+	}
+	ids := map[string]string{}
+	for i, cat := range c.Categories {
+		key := fmt.Sprintf("categories[%d]", i)
+		ps = append(ps, idProblems(key, cat.ID, ids)...)
+		for j, r := range cat.Rules {
+			ps = append(ps, r.problems(fmt.Sprintf("%s.rules[%d]", key, j))...)
+		}
+	}
+	if a := c.Output.All; a != nil {
+		ps = append(ps, idProblems("output.all", a.ID, ids)...)
+	}
+	srcIDs := map[string]string{}
+	for i := range c.Sources {
+		ps = append(ps, c.sourceProblems(i, srcIDs)...)
+	}
+	return ps
+}
+
+// idProblems checks that id is a safe slug not used before in seen.
+func idProblems(key, id string, seen map[string]string) []pending {
+	switch {
+	case id == "":
+		return []pending{{key + ".id", "required"}}
+	case !SlugPattern.MatchString(id):
+		return []pending{{key + ".id", fmt.Sprintf("%q must be lower-case letters, digits, - or _ (at most 80)", id)}}
+	case seen[id] != "":
+		return []pending{{key + ".id", fmt.Sprintf("%q is already used by %s", id, seen[id])}}
+	}
+	seen[id] = key
+	return nil
+}
+
+func (c *Config) sourceProblems(i int, seen map[string]string) []pending {
+	s := &c.Sources[i]
+	key := fmt.Sprintf("sources[%d]", i)
+	ps := idProblems(key, s.ID, seen)
+	add := func(k, format string, args ...any) {
+		ps = append(ps, pending{key + "." + k, fmt.Sprintf(format, args...)})
+	}
+	check, ok := sourceFields[s.Type]
+	switch {
+	case s.Type == "":
+		add("type", "required (one of %s)", strings.Join(SourceTypes(), ", "))
+	case !ok:
+		add("type", "unknown type %q (one of %s)", s.Type, strings.Join(SourceTypes(), ", "))
+	default:
+		for _, p := range check(s) {
+			add(p.key, "%s", p.msg)
+		}
+	}
+	if s.Category != "" && !c.declares(s.Category) {
+		add("category", "%q is not declared under categories", s.Category)
+	}
+	if err := CheckSchedule(s.Schedule); err != nil {
+		add("schedule", "%v", err)
+	}
+	if s.Timezone != "" {
+		if _, err := time.LoadLocation(s.Timezone); err != nil {
+			add("timezone", "unknown time zone %q", s.Timezone)
+		}
+	}
+	if s.SiteURL != "" {
+		if u, err := url.Parse(s.SiteURL); err != nil || u.Host == "" {
+			add("site_url", "%q is not an absolute URL", s.SiteURL)
+		}
+	}
+	return ps
+}
+
+func (c *Config) declares(id string) bool {
+	for _, cat := range c.Categories {
+		if cat.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+var ruleFields = map[string]bool{"title": true, "summary": true, "content": true, "tags": true}
+
+func (r Rule) problems(key string) []pending {
+	var ps []pending
+	if len(r.Keywords) == 0 && r.Match == "" {
+		ps = append(ps, pending{key, "a rule needs keywords or match"})
+	}
+	if r.Match != "" {
+		if _, err := regexp.Compile(r.Match); err != nil {
+			ps = append(ps, pending{key + ".match", fmt.Sprintf("invalid regular expression: %v", err)})
+		}
+	}
+	for i, f := range r.In {
+		if !ruleFields[f] {
+			ps = append(ps, pending{fmt.Sprintf("%s.in[%d]", key, i), fmt.Sprintf("unknown field %q (one of content, summary, tags, title)", f)})
+		}
+	}
+	return ps
+}
+
+// Location returns the time zone for a source's dates without an offset:
+// its own timezone, else the site's.
+func (c *Config) Location(s Source) *time.Location {
+	name := s.Timezone
+	if name == "" {
+		name = c.Site.Timezone
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil { // validated at load; only reachable for a hand-built Config
+		return time.UTC
+	}
+	return loc
+}
+
+// Interval returns how often a source runs, for feed TTLs and cache headers.
+func Interval(spec string) time.Duration {
+	sched, err := ParseSchedule(spec)
+	if err != nil {
+		return 0
+	}
+	t := time.Date(2000, 1, 3, 0, 0, 0, 0, time.UTC)
+	first := sched.Next(t)
+	return sched.Next(first).Sub(first)
+}
+
+var cronParser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+
+// ParseSchedule parses a cron schedule: five fields, an optional leading
+// seconds field, descriptors such as @hourly or @every 10m, and a
+// CRON_TZ= or TZ= prefix. cron v3.0.1 panics on some inputs (for example
+// "TZ=UTC" alone), so the panic is turned into an error here.
+func ParseSchedule(spec string) (sched cron.Schedule, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			sched, err = nil, fmt.Errorf("invalid schedule %q", spec)
+		}
+	}()
+	if strings.TrimSpace(spec) == "" {
+		return nil, fmt.Errorf("empty schedule")
+	}
+	sched, err = cronParser.Parse(spec)
+	if err != nil {
+		return nil, fmt.Errorf("invalid schedule %q: %v", spec, err)
+	}
+	return sched, nil
+}
+
+// CheckSchedule reports whether spec is a valid schedule.
+func CheckSchedule(spec string) error {
+	_, err := ParseSchedule(spec)
+	return err
+}
+
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
