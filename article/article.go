@@ -62,10 +62,12 @@ func StableID(guid, link, title, content string) string {
 // ContentHash hashes the fields a reader sees. Two fetches of the same
 // article with the same hash are the same version; a different hash is
 // an update. Dates are not part of it: a source that bumps a date without
-// changing the text has not updated the article.
+// changing the text has not updated the article. Nor are categories: they
+// come from configuration as much as from the source, and the store
+// tracks them on their own.
 func ContentHash(a *Article) string {
 	parts := []string{a.Title, a.Link, a.Author, a.Summary, a.Content, a.Image,
-		strings.Join(a.Categories, "\x1f"), strings.Join(a.Tags, "\x1f")}
+		strings.Join(a.Tags, "\x1f")}
 	for _, e := range a.Enclosures {
 		parts = append(parts, e.URL, e.Type, strconv.FormatInt(e.Length, 10))
 	}

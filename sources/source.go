@@ -30,6 +30,15 @@ type Batch struct {
 	// BaseURL is the URL relative links resolve against: the document's
 	// own site link if it has one, else the URL it was fetched from.
 	BaseURL string
+	// Validators are the upstream validators of the fetched URLs. The
+	// caller saves them only after the articles are stored, so a crash in
+	// between refetches instead of losing articles.
+	Validators []Validator
+}
+
+// Validator is the ETag and Last-Modified an upstream gave for a URL.
+type Validator struct {
+	URL, ETag, LastModified string
 }
 
 // Env is what every source kind may need besides its own configuration.

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/feedsmith/feedsmith/collect"
+	"github.com/feedsmith/feedsmith/config"
+	"github.com/feedsmith/feedsmith/publish"
+	"github.com/feedsmith/feedsmith/sources"
+	"github.com/feedsmith/feedsmith/store/sqlite"
+)
+
+// workers is how many sources a build collects at once.
+const workers = 4
+
+func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("build", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := fs.String("config", "config.yaml", "configuration file")
+	verbose := fs.Bool("v", false, "log every source's progress, not only problems")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	cfg, err := config.Load(*path)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	level := slog.LevelWarn
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	b := &build{cfg: cfg, stdout: stdout, logger: newLogger(stderr, level), now: time.Now,
+		progress: newProgress(stderr, len(cfg.Sources))}
+	if err := b.run(ctx); err != nil {
+		fmt.Fprintf(stderr, "feedsmith: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// build is one run of "feedsmith build".
+type build struct {
+	cfg      *config.Config
+	stdout   io.Writer
+	logger   *slog.Logger
+	now      func() time.Time
+	progress *progress
+}
+
+var errAllFailed = errors.New("every source failed")
+
+func (b *build) run(ctx context.Context) error {
+	start := b.now()
+	st, err := sqlite.Open(ctx, b.cfg.Store.Path)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ua := b.cfg.Defaults.UserAgent
+	if ua == "" {
+		ua = sources.UserAgent(buildVersion())
+	}
+	results := b.collect(ctx, collect.New(b.cfg, st, ua, b.logger, b.now))
+	failed := 0
+	for _, r := range results {
+		if r.Err != nil {
+			failed++
+		}
+	}
+	if b.cfg.Store.MaxAge > 0 || b.cfg.Store.MaxItems > 0 {
+		removed, _, err := st.Prune(ctx, time.Duration(b.cfg.Store.MaxAge), b.cfg.Store.MaxItems, b.now())
+		if err != nil {
+			return fmt.Errorf("apply retention: %w", err)
+		}
+		if removed > 0 {
+			fmt.Fprintf(b.stdout, "retention removed %d articles\n", removed)
+		}
+	}
+	// Even when every source failed, what they published before stays
+	// published: the tree is rendered from the store either way.
+	tree, err := publish.New(b.cfg, st, buildVersion()).Render(ctx)
+	if err != nil {
+		return err
+	}
+	ws, err := publish.WriteTree(b.cfg.Output.Dir, tree)
+	fmt.Fprintf(b.stdout, "wrote %d files, %d unchanged, to %s in %s\n",
+		ws.Written, ws.Unchanged, b.cfg.Output.Dir, b.now().Sub(start).Round(time.Millisecond))
+	if err != nil {
+		return err
+	}
+	if len(results) > 0 && failed == len(results) {
+		return errAllFailed
+	}
+	return nil
+}
+
+// collect runs every source, a few at a time, printing a line for each
+// as it finishes. Results are in configuration order.
+func (b *build) collect(ctx context.Context, c *collect.Collector) []collect.Result {
+	results := make([]collect.Result, len(b.cfg.Sources))
+	done := make(chan int)
+	sem := make(chan struct{}, workers)
+	for i, src := range b.cfg.Sources {
+		go func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			results[i] = c.Run(ctx, src)
+			done <- i
+		}()
+	}
+	for range b.cfg.Sources {
+		i := <-done
+		b.progress.clear()
+		fmt.Fprintln(b.stdout, summary(b.cfg.Sources[i], results[i]))
+		b.progress.add(results[i].New + results[i].Updated + results[i].Unchanged)
+	}
+	b.progress.clear()
+	return results
+}
+
+// summary is the one line printed for a source.
+func summary(src config.Source, r collect.Result) string {
+	head := fmt.Sprintf("%-16s %-6s", src.ID, src.Type)
+	if r.Err != nil {
+		return fmt.Sprintf("%s error: %v", head, r.Err)
+	}
+	if r.NotModified {
+		return fmt.Sprintf("%s not modified upstream (%s)", head, r.Duration.Round(time.Millisecond))
+	}
+	line := fmt.Sprintf("%s %d new, %d updated, %d unchanged", head, r.New, r.Updated, r.Unchanged)
+	if n := len(r.Skipped); n > 0 {
+		line += fmt.Sprintf(", %d skipped", n)
+	}
+	line += fmt.Sprintf(" (%s)", r.Duration.Round(time.Millisecond))
+	for _, e := range r.Skipped {
+		line += "\n    skipped: " + e.Error()
+	}
+	return line
+}
+
+// progress shows "sources done of total, articles so far" on a terminal
+// and nothing when output is piped or under CI.
+type progress struct {
+	w                      io.Writer
+	live                   bool
+	done, total, articles int
+}
+
+func newProgress(w io.Writer, total int) *progress {
+	p := &progress{w: w, total: total, live: isTerminal(w) && os.Getenv("CI") == ""}
+	p.draw()
+	return p
+}
+
+func (p *progress) add(articles int) {
+	p.done++
+	p.articles += articles
+	p.draw()
+}
+
+func (p *progress) draw() {
+	if p.live && p.done < p.total {
+		fmt.Fprintf(p.w, "\r\x1b[Kcollecting: %d/%d sources done, %d articles", p.done, p.total, p.articles)
+	}
+}
+
+func (p *progress) clear() {
+	if p.live {
+		fmt.Fprint(p.w, "\r\x1b[K")
+	}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,174 @@
+// Package collect runs sources through the first half of the pipeline:
+// fetch and extract (sources), normalize, file into categories, and store.
+// The build command and the daemon's scheduler both call it.
+package collect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/feedsmith/feedsmith/article"
+	"github.com/feedsmith/feedsmith/category"
+	"github.com/feedsmith/feedsmith/config"
+	"github.com/feedsmith/feedsmith/normalize"
+	"github.com/feedsmith/feedsmith/sources"
+	"github.com/feedsmith/feedsmith/store"
+)
+
+// Store is what collecting needs of the article store.
+type Store interface {
+	sources.ValidatorSource
+	Save(ctx context.Context, sourceID string, arts []article.Article, now time.Time) (store.SaveResult, error)
+	SaveCategory(ctx context.Context, id, title, description string) error
+	SetSourceStatus(ctx context.Context, st store.SourceStatus) error
+	SetValidators(ctx context.Context, url, etag, lastModified string) error
+}
+
+// Collector collects sources into a store. Make one with New.
+type Collector struct {
+	cfg     *config.Config
+	store   Store
+	fetcher *sources.Fetcher
+	norm    *normalize.Normalizer
+	filer   *category.Filer
+	logger  *slog.Logger
+	now     func() time.Time
+}
+
+// New returns a collector for cfg. userAgent names feedsmith and its
+// version; now is the clock (time.Now outside tests).
+func New(cfg *config.Config, st Store, userAgent string, logger *slog.Logger, now func() time.Time) *Collector {
+	f := sources.NewFetcher(userAgent, 0, 0)
+	f.Validators = st
+	f.Now = now
+	return &Collector{
+		cfg:     cfg,
+		store:   st,
+		fetcher: f,
+		norm:    normalize.New(now),
+		filer:   category.NewFiler(cfg.Categories),
+		logger:  logger,
+		now:     now,
+	}
+}
+
+// Result is what one collection of one source did.
+type Result struct {
+	SourceID                string
+	New, Updated, Unchanged int
+	// Skipped lists the items the source could not read; the rest were kept.
+	Skipped []error
+	// NotModified is set when the upstream answered 304.
+	NotModified bool
+	// Changed lists the categories whose feeds must be rendered again.
+	Changed  []string
+	Duration time.Duration
+	// Err is why the source failed; what it stored before stays stored.
+	Err error
+}
+
+// Run collects one source and records its status in the store. A failure
+// is returned in Result.Err (and recorded); it never panics on bad input.
+func (c *Collector) Run(ctx context.Context, src config.Source) (res Result) {
+	start := c.now()
+	res.SourceID = src.ID
+	log := c.logger.With("source", src.ID)
+	defer func() {
+		if r := recover(); r != nil {
+			res.Err = fmt.Errorf("internal error: %v", r)
+		}
+		res.Duration = c.now().Sub(start)
+		c.record(ctx, start, &res, log)
+	}()
+	batch, err := c.collect(ctx, src, log)
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	res.Skipped, res.NotModified = batch.Skipped, batch.NotModified
+	if batch.NotModified {
+		return res
+	}
+	arts := c.prepare(ctx, src, batch, log)
+	saved, err := c.store.Save(ctx, src.ID, arts, start)
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	res.New, res.Updated, res.Unchanged, res.Changed = saved.New, saved.Updated, saved.Unchanged, saved.Changed
+	// Validators are saved only now that the articles are: a crash in
+	// between re-fetches the document instead of losing its articles.
+	for _, v := range batch.Validators {
+		if err := c.store.SetValidators(ctx, v.URL, v.ETag, v.LastModified); err != nil {
+			log.Warn("could not save validators", "url", v.URL, "error", err)
+		}
+	}
+	return res
+}
+
+func (c *Collector) collect(ctx context.Context, src config.Source, log *slog.Logger) (sources.Batch, error) {
+	s, err := sources.New(src, sources.Env{
+		Site:     c.cfg.Site,
+		Location: c.cfg.Location(src),
+		Fetcher:  c.fetcher.WithLimits(time.Duration(src.Timeout), int64(src.MaxBody)),
+		Logger:   log,
+		Now:      c.now,
+	})
+	if err != nil {
+		return sources.Batch{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, deadline(src))
+	defer cancel()
+	return s.Collect(ctx)
+}
+
+// deadline bounds a whole collection: a posts folder or a feed with its
+// detail pages may take several fetch timeouts, but never forever.
+func deadline(src config.Source) time.Duration {
+	return 10 * max(time.Duration(src.Timeout), time.Second)
+}
+
+// prepare normalizes and files the batch's articles, and saves the
+// categories derived from their names.
+func (c *Collector) prepare(ctx context.Context, src config.Source, b sources.Batch, log *slog.Logger) []article.Article {
+	arts := make([]article.Article, 0, len(b.Articles))
+	seen := map[string]bool{}
+	for _, a := range b.Articles {
+		a.SourceID = src.ID
+		c.norm.Article(&a, b.BaseURL)
+		if seen[a.ID] { // a duplicate guid within one document: first wins
+			continue
+		}
+		seen[a.ID] = true
+		for _, d := range c.filer.File(&a, src.Category) {
+			if err := c.store.SaveCategory(ctx, d.ID, d.Title, ""); err != nil {
+				log.Warn("could not save category", "category", d.ID, "error", err)
+			}
+		}
+		arts = append(arts, a)
+	}
+	return arts
+}
+
+func (c *Collector) record(ctx context.Context, start time.Time, res *Result, log *slog.Logger) {
+	st := store.SourceStatus{SourceID: res.SourceID, LastAttempt: start,
+		New: res.New, Updated: res.Updated, Unchanged: res.Unchanged}
+	if res.Err != nil {
+		st.LastError = res.Err.Error()
+		log.Error("source failed", "error", res.Err, "duration", res.Duration)
+	} else {
+		st.LastSuccess = start
+		log.Info("source collected", "new", res.New, "updated", res.Updated,
+			"unchanged", res.Unchanged, "skipped", len(res.Skipped), "not_modified", res.NotModified, "duration", res.Duration)
+	}
+	for _, e := range res.Skipped {
+		log.Warn("item skipped", "error", e)
+	}
+	// The status is recorded even when the run's context was cancelled.
+	if err := c.store.SetSourceStatus(context.WithoutCancel(ctx), st); err != nil && !errors.Is(err, context.Canceled) {
+		log.Warn("could not record source status", "error", err)
+	}
+}

@@ -1,0 +1,244 @@
+package normalize
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/microcosm-cc/bluemonday"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// newPolicy builds the sanitizer allowlist, modelled on bluemonday's UGC
+// policy: text formatting, headings, lists, tables, quotes, code, figures,
+// images and media, and links. Everything else is dropped: script, style,
+// iframe, object, embed, form and its controls, base, meta, link, every
+// on* handler, style and class attributes, and any URL whose scheme is
+// not http, https or (for links) mailto. data: URLs are refused, images
+// included: they bloat feeds and have carried XSS payloads. Elements whose
+// content is never text (script, style, iframe, object, noscript, title,
+// ...) are dropped with their content. bluemonday checks href, src and
+// cite; HTML's tree walk then checks every URL attribute again, including
+// srcset and poster, which bluemonday does not parse.
+func newPolicy() *bluemonday.Policy {
+	p := bluemonday.NewPolicy()
+	p.RequireParseableURLs(true)
+	p.AllowRelativeURLs(true)
+	p.AllowURLSchemes("http", "https", "mailto")
+
+	p.AllowElements("p", "div", "span", "br", "hr", "wbr",
+		"h1", "h2", "h3", "h4", "h5", "h6",
+		"b", "i", "u", "s", "em", "strong", "small", "big", "mark", "sub", "sup",
+		"abbr", "cite", "dfn", "kbd", "samp", "var", "code", "pre", "tt",
+		"ruby", "rt", "rp", "bdi", "figure", "figcaption", "picture",
+		"article", "section", "aside", "header", "footer", "details", "summary",
+		"ul", "ol", "li", "dl", "dt", "dd",
+		"table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "colgroup", "col")
+	// Any text is safe in title and alt: values are escaped on output.
+	p.AllowAttrs("title").Globally()
+	p.AllowAttrs("lang").Matching(regexp.MustCompile(`^[a-zA-Z]{2,8}(-[a-zA-Z0-9]{1,8})*$`)).Globally()
+	p.AllowAttrs("dir").Matching(bluemonday.Direction).Globally()
+
+	p.AllowAttrs("href").OnElements("a")
+	p.AllowAttrs("cite").OnElements("blockquote", "q", "del", "ins")
+	p.AllowAttrs("datetime").Matching(bluemonday.ISO8601).OnElements("time", "del", "ins")
+	p.AllowElements("blockquote", "q", "del", "ins", "time")
+
+	p.AllowAttrs("src", "srcset").OnElements("img", "source")
+	p.AllowAttrs("alt").OnElements("img")
+	p.AllowAttrs("width", "height").Matching(bluemonday.NumberOrPercent).OnElements("img", "video", "table", "td", "th", "col")
+	p.AllowAttrs("type", "media").Matching(bluemonday.Paragraph).OnElements("source")
+	p.AllowAttrs("src", "poster", "controls", "preload", "loop", "muted").OnElements("video")
+	p.AllowAttrs("src", "controls", "preload", "loop", "muted").OnElements("audio")
+	p.AllowElements("video", "audio")
+
+	p.AllowAttrs("start", "reversed").OnElements("ol")
+	p.AllowAttrs("type").Matching(bluemonday.ListType).OnElements("ol", "ul", "li")
+	p.AllowAttrs("value").Matching(bluemonday.Integer).OnElements("li")
+	p.AllowAttrs("colspan", "rowspan").Matching(bluemonday.Integer).OnElements("td", "th")
+	p.AllowAttrs("scope").Matching(regexp.MustCompile(`^(row|col|rowgroup|colgroup)$`)).OnElements("th")
+	p.AllowAttrs("span").Matching(bluemonday.Integer).OnElements("col", "colgroup")
+	p.AllowAttrs("open").OnElements("details")
+	return p
+}
+
+// HTML sanitizes an HTML fragment and makes it fit for a feed: unsafe
+// markup removed (see newPolicy), nesting repaired by the HTML5 parsing
+// algorithm, every URL made absolute against base (those that cannot be,
+// or are not http(s) or mailto links, dropped), characters XML does not
+// allow removed. The result is well-formed XML when wrapped in a root
+// element: void elements are written "<br/>", and the only entities left
+// are &amp; &lt; &gt; and numeric ones.
+func (n *Normalizer) HTML(s, base string) string {
+	s = n.policy.Sanitize(XMLSafe(s))
+	if strings.TrimSpace(s) == "" {
+		return ""
+	}
+	body := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
+	nodes, err := html.ParseFragment(strings.NewReader(s), body)
+	if err != nil {
+		return "" // only a failing reader errors, and a strings.Reader does not
+	}
+	for _, nd := range nodes {
+		body.AppendChild(nd)
+	}
+	tidyChildren(body, base)
+	var out, one strings.Builder
+	for nd := body.FirstChild; nd != nil; nd = nd.NextSibling {
+		one.Reset()
+		// Render fails only on a void element with children, which the
+		// parser never builds; a node that fails is left out whole, so no
+		// half-written tag reaches the output.
+		if html.Render(&one, nd) == nil {
+			out.WriteString(one.String())
+		}
+	}
+	return strings.TrimSpace(out.String())
+}
+
+// verdict is what tidy decides for a node.
+type verdict int
+
+const (
+	keep   verdict = iota
+	drop           // remove the node and its content
+	unwrap         // replace the node by its content
+)
+
+// tidyChildren tidies each child of nd and carries out the verdicts.
+func tidyChildren(nd *html.Node, base string) {
+	for c := nd.FirstChild; c != nil; {
+		next := c.NextSibling
+		switch tidy(c, base) {
+		case drop:
+			nd.RemoveChild(c)
+		case unwrap:
+			for gc := c.FirstChild; gc != nil; {
+				gnext := gc.NextSibling
+				c.RemoveChild(gc)
+				nd.InsertBefore(gc, c)
+				gc = gnext
+			}
+			nd.RemoveChild(c)
+		}
+		c = next
+	}
+}
+
+// tidy cleans nd's attributes and subtree in place and says what its
+// parent should do with it.
+func tidy(nd *html.Node, base string) verdict {
+	switch nd.Type {
+	case html.TextNode:
+		nd.Data = XMLSafe(nd.Data)
+		if nd.Data == "" {
+			return drop
+		}
+		return keep
+	case html.ElementNode:
+		// html.Render writes the content of these unescaped; the policy
+		// never lets them through, and this keeps it so.
+		if rawText[nd.DataAtom] || nd.Namespace != "" {
+			return drop
+		}
+		nd.Attr = tidyAttrs(nd.Attr, base)
+	default:
+		return drop
+	}
+	tidyChildren(nd, base)
+	switch {
+	case nd.DataAtom == atom.Img && !hasAttr(nd, "src"):
+		return drop
+	case nd.DataAtom == atom.A && !hasAttr(nd, "href"):
+		return unwrap // as the policy does with a link it refuses
+	}
+	return keep
+}
+
+var rawText = map[atom.Atom]bool{
+	atom.Script: true, atom.Style: true, atom.Iframe: true, atom.Noembed: true,
+	atom.Noframes: true, atom.Noscript: true, atom.Plaintext: true, atom.Xmp: true,
+	atom.Textarea: true, atom.Title: true,
+}
+
+// tidyAttrs drops duplicate attributes (XML forbids them), resolves URL
+// attributes, dropping those that do not resolve, and makes values
+// XML-safe.
+func tidyAttrs(attrs []html.Attribute, base string) []html.Attribute {
+	kept := attrs[:0]
+	seen := make(map[string]bool, len(attrs))
+	for _, a := range attrs {
+		if seen[a.Key] || a.Namespace != "" {
+			continue
+		}
+		seen[a.Key] = true
+		a.Val = XMLSafe(a.Val)
+		switch a.Key {
+		case "href":
+			a.Val = resolveLink(a.Val, base)
+		case "src", "poster", "cite":
+			a.Val = ResolveURL(a.Val, base)
+		case "srcset":
+			a.Val = resolveSrcset(a.Val, base)
+		default:
+			kept = append(kept, a)
+			continue
+		}
+		if a.Val != "" {
+			kept = append(kept, a)
+		}
+	}
+	return kept
+}
+
+func hasAttr(nd *html.Node, key string) bool {
+	for _, a := range nd.Attr {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// resolveLink is ResolveURL that also lets mailto: links through.
+func resolveLink(ref, base string) string {
+	ref = strings.TrimSpace(ref)
+	if len(ref) > 7 && strings.EqualFold(ref[:7], "mailto:") && !strings.ContainsAny(ref, " \t\r\n") {
+		return "mailto:" + ref[7:]
+	}
+	return ResolveURL(ref, base)
+}
+
+// resolveSrcset resolves each candidate of a srcset ("a.jpg 2x, b.jpg
+// 640w"), dropping those that do not resolve. It follows the HTML
+// parsing rules closely enough for what publishers write: a URL runs to
+// white space, and a comma ends it only when the URL ends in one, so CDN
+// URLs with commas inside ("w_100,h_80") survive.
+func resolveSrcset(v, base string) string {
+	const space = " \t\n\r\f"
+	var kept []string
+	for {
+		v = strings.TrimLeft(v, space+",")
+		if v == "" {
+			return strings.Join(kept, ", ")
+		}
+		end := strings.IndexAny(v, space)
+		if end < 0 {
+			end = len(v)
+		}
+		u, desc := v[:end], ""
+		v = v[end:]
+		if strings.HasSuffix(u, ",") {
+			u = strings.TrimRight(u, ",")
+		} else {
+			i := strings.IndexByte(v, ',')
+			if i < 0 {
+				i = len(v)
+			}
+			desc, v = collapse(v[:i]), v[i:]
+		}
+		if r := ResolveURL(u, base); r != "" {
+			kept = append(kept, strings.TrimSpace(r+" "+desc))
+		}
+	}
+}

@@ -1,0 +1,143 @@
+// Package normalize cleans every article, whatever its source, before it
+// is stored: plain-text titles and summaries, sanitized and well-formed
+// HTML content, absolute canonical links, XML-safe text everywhere, sane
+// dates, a stable ID and the content hash.
+package normalize
+
+import (
+	"strings"
+	"time"
+
+	"github.com/feedsmith/feedsmith/article"
+	"github.com/microcosm-cc/bluemonday"
+)
+
+// Normalizer cleans articles. It is safe for concurrent use once built;
+// change its fields before sharing it, not after.
+type Normalizer struct {
+	// Now is the clock dates are checked against.
+	Now func() time.Time
+	// Skew is how far in the future a date may lie before it is taken
+	// for a wrong clock or time zone at the source and clamped to Now.
+	Skew time.Duration
+	// SummaryLen is the length of summaries in characters (runes).
+	SummaryLen int
+
+	policy *bluemonday.Policy
+}
+
+// New returns a Normalizer with a 10-minute Skew and 200-character
+// summaries. A nil now means time.Now.
+func New(now func() time.Time) *Normalizer {
+	if now == nil {
+		now = time.Now
+	}
+	return &Normalizer{Now: now, Skew: 10 * time.Minute, SummaryLen: 200, policy: newPolicy()}
+}
+
+// Article normalizes a in place. base is the absolute URL that a relative
+// link resolves against (usually the feed or page the article came
+// from); once the article's own link is resolved, it is the base for the
+// content, image and enclosures.
+func (n *Normalizer) Article(a *article.Article, base string) {
+	a.Title = Text(a.Title)
+	a.Link = ResolveURL(a.Link, base)
+	if a.Link != "" {
+		a.Link = CanonicalURL(a.Link)
+		base = a.Link
+	}
+	a.Image = ResolveURL(a.Image, base)
+	a.Enclosures = enclosures(a.Enclosures, base)
+
+	if strings.TrimSpace(a.Content) == "" && looksLikeHTML(a.Summary) {
+		a.Content = a.Summary
+	}
+	a.Content = n.HTML(a.Content, base)
+	if strings.TrimSpace(a.Summary) == "" {
+		a.Summary = Text(a.Content)
+	} else {
+		a.Summary = Text(a.Summary)
+	}
+	a.Summary = Summary(a.Summary, n.SummaryLen)
+
+	a.Author = line(a.Author)
+	a.Tags = list(a.Tags)
+	a.Categories = list(a.Categories)
+	n.dates(a)
+
+	if id := line(a.ID); id != "" {
+		a.ID = id
+	} else {
+		a.ID = article.StableID("", a.Link, a.Title, a.Content)
+	}
+	a.Hash = article.ContentHash(a)
+}
+
+// dates clamps dates in the future to now, in the date's own zone, and
+// keeps Updated from preceding Published. Zero dates stay zero.
+func (n *Normalizer) dates(a *article.Article) {
+	now := n.Now()
+	limit := now.Add(n.Skew)
+	for _, t := range []*time.Time{&a.Published, &a.Updated} {
+		if !t.IsZero() && t.After(limit) {
+			*t = now.In(t.Location())
+		}
+	}
+	if !a.Updated.IsZero() && !a.Published.IsZero() && a.Updated.Before(a.Published) {
+		a.Updated = a.Published
+	}
+}
+
+// enclosures resolves enclosure URLs against base and drops those
+// without a usable URL.
+func enclosures(es []article.Enclosure, base string) []article.Enclosure {
+	kept := es[:0]
+	for _, e := range es {
+		e.URL = ResolveURL(e.URL, base)
+		if e.URL == "" {
+			continue
+		}
+		e.Type = line(e.Type)
+		if e.Length < 0 {
+			e.Length = 0
+		}
+		kept = append(kept, e)
+	}
+	if len(kept) == 0 {
+		return nil
+	}
+	return kept
+}
+
+// list cleans each entry as a line and drops empty and repeated ones,
+// keeping the first occurrence's place.
+func list(in []string) []string {
+	var out []string
+	seen := make(map[string]bool, len(in))
+	for _, s := range in {
+		s = line(s)
+		if s == "" || seen[s] {
+			continue
+		}
+		seen[s] = true
+		out = append(out, s)
+	}
+	return out
+}
+
+// looksLikeHTML reports whether s contains something shaped like a tag
+// ("<" then a letter, "/" or "!", and a later ">"), as summaries that
+// carry the whole article body do.
+func looksLikeHTML(s string) bool {
+	for {
+		i := strings.IndexByte(s, '<')
+		if i < 0 || i+1 >= len(s) {
+			return false
+		}
+		c := s[i+1]
+		s = s[i+1:]
+		if (c == '/' || c == '!' || 'a' <= c|0x20 && c|0x20 <= 'z') && strings.IndexByte(s, '>') > 0 {
+			return true
+		}
+	}
+}

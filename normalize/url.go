@@ -1,0 +1,108 @@
+package normalize
+
+import (
+	"net/url"
+	"strings"
+)
+
+// ResolveURL returns ref made absolute against base, with its host
+// lower-cased, or "" when that is not possible (ref relative and base not
+// an absolute http(s) URL, or an unparseable ref) or when the result is
+// not an http or https URL. A protocol-relative ref ("//host/path") with
+// no usable base is taken as https, which is what nearly every site that
+// writes one serves.
+func ResolveURL(ref, base string) string {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return ""
+	}
+	r, err := url.Parse(ref)
+	if err != nil {
+		return ""
+	}
+	if !r.IsAbs() {
+		b, err := url.Parse(strings.TrimSpace(base))
+		if err != nil || !isHTTP(b) {
+			if !strings.HasPrefix(ref, "//") {
+				return ""
+			}
+			b = &url.URL{Scheme: "https"}
+		}
+		r = b.ResolveReference(r)
+	}
+	if !isHTTP(r) {
+		return ""
+	}
+	r.Host = strings.ToLower(r.Host) // host names are case-insensitive
+	return r.String()
+}
+
+// isHTTP reports whether u is an absolute http or https URL with a host.
+// url.Parse has already lower-cased the scheme.
+func isHTTP(u *url.URL) bool {
+	return (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.Opaque == ""
+}
+
+// CanonicalURL returns the form of an absolute URL used to recognise the
+// same article under two links: scheme and host lower-cased, the default
+// port dropped, an empty path written "/", the fragment dropped, and
+// well-known tracking parameters (see tracking) removed from the query,
+// whose other parameters keep their order and spelling. A string that is
+// not an absolute URL is returned trimmed and otherwise unchanged.
+func CanonicalURL(raw string) string {
+	raw = strings.TrimSpace(raw)
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return raw
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	u.Host = strings.ToLower(u.Host)
+	switch {
+	case u.Scheme == "http" && strings.HasSuffix(u.Host, ":80"):
+		u.Host = strings.TrimSuffix(u.Host, ":80")
+	case u.Scheme == "https" && strings.HasSuffix(u.Host, ":443"):
+		u.Host = strings.TrimSuffix(u.Host, ":443")
+	}
+	if u.Path == "" && u.Opaque == "" {
+		u.Path = "/"
+	}
+	u.Fragment, u.RawFragment = "", ""
+	u.RawQuery = stripTracking(u.RawQuery)
+	u.ForceQuery = false
+	return u.String()
+}
+
+// stripTracking removes tracking parameters and empty pairs from a raw
+// query, leaving the rest byte for byte.
+func stripTracking(q string) string {
+	if q == "" {
+		return ""
+	}
+	kept := make([]string, 0, 8)
+	for _, p := range strings.Split(q, "&") {
+		k, _, _ := strings.Cut(p, "=")
+		if uk, err := url.QueryUnescape(k); err == nil {
+			k = uk
+		}
+		if p == "" || isTracking(strings.ToLower(k)) {
+			continue
+		}
+		kept = append(kept, p)
+	}
+	return strings.Join(kept, "&")
+}
+
+// tracking lists query parameters that only identify a campaign, click or
+// share, never the page: Google Analytics (utm_* is matched by prefix),
+// Google, Microsoft and Yandex ads, Facebook, Instagram, Mailchimp,
+// HubSpot, and Alibaba's spm. Generic names such as "from" or "source"
+// are left alone, since sites also use them for real content.
+var tracking = map[string]bool{
+	"fbclid": true, "gclid": true, "dclid": true, "gbraid": true, "wbraid": true,
+	"msclkid": true, "yclid": true, "igshid": true, "mc_cid": true, "mc_eid": true,
+	"_hsenc": true, "_hsmi": true, "spm": true,
+}
+
+func isTracking(key string) bool {
+	return strings.HasPrefix(key, "utm_") || tracking[key]
+}

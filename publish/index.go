@@ -1,0 +1,130 @@
+package publish
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"html/template"
+	"strconv"
+	"time"
+
+	"github.com/feedsmith/feedsmith/feeds"
+	"github.com/feedsmith/feedsmith/store"
+)
+
+// indexPage is the data of index.html.
+type indexPage struct {
+	Title, Description, Language string
+	Categories                   []indexCategory
+	Sources                      []indexSource
+}
+
+type indexCategory struct {
+	feeds.Channel
+	Articles string
+	Newest   string
+}
+
+type indexSource struct {
+	store.SourceStatus
+	Type                     string
+	LastAttempt, LastSuccess string
+}
+
+var indexTemplate = template.Must(template.New("index").Parse(`<!DOCTYPE html>
+<html lang="{{.Language}}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}}</title>
+{{- range .Categories}}
+<link rel="alternate" type="application/atom+xml" title="{{.Title}} (Atom)" href="{{.AtomURL}}">
+<link rel="alternate" type="application/rss+xml" title="{{.Title}} (RSS)" href="{{.RSSURL}}">
+<link rel="alternate" type="application/feed+json" title="{{.Title}} (JSON Feed)" href="{{.JSONURL}}">
+{{- end}}
+<style>
+body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #ddd;vertical-align:top}
+.err{color:#a00}small{color:#666}
+</style>
+</head>
+<body>
+<h1>{{.Title}}</h1>
+{{with .Description}}<p>{{.}}</p>{{end}}
+<h2>Feeds</h2>
+<table>
+<tr><th>Category</th><th>Articles</th><th>Last update</th><th>Feeds</th></tr>
+{{- range .Categories}}
+<tr><td><strong>{{.Title}}</strong>{{if ne .Description .Title}}<br><small>{{.Description}}</small>{{end}}</td><td>{{.Articles}}</td><td>{{.Newest}}</td>
+<td><a href="{{.AtomURL}}">Atom</a> · <a href="{{.RSSURL}}">RSS</a> · <a href="{{.JSONURL}}">JSON</a></td></tr>
+{{- end}}
+</table>
+<p><a href="feeds.opml">All feeds as OPML</a></p>
+<h2>Sources</h2>
+<table>
+<tr><th>Source</th><th>Last run</th><th>Last success</th><th>Articles</th><th>Last error</th></tr>
+{{- range .Sources}}
+<tr><td>{{.SourceID}} <small>{{.Type}}</small></td><td>{{.LastAttempt}}</td><td>{{.LastSuccess}}</td><td>{{.Articles}}</td><td class="err">{{.LastError}}</td></tr>
+{{- end}}
+</table>
+</body>
+</html>
+`))
+
+func (p *Publisher) index(ctx context.Context, chans []feeds.Channel) ([]byte, error) {
+	infos, err := p.store.Categories(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list categories: %w", err)
+	}
+	counts := map[string]store.CategoryInfo{}
+	for _, c := range infos {
+		counts[c.ID] = c
+	}
+	statuses, err := p.store.SourceStatuses(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list source statuses: %w", err)
+	}
+	byID := map[string]store.SourceStatus{}
+	for _, s := range statuses {
+		byID[s.SourceID] = s
+	}
+	page := indexPage{Title: p.cfg.Site.Title, Description: p.cfg.Site.Description, Language: p.cfg.Site.Language}
+	for _, ch := range chans {
+		info := counts[ch.ID]
+		n := strconv.Itoa(info.Articles)
+		if all := p.cfg.Output.All; all != nil && all.ID == ch.ID {
+			n, info.Newest = "all", ch.Updated
+		}
+		page.Categories = append(page.Categories, indexCategory{Channel: ch, Articles: n, Newest: p.when(info.Newest)})
+	}
+	for _, s := range p.cfg.Sources {
+		st := byID[s.ID]
+		st.SourceID = s.ID
+		page.Sources = append(page.Sources, indexSource{SourceStatus: st, Type: s.Type,
+			LastAttempt: p.when(st.LastAttempt), LastSuccess: p.when(st.LastSuccess)})
+	}
+	var b bytes.Buffer
+	if err := indexTemplate.Execute(&b, page); err != nil {
+		return nil, fmt.Errorf("render index.html: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+// when formats a time for people, in the site's time zone; "—" for never.
+func (p *Publisher) when(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	if loc, err := time.LoadLocation(p.cfg.Site.Timezone); err == nil {
+		t = t.In(loc)
+	}
+	return t.Format("2006-01-02 15:04 -07:00")
+}
+
+func (p *Publisher) opml(chans []feeds.Channel) ([]byte, error) {
+	outlines := make([]feeds.Outline, len(chans))
+	for i, ch := range chans {
+		outlines[i] = feeds.Outline{Title: ch.Title, Text: ch.Title, Type: "rss", XMLURL: ch.AtomURL, HTMLURL: ch.SiteURL}
+	}
+	return feeds.OPML(p.cfg.Site.Title, p.cfg.Site.Author.Name, outlines)
+}

@@ -1,0 +1,183 @@
+package publish
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/feedsmith/feedsmith/article"
+	"github.com/feedsmith/feedsmith/config"
+	"github.com/feedsmith/feedsmith/feeds"
+	"github.com/feedsmith/feedsmith/store"
+)
+
+// Store is what publishing needs of the article store.
+type Store interface {
+	Articles(ctx context.Context, category string, limit int) ([]article.Article, error)
+	Categories(ctx context.Context) ([]store.CategoryInfo, error)
+	SourceStatuses(ctx context.Context) ([]store.SourceStatus, error)
+}
+
+// Publisher renders the output tree from the store.
+type Publisher struct {
+	cfg     *config.Config
+	store   Store
+	version string
+}
+
+// New returns a publisher; version goes into each feed's generator.
+func New(cfg *config.Config, st Store, version string) *Publisher {
+	return &Publisher{cfg: cfg, store: st, version: version}
+}
+
+// Format is one of the three feed formats a category is published in.
+type Format struct {
+	Ext         string
+	ContentType string
+	render      func(feeds.Channel, []article.Article) ([]byte, error)
+}
+
+// Formats lists the feed formats in the order they are written.
+var Formats = []Format{
+	{"atom", "application/atom+xml; charset=utf-8", feeds.Atom},
+	{"rss", "application/rss+xml; charset=utf-8", feeds.RSS},
+	{"json", "application/feed+json; charset=utf-8", feeds.JSON},
+}
+
+// FeedPath returns the tree path of a category's feed in one format.
+func FeedPath(categoryID, ext string) string { return "feeds/" + categoryID + "." + ext }
+
+// Render builds the whole tree: every category's feeds, feeds.opml and
+// index.html. The bytes depend only on the stored articles and the
+// configuration, so an unchanged feed renders byte-identical.
+func (p *Publisher) Render(ctx context.Context) (Tree, error) {
+	chans, err := p.channels(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var t Tree
+	for _, ch := range chans {
+		files, err := p.RenderCategory(ctx, ch)
+		if err != nil {
+			return nil, err
+		}
+		t = append(t, files...)
+	}
+	opml, err := p.opml(chans)
+	if err != nil {
+		return nil, err
+	}
+	t = append(t, File{Path: "feeds.opml", ContentType: "text/x-opml; charset=utf-8", Body: opml})
+	index, err := p.index(ctx, chans)
+	if err != nil {
+		return nil, err
+	}
+	return append(t, File{Path: "index.html", ContentType: "text/html; charset=utf-8", Body: index}), nil
+}
+
+// RenderCategory renders the three feeds of one category.
+func (p *Publisher) RenderCategory(ctx context.Context, ch feeds.Channel) ([]File, error) {
+	query := ch.ID
+	if all := p.cfg.Output.All; all != nil && all.ID == ch.ID {
+		query = ""
+	}
+	arts, err := p.store.Articles(ctx, query, p.cfg.Output.Items)
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", ch.ID, err)
+	}
+	files := make([]File, 0, len(Formats))
+	for _, f := range Formats {
+		body, err := f.render(ch, arts)
+		if err != nil {
+			return nil, fmt.Errorf("render %s.%s: %w", ch.ID, f.Ext, err)
+		}
+		path := FeedPath(ch.ID, f.Ext)
+		if err := checkPath(path); err != nil {
+			return nil, err
+		}
+		files = append(files, File{Path: path, ContentType: f.ContentType, Body: body})
+	}
+	return files, nil
+}
+
+// channels lists every category to publish: the declared ones in config
+// order, then those derived from articles (sorted by id), then "all".
+func (p *Publisher) channels(ctx context.Context) ([]feeds.Channel, error) {
+	infos, err := p.store.Categories(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list categories: %w", err)
+	}
+	stored := map[string]store.CategoryInfo{}
+	for _, c := range infos {
+		stored[c.ID] = c
+	}
+	var chans []feeds.Channel
+	declared := map[string]bool{}
+	for _, c := range p.cfg.Categories {
+		declared[c.ID] = true
+		chans = append(chans, p.channel(c.ID, c.Title, c.Description, stored[c.ID].Newest))
+	}
+	for _, c := range infos {
+		if declared[c.ID] || c.Articles == 0 || !config.SlugPattern.MatchString(c.ID) {
+			continue
+		}
+		title := c.Title
+		if title == "" {
+			title = c.ID
+		}
+		chans = append(chans, p.channel(c.ID, title, c.Description, c.Newest))
+	}
+	if all := p.cfg.Output.All; all != nil {
+		var newest time.Time
+		for _, c := range infos {
+			if c.Newest.After(newest) {
+				newest = c.Newest
+			}
+		}
+		chans = append(chans, p.channel(all.ID, all.Title, all.Description, newest))
+	}
+	return chans, nil
+}
+
+func (p *Publisher) channel(id, title, description string, updated time.Time) feeds.Channel {
+	site := p.cfg.Site
+	if description == "" {
+		description = title
+	}
+	return feeds.Channel{
+		ID:           id,
+		Title:        title,
+		Description:  description,
+		Language:     site.Language,
+		SiteURL:      site.BaseURL,
+		AtomURL:      site.BaseURL + FeedPath(id, "atom"),
+		RSSURL:       site.BaseURL + FeedPath(id, "rss"),
+		JSONURL:      site.BaseURL + FeedPath(id, "json"),
+		Author:       feeds.Person{Name: site.Author.Name, Email: site.Author.Email, URL: site.Author.URL},
+		Generator:    "feedsmith " + p.version,
+		GeneratorURI: "https://github.com/feedsmith/feedsmith",
+		TTL:          p.TTL(id),
+		Updated:      updated,
+	}
+}
+
+// TTL is how often a category's feed may change: the shortest interval of
+// the sources that file into it by default, else of all sources.
+func (p *Publisher) TTL(categoryID string) time.Duration {
+	var own, any []time.Duration
+	for _, s := range p.cfg.Sources {
+		iv := config.Interval(s.Schedule)
+		any = append(any, iv)
+		if s.Category == categoryID {
+			own = append(own, iv)
+		}
+	}
+	switch {
+	case len(own) > 0:
+		return slices.Min(own)
+	case len(any) > 0:
+		return slices.Min(any)
+	}
+	return config.Interval(p.cfg.Defaults.Schedule)
+}

@@ -1,0 +1,107 @@
+// Package publish turns stored articles into the output tree: one Atom,
+// RSS and JSON Feed document per category, the OPML list of them and an
+// index page; and writes the tree to disk atomically.
+package publish
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// File is one document of the output tree.
+type File struct {
+	// Path is slash-separated and relative to the tree's root, e.g.
+	// "feeds/news.atom".
+	Path        string
+	ContentType string
+	Body        []byte
+}
+
+// Tree is the whole output, in a deterministic order.
+type Tree []File
+
+// ErrUnsafePath is returned for a path that would leave the output folder.
+var ErrUnsafePath = errors.New("path leaves the output folder")
+
+// checkPath refuses absolute paths, "..", backslashes and NUL bytes:
+// nothing that comes from a source may write outside the output folder.
+func checkPath(p string) error {
+	if p == "" || strings.ContainsAny(p, "\\\x00") || path.IsAbs(p) || path.Clean(p) != p || !filepath.IsLocal(filepath.FromSlash(p)) {
+		return fmt.Errorf("%q: %w", p, ErrUnsafePath)
+	}
+	return nil
+}
+
+// WriteStats counts what WriteTree did.
+type WriteStats struct{ Written, Unchanged int }
+
+// WriteTree writes every file of t under dir. A file whose bytes on disk
+// are already the same is left alone (its mtime too); any other is
+// written to a temporary file in the same folder, synced and renamed over
+// the old one, so a reader sees either the old or the new document, never
+// half of one.
+func WriteTree(dir string, t Tree) (WriteStats, error) {
+	var st WriteStats
+	var errs []error
+	for _, f := range t {
+		if err := checkPath(f.Path); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		name := filepath.Join(dir, filepath.FromSlash(f.Path))
+		if old, err := os.ReadFile(name); err == nil && bytes.Equal(old, f.Body) {
+			st.Unchanged++
+			continue
+		}
+		if err := WriteFile(name, f.Body); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		st.Written++
+	}
+	return st, errors.Join(errs...)
+}
+
+// WriteFile writes data to name atomically: temp file, fsync, rename,
+// and an fsync of the folder so the rename survives a crash.
+func WriteFile(name string, data []byte) (err error) {
+	dir := filepath.Dir(name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(name)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err = tmp.Chmod(0o644); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err = tmp.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", name, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err = os.Rename(tmp.Name(), name); err != nil {
+		return fmt.Errorf("rename %s: %w", name, err)
+	}
+	if d, err := os.Open(dir); err == nil {
+		d.Sync() // best effort: not every file system syncs folders
+		d.Close()
+	}
+	return nil
+}

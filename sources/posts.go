@@ -1,0 +1,320 @@
+package sources
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/renderer/html"
+
+	"github.com/feedsmith/feedsmith/article"
+	"github.com/feedsmith/feedsmith/config"
+)
+
+const (
+	// maxPostSize caps one post file; a bigger one is skipped.
+	maxPostSize = 4 << 20
+	// postWorkers bounds how many posts are read at once: reading is
+	// mostly I/O and YAML, and a few workers keep a large folder fast
+	// without opening thousands of files.
+	postWorkers = 4
+)
+
+// postNameRE is Jekyll's post file name, YYYY-MM-DD-slug.ext, limited to
+// the extensions posts renders.
+var postNameRE = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})-(.+)\.(?i:(md|markdown|html|htm))$`)
+
+// postsSource reads a folder of Jekyll-style posts.
+type postsSource struct {
+	id        string
+	dir       string
+	siteURL   string
+	permalink string // template, style names resolved
+	loc       *time.Location
+	now       func() time.Time
+	md        goldmark.Markdown
+}
+
+// postFile is one file whose name is a post's.
+type postFile struct {
+	path, name, date, slug string
+	markdown               bool
+}
+
+// postResult is what reading one post gave: an article, an error, or
+// neither when the post is not to be published.
+type postResult struct {
+	article article.Article
+	ok      bool
+	err     error
+}
+
+func newPosts(cfg config.Source, env Env) (Source, error) {
+	if cfg.Path == "" {
+		return nil, fmt.Errorf("source %s: posts need a path", cfg.ID)
+	}
+	tmpl := permalinkTemplate(cfg.Permalink)
+	if _, err := (postURL{}).expand(tmpl); err != nil {
+		return nil, fmt.Errorf("source %s: permalink: %w", cfg.ID, err)
+	}
+	s := &postsSource{
+		id:        cfg.ID,
+		dir:       cfg.Path,
+		siteURL:   cmp.Or(cfg.SiteURL, env.Site.BaseURL),
+		permalink: tmpl,
+		loc:       cmp.Or(env.Location, time.UTC),
+		now:       env.Now,
+		md: goldmark.New(
+			goldmark.WithExtensions(extension.GFM),
+			// Raw HTML passes: content is sanitized later in the pipeline.
+			goldmark.WithRendererOptions(html.WithUnsafe()),
+		),
+	}
+	return s, nil
+}
+
+// Collect reads every post in the folder, in file name order. Posts that
+// cannot be read are listed in Skipped; unpublished and future posts are
+// left out, as Jekyll leaves them out by default.
+func (s *postsSource) Collect(ctx context.Context) (Batch, error) {
+	files, skipped, err := s.list(ctx)
+	if err != nil {
+		return Batch{}, err
+	}
+	results := s.readAll(ctx, files)
+	if err := ctx.Err(); err != nil {
+		return Batch{}, err
+	}
+	b := Batch{Skipped: skipped}
+	if s.siteURL != "" {
+		b.BaseURL = strings.TrimRight(s.siteURL, "/") + "/"
+	}
+	for _, r := range results {
+		switch {
+		case r.err != nil:
+			b.Skipped = append(b.Skipped, r.err)
+		case r.ok:
+			b.Articles = append(b.Articles, r.article)
+		}
+	}
+	return b, nil
+}
+
+// list walks the folder for post files, leaving out folders whose names
+// start with "." or "_" (drafts, includes), sorted by file name and then
+// path. Subfolders that cannot be read are returned as skipped.
+func (s *postsSource) list(ctx context.Context) ([]postFile, []error, error) {
+	root := s.dir
+	fi, err := os.Lstat(root)
+	if err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		root += string(filepath.Separator) // WalkDir walks a linked root only so
+		fi, err = os.Stat(root)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("read posts folder %s: %w", s.dir, withoutPath(err))
+	}
+	if !fi.IsDir() {
+		return nil, nil, fmt.Errorf("read posts folder %s: not a folder", s.dir)
+	}
+	var files []postFile
+	var skipped []error
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err != nil {
+			skipped = append(skipped, fmt.Errorf("read posts folder %s: %w", path, err))
+			return nil
+		}
+		if d.IsDir() {
+			if path != root && strings.ContainsAny(d.Name()[:1], "._") {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if f, ok := postFileOf(path, d); ok {
+			files = append(files, f)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	slices.SortFunc(files, func(a, b postFile) int {
+		return cmp.Or(strings.Compare(a.name, b.name), strings.Compare(a.path, b.path))
+	})
+	return files, skipped, nil
+}
+
+// postFileOf reports whether the entry is a post: a regular file (or a
+// link to one) with a post's name.
+func postFileOf(path string, d fs.DirEntry) (postFile, bool) {
+	m := postNameRE.FindStringSubmatch(d.Name())
+	if m == nil {
+		return postFile{}, false
+	}
+	if !d.Type().IsRegular() {
+		fi, err := os.Stat(path) // a link; devices and pipes are not posts
+		if err != nil || !fi.Mode().IsRegular() {
+			return postFile{}, false
+		}
+	}
+	ext := strings.ToLower(m[3])
+	return postFile{path: path, name: d.Name(), date: m[1], slug: m[2],
+		markdown: ext == "md" || ext == "markdown"}, true
+}
+
+// readAll reads the posts with a few workers; results keep files' order.
+func (s *postsSource) readAll(ctx context.Context, files []postFile) []postResult {
+	results := make([]postResult, len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(postWorkers, len(files)) {
+		wg.Go(func() {
+			for i := range next {
+				results[i] = s.read(files[i])
+			}
+		})
+	}
+send:
+	for i := range files {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break send
+		}
+	}
+	close(next)
+	wg.Wait()
+	return results
+}
+
+// read turns one post file into an article. Errors name the file, and
+// the line where it is known.
+func (s *postsSource) read(f postFile) postResult {
+	a, ok, err := s.article(f)
+	if err != nil {
+		var le *lineError
+		if errors.As(err, &le) {
+			err = fmt.Errorf("%s:%d: %w", f.path, le.line, le.err)
+		} else {
+			err = fmt.Errorf("%s: %w", f.path, err)
+		}
+	}
+	return postResult{article: a, ok: ok, err: err}
+}
+
+func (s *postsSource) article(f postFile) (article.Article, bool, error) {
+	date, err := time.ParseInLocation(time.DateOnly, f.date, s.loc)
+	if err != nil {
+		return article.Article{}, false, fmt.Errorf("file name: invalid date %s", f.date)
+	}
+	data, err := readPostFile(f.path)
+	if err != nil {
+		return article.Article{}, false, err
+	}
+	fm, body, err := parsePost(data, s.loc)
+	if err != nil || fm.Unpublished {
+		return article.Article{}, false, err
+	}
+	if !fm.Date.IsZero() {
+		date = fm.Date
+	}
+	if s.now != nil && date.After(s.now()) {
+		return article.Article{}, false, nil
+	}
+	tmpl := cmp.Or(fm.Permalink, s.permalink)
+	path, err := postURL{date, cmp.Or(fm.Slug, f.slug), fm.Categories}.expand(tmpl)
+	if err != nil {
+		return article.Article{}, false, fmt.Errorf("front matter: permalink: %w", err)
+	}
+	content := string(body)
+	if f.markdown {
+		var buf bytes.Buffer
+		if err := s.md.Convert(body, &buf); err != nil {
+			return article.Article{}, false, fmt.Errorf("render markdown: %w", err)
+		}
+		content = buf.String()
+	}
+	link := joinURL(s.siteURL, path)
+	return article.Article{
+		ID:         cmp.Or(fm.ID, link),
+		SourceID:   s.id,
+		Title:      cmp.Or(fm.Title, titleize(f.slug)),
+		Link:       link,
+		Author:     fm.Author,
+		Published:  date,
+		Updated:    fm.Updated,
+		Summary:    fm.Description,
+		Content:    content,
+		Categories: fm.Categories,
+		Tags:       fm.Tags,
+		Image:      s.imageURL(fm.Image),
+	}, true, nil
+}
+
+// imageURL makes a site-relative image absolute under the site URL, as
+// jekyll-feed's absolute_url does (a path is under the site's base path,
+// not the host's root).
+func (s *postsSource) imageURL(img string) string {
+	if img == "" || s.siteURL == "" || strings.Contains(img, "://") || strings.HasPrefix(img, "//") {
+		return img
+	}
+	return joinURL(s.siteURL, img)
+}
+
+// readPostFile reads a post, refusing one over maxPostSize.
+func readPostFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, withoutPath(err)
+	}
+	defer f.Close()
+	var buf bytes.Buffer
+	if fi, err := f.Stat(); err == nil && fi.Size() < maxPostSize {
+		buf.Grow(int(fi.Size()) + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(f, maxPostSize+1)); err != nil {
+		return nil, fmt.Errorf("read: %w", withoutPath(err))
+	}
+	if buf.Len() > maxPostSize {
+		return nil, fmt.Errorf("larger than %d MiB", maxPostSize>>20)
+	}
+	return buf.Bytes(), nil
+}
+
+// titleize is Jekyll's title for a post without one: the slug's words,
+// capitalized.
+func titleize(slug string) string {
+	words := strings.FieldsFunc(slug, func(r rune) bool { return r == '-' })
+	for i, w := range words {
+		r, n := utf8.DecodeRuneInString(w)
+		words[i] = string(unicode.ToUpper(r)) + strings.ToLower(w[n:])
+	}
+	return strings.Join(words, " ")
+}
+
+// withoutPath drops the path from a file error whose message will name
+// the file already.
+func withoutPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

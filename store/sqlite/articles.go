@@ -1,0 +1,127 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/feedsmith/feedsmith/article"
+)
+
+// Articles returns the newest limit articles of category (every article
+// when category is ""), newest Published first, then by source and id,
+// with their categories. A limit of 0 or less returns them all. Pruned
+// articles are left out.
+func (s *Store) Articles(ctx context.Context, category string, limit int) ([]article.Article, error) {
+	arts, err := s.articles(ctx, category, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read articles of category %q: %w", category, err)
+	}
+	return arts, nil
+}
+
+// pageQuery selects the keys of the requested articles in feed order,
+// from one index: articles_newest, or article_categories_newest.
+func pageQuery(category string, limit int) (string, []any) {
+	q := `SELECT a.source_id, a.id FROM articles a WHERE a.pruned = 0
+		ORDER BY a.published_unix DESC, a.source_id, a.id`
+	var args []any
+	if category != "" {
+		q = `SELECT c.source_id, c.article_id AS id FROM article_categories c
+			WHERE c.category = ? AND c.pruned = 0
+			ORDER BY c.published_unix DESC, c.source_id, c.article_id`
+		args = append(args, category)
+	}
+	if limit > 0 {
+		q += " LIMIT ?"
+		args = append(args, limit)
+	}
+	return q, args
+}
+
+func (s *Store) articles(ctx context.Context, category string, limit int) ([]article.Article, error) {
+	page, args := pageQuery(category, limit)
+	// One read transaction, so that the categories match the articles.
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT a.source_id, a.id, a.title, a.link, a.author,
+		a.published, a.updated, a.summary, a.content, a.tags, a.image, a.enclosures, a.hash
+		FROM (`+page+`) p JOIN articles a ON a.source_id = p.source_id AND a.id = p.id
+		ORDER BY a.published_unix DESC, a.source_id, a.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	arts, err := scanArticles(rows)
+	if err != nil || len(arts) == 0 {
+		return arts, err
+	}
+	if err := fillCategories(ctx, tx, page, args, arts); err != nil {
+		return nil, err
+	}
+	return arts, tx.Commit()
+}
+
+func scanArticles(rows *sql.Rows) ([]article.Article, error) {
+	defer rows.Close()
+	var arts []article.Article
+	for rows.Next() {
+		a, err := scanArticle(rows)
+		if err != nil {
+			return nil, err
+		}
+		arts = append(arts, a)
+	}
+	return arts, rows.Err()
+}
+
+func scanArticle(rows *sql.Rows) (article.Article, error) {
+	var a article.Article
+	var published, updated, tags, enclosures string
+	err := rows.Scan(&a.SourceID, &a.ID, &a.Title, &a.Link, &a.Author, &published, &updated,
+		&a.Summary, &a.Content, &tags, &a.Image, &enclosures, &a.Hash)
+	if err != nil {
+		return a, err
+	}
+	if a.Published, err = parseTime(published); err != nil {
+		return a, err
+	}
+	if a.Updated, err = parseTime(updated); err != nil {
+		return a, err
+	}
+	if a.Tags, err = decodeTags(tags); err != nil {
+		return a, err
+	}
+	a.Enclosures, err = decodeEnclosures(enclosures)
+	return a, err
+}
+
+// fillCategories sets the categories of arts, the articles page selects,
+// in the order the article was filed into them.
+func fillCategories(ctx context.Context, tx *sql.Tx, page string, args []any, arts []article.Article) error {
+	type key struct{ source, id string }
+	index := make(map[key]int, len(arts))
+	for i := range arts {
+		index[key{arts[i].SourceID, arts[i].ID}] = i
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT c.source_id, c.article_id, c.category
+		FROM (`+page+`) p JOIN article_categories c ON c.source_id = p.source_id AND c.article_id = p.id
+		WHERE c.pruned = 0 ORDER BY c.source_id, c.article_id, c.position`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k key
+		var c string
+		if err := rows.Scan(&k.source, &k.id, &c); err != nil {
+			return err
+		}
+		if i, ok := index[k]; ok {
+			arts[i].Categories = append(arts[i].Categories, c)
+		}
+	}
+	return rows.Err()
+}

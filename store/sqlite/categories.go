@@ -1,0 +1,106 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/feedsmith/feedsmith/store"
+)
+
+// SaveCategory sets the title and description of category id, which need
+// not have articles yet.
+func (s *Store) SaveCategory(ctx context.Context, id, title, description string) error {
+	_, err := s.write.ExecContext(ctx, `INSERT INTO categories (id, title, description)
+		VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE
+		SET title = excluded.title, description = excluded.description`, id, title, description)
+	if err != nil {
+		return fmt.Errorf("save category %s: %w", id, err)
+	}
+	return nil
+}
+
+// Categories returns, sorted by id, every category that has an article
+// or was saved with SaveCategory, with its article count and the newest
+// Updated time of its articles.
+func (s *Store) Categories(ctx context.Context) ([]store.CategoryInfo, error) {
+	cats, err := s.categories(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read categories: %w", err)
+	}
+	return cats, nil
+}
+
+func (s *Store) categories(ctx context.Context) ([]store.CategoryInfo, error) {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	cats := map[string]*store.CategoryInfo{}
+	if err := readDeclared(ctx, tx, cats); err != nil {
+		return nil, err
+	}
+	if err := readCounts(ctx, tx, cats); err != nil {
+		return nil, err
+	}
+	list := make([]store.CategoryInfo, 0, len(cats))
+	for _, id := range slices.Sorted(maps.Keys(cats)) {
+		list = append(list, *cats[id])
+	}
+	return list, tx.Commit()
+}
+
+func readDeclared(ctx context.Context, tx *sql.Tx, cats map[string]*store.CategoryInfo) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, title, description FROM categories`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c store.CategoryInfo
+		if err := rows.Scan(&c.ID, &c.Title, &c.Description); err != nil {
+			return err
+		}
+		cats[c.ID] = &c
+	}
+	return rows.Err()
+}
+
+// readCounts adds the count and the newest Updated of every category
+// with articles. The window picks the newest row's text, which keeps its
+// offset, where MAX(updated_unix) would not.
+func readCounts(ctx context.Context, tx *sql.Tx, cats map[string]*store.CategoryInfo) error {
+	rows, err := tx.QueryContext(ctx, `SELECT category, n, updated FROM (
+		SELECT c.category, a.updated,
+			COUNT(*) OVER (PARTITION BY c.category) AS n,
+			ROW_NUMBER() OVER (PARTITION BY c.category
+				ORDER BY a.updated_unix DESC, a.source_id, a.id) AS rn
+		FROM article_categories c
+		JOIN articles a ON a.source_id = c.source_id AND a.id = c.article_id
+		WHERE c.pruned = 0) t
+		WHERE rn = 1`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, updated string
+		var n int
+		if err := rows.Scan(&id, &n, &updated); err != nil {
+			return err
+		}
+		c := cats[id]
+		if c == nil {
+			c = &store.CategoryInfo{ID: id}
+			cats[id] = c
+		}
+		c.Articles = n
+		if c.Newest, err = parseTime(updated); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

@@ -1,0 +1,139 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations bring the schema from version i to i+1; the version is kept
+// in PRAGMA user_version. Append, never edit a released one.
+var migrations = []func(ctx context.Context, tx *sql.Tx) error{
+	execAll(
+		// Times are kept twice: RFC 3339 text that keeps the source's UTC
+		// offset, and unix nanoseconds to sort and filter on. A pruned
+		// article stays as a tombstone (pruned = 1, no text, no
+		// categories) so that a later fetch does not bring it back.
+		`CREATE TABLE articles (
+			source_id TEXT NOT NULL,
+			id TEXT NOT NULL,
+			title TEXT NOT NULL,
+			link TEXT NOT NULL,
+			author TEXT NOT NULL,
+			published TEXT NOT NULL,
+			published_unix INTEGER NOT NULL,
+			updated TEXT NOT NULL,
+			updated_unix INTEGER NOT NULL,
+			first_seen TEXT NOT NULL,
+			first_seen_unix INTEGER NOT NULL,
+			summary TEXT NOT NULL,
+			content TEXT NOT NULL,
+			tags TEXT NOT NULL,
+			image TEXT NOT NULL,
+			enclosures TEXT NOT NULL,
+			hash TEXT NOT NULL,
+			pruned INTEGER NOT NULL DEFAULT 0,
+			PRIMARY KEY (source_id, id)
+		)`,
+		`CREATE INDEX articles_link ON articles (link) WHERE link <> ''`,
+		`CREATE INDEX articles_newest ON articles (published_unix DESC, source_id, id) WHERE pruned = 0`,
+		// published_unix is copied from the article (it never changes) so
+		// that the newest articles of a category come from one index.
+		// A row pruned = 1 was dropped by the per-category item limit;
+		// it stays so that a re-fetch does not file the article again.
+		`CREATE TABLE article_categories (
+			source_id TEXT NOT NULL,
+			article_id TEXT NOT NULL,
+			category TEXT NOT NULL,
+			published_unix INTEGER NOT NULL,
+			position INTEGER NOT NULL,
+			pruned INTEGER NOT NULL DEFAULT 0,
+			PRIMARY KEY (source_id, article_id, category),
+			FOREIGN KEY (source_id, article_id) REFERENCES articles (source_id, id) ON DELETE CASCADE
+		)`,
+		`CREATE INDEX article_categories_newest ON article_categories
+			(category, published_unix DESC, source_id, article_id) WHERE pruned = 0`,
+		// The other sources that delivered an article (same link) first
+		// delivered by the source named in canon_source_id.
+		`CREATE TABLE article_sources (
+			source_id TEXT NOT NULL,
+			article_id TEXT NOT NULL,
+			canon_source_id TEXT NOT NULL,
+			canon_article_id TEXT NOT NULL,
+			first_seen TEXT NOT NULL,
+			PRIMARY KEY (source_id, article_id),
+			FOREIGN KEY (canon_source_id, canon_article_id) REFERENCES articles (source_id, id) ON DELETE CASCADE
+		)`,
+		`CREATE INDEX article_sources_canon ON article_sources (canon_source_id, canon_article_id)`,
+		`CREATE TABLE categories (
+			id TEXT PRIMARY KEY,
+			title TEXT NOT NULL,
+			description TEXT NOT NULL
+		)`,
+		`CREATE TABLE source_status (
+			source_id TEXT PRIMARY KEY,
+			last_attempt TEXT NOT NULL,
+			last_success TEXT NOT NULL,
+			last_error TEXT NOT NULL,
+			new_count INTEGER NOT NULL,
+			updated_count INTEGER NOT NULL,
+			unchanged_count INTEGER NOT NULL
+		)`,
+		`CREATE TABLE validators (
+			url TEXT PRIMARY KEY,
+			etag TEXT NOT NULL,
+			last_modified TEXT NOT NULL
+		)`,
+	),
+}
+
+// execAll returns a migration that executes stmts in order.
+func execAll(stmts ...string) func(ctx context.Context, tx *sql.Tx) error {
+	return func(ctx context.Context, tx *sql.Tx) error {
+		for _, q := range stmts {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// migrate applies the missing migrations, each in its own transaction
+// together with the version bump. The version is read inside the
+// (immediate) transaction, so two processes opening one new file at once
+// do not both apply a step.
+func migrate(ctx context.Context, db *sql.DB) error {
+	for {
+		done, err := migrateStep(ctx, db)
+		if err != nil || done {
+			return err
+		}
+	}
+}
+
+func migrateStep(ctx context.Context, db *sql.DB) (done bool, err error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	var version int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return false, fmt.Errorf("read schema version: %w", err)
+	}
+	switch {
+	case version == len(migrations):
+		return true, nil
+	case version > len(migrations):
+		return false, fmt.Errorf("schema version %d is newer than this program's %d", version, len(migrations))
+	}
+	if err := migrations[version](ctx, tx); err != nil {
+		return false, fmt.Errorf("migrate schema to version %d: %w", version+1, err)
+	}
+	// PRAGMA takes no bound parameters; version is an int.
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", version+1)); err != nil {
+		return false, fmt.Errorf("set schema version %d: %w", version+1, err)
+	}
+	return false, tx.Commit()
+}

@@ -1,0 +1,84 @@
+// Package sqlite keeps feedsmith's articles, categories, source statuses
+// and upstream validators in one SQLite file, through the pure-Go driver
+// modernc.org/sqlite (no cgo) in WAL mode.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// readConns bounds the reading connections. WAL lets readers run beside
+// the one writer; a few cover the HTTP server and the renderers.
+const readConns = 4
+
+// Store is an article store in one SQLite file. It is safe for concurrent
+// use by several goroutines.
+type Store struct {
+	// write has a single connection: SQLite admits one writer at a time,
+	// and queueing writers in Go is cheaper and surer than SQLITE_BUSY
+	// retries. Its transactions begin IMMEDIATE so that a transaction
+	// never has to upgrade a read lock, which can fail without waiting.
+	write *sql.DB
+	// read serves queries; its connections are query-only.
+	read *sql.DB
+}
+
+// Open opens the store at path, creating the file and its parent
+// directory when missing and migrating an older schema to the current one.
+func Open(ctx context.Context, path string) (*Store, error) {
+	s, err := open(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	return s, nil
+}
+
+func open(ctx context.Context, path string) (*Store, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
+	write, err := sql.Open("sqlite", dsn(path,
+		"_pragma=journal_mode(WAL)", "_pragma=synchronous(NORMAL)", "_txlock=immediate"))
+	if err != nil {
+		return nil, err
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	if err := migrate(ctx, write); err != nil {
+		return nil, errors.Join(err, write.Close())
+	}
+	read, err := sql.Open("sqlite", dsn(path, "_pragma=query_only(1)"))
+	if err != nil {
+		return nil, errors.Join(err, write.Close())
+	}
+	read.SetMaxOpenConns(readConns)
+	read.SetMaxIdleConns(readConns)
+	if err := read.PingContext(ctx); err != nil {
+		return nil, errors.Join(err, read.Close(), write.Close())
+	}
+	return &Store{write: write, read: read}, nil
+}
+
+// dsn builds a URI filename for path: escaped, so that a '?' or '#' in
+// the path is not taken for the start of the parameters.
+func dsn(path string, params ...string) string {
+	s := "file:" + (&url.URL{Path: path}).EscapedPath() +
+		"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
+	for _, p := range params {
+		s += "&" + p
+	}
+	return s
+}
+
+// Close closes the store's connections.
+func (s *Store) Close() error {
+	return errors.Join(s.read.Close(), s.write.Close())
+}

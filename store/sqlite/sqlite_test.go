@@ -1,0 +1,163 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/feedsmith/feedsmith/article"
+	"github.com/feedsmith/feedsmith/store/storetest"
+)
+
+func openTest(t testing.TB, path string) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return s
+}
+
+func TestStore(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) storetest.Store {
+		return openTest(t, filepath.Join(t.TempDir(), "feedsmith.db"))
+	})
+}
+
+var now = time.Date(2025, 3, 1, 12, 0, 0, 0, time.FixedZone("", 8*3600))
+
+func testArticle(id string, cats ...string) article.Article {
+	a := article.Article{ID: id, Title: "Title " + id, Link: "https://example.org/" + id,
+		Published: now.Add(-time.Hour), Content: "<p>" + id + "</p>", Categories: cats}
+	a.Hash = article.ContentHash(&a)
+	return a
+}
+
+func TestReopen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "new", "dir", "feedsmith.db")
+	s, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Save(t.Context(), "src", []article.Article{testArticle("a", "news")}, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // a second open finds the schema current
+		s = openTest(t, path)
+		arts, err := s.Articles(t.Context(), "news", 10)
+		if err != nil || len(arts) != 1 || arts[0].ID != "a" {
+			t.Fatalf("after reopen: %v, %v; want article a", arts, err)
+		}
+		res, err := s.Save(t.Context(), "src", []article.Article{testArticle("a", "news")}, now)
+		if err != nil || res.Unchanged != 1 {
+			t.Fatalf("save after reopen: %+v, %v; want unchanged", res, err)
+		}
+	}
+	if v := userVersion(t, s.read); v != len(migrations) {
+		t.Errorf("schema version %d, want %d", v, len(migrations))
+	}
+}
+
+func userVersion(t *testing.T, db *sql.DB) int {
+	t.Helper()
+	var v int
+	if err := db.QueryRowContext(t.Context(), "PRAGMA user_version").Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func TestOpenSchemaVersions(t *testing.T) {
+	tests := []struct {
+		name    string
+		prepare func(t *testing.T, db *sql.DB) // the existing file
+		wantErr string
+	}{
+		{"new file", nil, ""},
+		{"version 0 file", func(t *testing.T, db *sql.DB) {
+			exec(t, db, "CREATE TABLE unrelated (x INTEGER)")
+		}, ""},
+		{"current", func(t *testing.T, db *sql.DB) {
+			exec(t, db, "PRAGMA journal_mode = WAL")
+			if err := migrate(t.Context(), db); err != nil {
+				t.Fatal(err)
+			}
+		}, ""},
+		{"newer than this program", func(t *testing.T, db *sql.DB) {
+			exec(t, db, "PRAGMA user_version = "+strconv.Itoa(len(migrations)+1))
+		}, "newer than this program"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "feedsmith.db")
+			if tt.prepare != nil {
+				db, err := sql.Open("sqlite", path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				tt.prepare(t, db)
+				db.Close()
+			}
+			s, err := Open(t.Context(), path)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.Contains(err.Error(), path) {
+					t.Fatalf("Open = %v, want an error naming %s and %q", err, path, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if v := userVersion(t, s.read); v != len(migrations) {
+				t.Errorf("schema version %d, want %d", v, len(migrations))
+			}
+			if _, err := s.Save(t.Context(), "src", []article.Article{testArticle("a")}, now); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+func exec(t *testing.T, db *sql.DB, q string) {
+	t.Helper()
+	if _, err := db.ExecContext(t.Context(), q); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+}
+
+// TestFirstSeen checks what the suite cannot see through the interface:
+// first_seen never changes.
+func TestFirstSeen(t *testing.T) {
+	s := openTest(t, filepath.Join(t.TempDir(), "feedsmith.db"))
+	a := testArticle("a", "news")
+	later := now.Add(time.Hour)
+	for i, when := range []time.Time{now, later, later.Add(time.Hour)} {
+		if i == 2 {
+			a.Content = "edited"
+			a.Hash = article.ContentHash(&a)
+		}
+		if _, err := s.Save(t.Context(), "src", []article.Article{a}, when); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var firstSeen string
+	if err := s.read.QueryRow(`SELECT first_seen FROM articles WHERE id = 'a'`).Scan(&firstSeen); err != nil {
+		t.Fatal(err)
+	}
+	if want := now.Format(time.RFC3339Nano); firstSeen != want {
+		t.Errorf("first_seen = %s, want %s", firstSeen, want)
+	}
+}

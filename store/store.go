@@ -1,0 +1,45 @@
+// Package store owns the types shared by the article stores (store/sqlite,
+// and later store/postgres): what a save reports, what a source's status
+// and a category's summary look like. Callers declare the small interfaces
+// they need; the implementations return these types.
+package store
+
+import "time"
+
+// SaveResult reports what one Save did to the articles of a collection.
+type SaveResult struct {
+	// New, Updated and Unchanged count the saved articles. A duplicate of
+	// another source's article (same link) and a pruned article count as
+	// Unchanged.
+	New, Updated, Unchanged int
+	// Changed lists, sorted, the category ids whose article set or content
+	// changed: the ones whose feeds must be rendered again.
+	Changed []string
+}
+
+// SourceStatus is the health of one source, as the status page shows it.
+type SourceStatus struct {
+	SourceID    string
+	LastAttempt time.Time
+	LastSuccess time.Time
+	// LastError is the error of the last attempt, "" when it succeeded.
+	LastError string
+	// New, Updated and Unchanged are the counts of the last run.
+	New, Updated, Unchanged int
+	// Articles is computed by the store when read: how many articles of
+	// the source are stored (pruned ones excluded), including those it
+	// shares with a source that delivered them first.
+	Articles int
+}
+
+// CategoryInfo summarises one category.
+type CategoryInfo struct {
+	ID          string
+	Title       string
+	Description string
+	// Articles counts the category's stored articles, pruned ones excluded.
+	Articles int
+	// Newest is the latest Updated time among those articles, with its
+	// original offset; zero when the category has none.
+	Newest time.Time
+}
