@@ -149,8 +149,8 @@ func summary(src config.Source, r collect.Result) string {
 // progress shows "sources done of total, articles so far" on a terminal
 // and nothing when output is piped or under CI.
 type progress struct {
-	w                      io.Writer
-	live                   bool
+	w                     io.Writer
+	live                  bool
 	done, total, articles int
 }
 
