@@ -1,6 +1,7 @@
 package feeds
 
 import (
+	"fmt"
 	"strconv"
 
 	gorilla "github.com/gorilla/feeds"
@@ -54,7 +55,8 @@ type atomGenerator struct {
 }
 
 // Atom renders ch and items as an Atom 1.0 document (RFC 4287), newest
-// entry first. ch.AtomURL is required: it is the feed's id and self link.
+// entry first. ch.AtomURL is required: it is the feed's id and self link;
+// so is ch.Updated when there are no items.
 func Atom(ch Channel, items []article.Article) ([]byte, error) {
 	d, err := newDocument(ch, items)
 	if err != nil {
@@ -62,6 +64,11 @@ func Atom(ch Channel, items []article.Article) ([]byte, error) {
 	}
 	if err := d.ch.requireURL("AtomURL", d.ch.AtomURL); err != nil {
 		return nil, err
+	}
+	if d.updated.IsZero() {
+		// RFC 4287 §4.2.15: a feed has an <updated>, and the clock is no
+		// answer (the bytes would change on every build).
+		return nil, fmt.Errorf("feeds: channel %q: no items and Channel.Updated is zero", d.ch.ID)
 	}
 	return marshalXML(d.atom())
 }

@@ -39,10 +39,12 @@ type enclosure struct {
 type document struct {
 	ch        Channel
 	entries   []entry
-	updated   time.Time // newest entry update, else Channel.Updated
-	published time.Time // newest entry publication, else Channel.Updated
+	updated   time.Time // latest entry update, else Channel.Updated
+	published time.Time // newest entry's publication, else Channel.Updated
 }
 
+// newDocument prepares ch and items: entries sorted newest first, with
+// their ids.
 func newDocument(ch Channel, items []article.Article) (*document, error) {
 	ch, err := ch.normalize()
 	if err != nil {
@@ -109,14 +111,31 @@ func newEntry(ch Channel, a article.Article) (entry, error) {
 		e.updated = e.published
 	}
 
+	e.terms = terms(ch, a)
+	e.enclosures = enclosures(a)
+	return e, nil
+}
+
+// terms are the article's category ids, then its tags, without blanks or
+// repeats.
+func terms(ch Channel, a article.Article) []term {
+	var ts []term
 	seen := map[string]bool{}
 	for _, t := range slices.Concat(a.Categories, a.Tags) {
 		t = strings.TrimSpace(clean(t))
 		if t != "" && !seen[t] {
 			seen[t] = true
-			e.terms = append(e.terms, term{Term: t, Label: ch.label(t)})
+			ts = append(ts, term{Term: t, Label: ch.label(t)})
 		}
 	}
+	return ts
+}
+
+// enclosures keeps the article's enclosures with an absolute URL; a
+// missing or malformed media type becomes application/octet-stream, which
+// every format requires.
+func enclosures(a article.Article) []enclosure {
+	var xs []enclosure
 	for _, x := range a.Enclosures {
 		u, ok := canonicalURI(x.URL, "http", "https")
 		if !ok {
@@ -126,9 +145,9 @@ func newEntry(ch Channel, a article.Article) (entry, error) {
 		if !mediaType.MatchString(typ) {
 			typ = "application/octet-stream"
 		}
-		e.enclosures = append(e.enclosures, enclosure{URL: u, Type: typ, Length: max(x.Length, 0)})
+		xs = append(xs, enclosure{URL: u, Type: typ, Length: max(x.Length, 0)})
 	}
-	return e, nil
+	return xs
 }
 
 var (

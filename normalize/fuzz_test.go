@@ -27,6 +27,7 @@ var seeds = []string{
 	"<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
 	"<a href=\"/x\" title=\"" + strings.Repeat("A\"'<>&", 2000) + "\">x</a>",
 	strings.Repeat("<div><b><i>", 500) + "deep" + strings.Repeat("</i></b></div>", 10),
+	strings.Repeat("<ul><li><em>", 100) + "nested" + strings.Repeat("</p></em>", 50),
 	"<pre>\n\nx</pre><br/><br></br><p/>",
 	"<img srcset=\",,, //a/b 1x,,javascript:x 2x\">",
 	"<![CDATA[x]]><?xml version=\"1.0\"?><!DOCTYPE x>",

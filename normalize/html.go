@@ -68,7 +68,9 @@ func newPolicy() *bluemonday.Policy {
 // or are not http(s) or mailto links, dropped), characters XML does not
 // allow removed. The result is well-formed XML when wrapped in a root
 // element: void elements are written "<br/>", and the only entities left
-// are &amp; &lt; &gt; and numeric ones.
+// are &amp; &lt; &gt; and numeric ones. A fragment nested too deeply for
+// the parser (over 512 open elements) comes back as one paragraph of its
+// plain text.
 func (n *Normalizer) HTML(s, base string) string {
 	s = n.policy.Sanitize(XMLSafe(s))
 	if strings.TrimSpace(s) == "" {
@@ -77,7 +79,12 @@ func (n *Normalizer) HTML(s, base string) string {
 	body := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
 	nodes, err := html.ParseFragment(strings.NewReader(s), body)
 	if err != nil {
-		return "" // only a failing reader errors, and a strings.Reader does not
+		// The parser refuses nesting deeper than 512 elements. No real
+		// article nests so deep; keep its words rather than nothing.
+		if t := Text(s); t != "" {
+			return "<p>" + html.EscapeString(t) + "</p>"
+		}
+		return ""
 	}
 	for _, nd := range nodes {
 		body.AppendChild(nd)

@@ -83,6 +83,7 @@ func TestHTML(t *testing.T) {
 		{"html entities decoded", "<p>&nbsp;&copy;&hellip;&mdash;</p>", "<p>\u00a0©…—</p>"},
 		{"chinese", "<p>中文“引号”：冒号</p>", "<p>中文“引号”：冒号</p>"},
 		{"quotes in attribute", `<a href="/x" title="a &quot;b&quot; 'c'">x</a>`, `<a href="https://example.com/x" title="a &#34;b&#34; &#39;c&#39;">x</a>`},
+		{"too deep for the parser", strings.Repeat("<div>", 600) + "deep &amp; <b>down</b>", "<p>deep &amp; down</p>"},
 		{"empty", "   ", ""},
 	}
 	for _, tt := range tests {

@@ -122,6 +122,8 @@ func (p *Publisher) when(t time.Time) string {
 }
 
 func (p *Publisher) opml(chans []feeds.Channel) ([]byte, error) {
+	// type="rss" is what OPML 2.0 and the readers that import it expect
+	// of any feed subscription, Atom included.
 	outlines := make([]feeds.Outline, len(chans))
 	for i, ch := range chans {
 		outlines[i] = feeds.Outline{Title: ch.Title, Text: ch.Title, Type: "rss", XMLURL: ch.AtomURL, HTMLURL: ch.SiteURL}

@@ -45,6 +45,9 @@ var Formats = []Format{
 	{"json", "application/feed+json; charset=utf-8", feeds.JSON},
 }
 
+// emptyFeedUpdated is the updated time of a feed with no articles yet.
+var emptyFeedUpdated = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
 // FeedPath returns the tree path of a category's feed in one format.
 func FeedPath(categoryID, ext string) string { return "feeds/" + categoryID + "." + ext }
 
@@ -64,11 +67,13 @@ func (p *Publisher) Render(ctx context.Context) (Tree, error) {
 		}
 		t = append(t, files...)
 	}
-	opml, err := p.opml(chans)
-	if err != nil {
-		return nil, err
+	if len(chans) > 0 { // OPML 2.0 needs at least one outline
+		opml, err := p.opml(chans)
+		if err != nil {
+			return nil, err
+		}
+		t = append(t, File{Path: "feeds.opml", ContentType: "text/x-opml; charset=utf-8", Body: opml})
 	}
-	t = append(t, File{Path: "feeds.opml", ContentType: "text/x-opml; charset=utf-8", Body: opml})
 	index, err := p.index(ctx, chans)
 	if err != nil {
 		return nil, err
@@ -137,6 +142,13 @@ func (p *Publisher) channels(ctx context.Context) ([]feeds.Channel, error) {
 		}
 		chans = append(chans, p.channel(all.ID, all.Title, all.Description, newest))
 	}
+	titles := make(map[string]string, len(chans))
+	for _, ch := range chans {
+		titles[ch.ID] = ch.Title
+	}
+	for i := range chans {
+		chans[i].CategoryTitles = titles
+	}
 	return chans, nil
 }
 
@@ -144,6 +156,12 @@ func (p *Publisher) channel(id, title, description string, updated time.Time) fe
 	site := p.cfg.Site
 	if description == "" {
 		description = title
+	}
+	if updated.IsZero() {
+		// An empty feed still needs an updated time, and a fixed one keeps
+		// its bytes the same from build to build (validators call dates
+		// before 1990 implausible).
+		updated = emptyFeedUpdated
 	}
 	return feeds.Channel{
 		ID:           id,

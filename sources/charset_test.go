@@ -2,6 +2,8 @@ package sources
 
 import (
 	"bytes"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -10,6 +12,8 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/traditionalchinese"
 	"golang.org/x/text/encoding/unicode"
+
+	"github.com/feedsmith/feedsmith/config"
 )
 
 // encode returns s in enc, failing the test if it cannot be encoded.
@@ -63,6 +67,7 @@ func TestDecodeXML(t *testing.T) {
 		{name: "leading whitespace", body: encode(t, gbk, "\n  "+rssDoc("GBK", simplified)), want: simplified},
 		{name: "UTF-16 with BOM", body: encode(t, unicode.UTF16(unicode.LittleEndian, unicode.UseBOM), rssDoc("UTF-16", simplified)),
 			want: simplified},
+		{name: "UTF-16 declared, but read as ASCII", body: []byte(rssDoc("UTF-16", simplified)), want: simplified},
 		{name: "ISO-8859-1", body: encode(t, charmap.ISO8859_1, rssDoc("ISO-8859-1", "Café")), want: "Café"},
 		{name: "plain UTF-8", body: []byte(rssDoc("", simplified)), want: simplified},
 		{name: "GBK declared UTF-8", body: encode(t, gbk, rssDoc("UTF-8", simplified)),
@@ -134,4 +139,54 @@ func TestDecodeText(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestFeedCharsets(t *testing.T) {
+	gbk, big5 := simplifiedchinese.GBK, traditionalchinese.Big5
+	docs := map[string]struct {
+		body        []byte
+		contentType string
+	}{
+		"/gbk":         {encode(t, gbk, rssItem("GBK", "日照日报：东港区新闻")), "text/xml"},
+		"/gbk-header":  {encode(t, gbk, rssItem("", "日照日报：东港区新闻")), "application/rss+xml; charset=gbk"},
+		"/gb2312":      {encode(t, gbk, rssItem("gb2312", "朱镕基视察日照")), "text/xml"},
+		"/big5":        {encode(t, big5, rssItem("Big5", "臺灣新聞：颱風警報")), "text/xml"},
+		"/gbk-as-utf8": {encode(t, gbk, rssItem("UTF-8", "日照日报")), "text/xml"},
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d := docs[r.URL.Path]
+		w.Header().Set("Content-Type", d.contentType)
+		w.Write(d.body)
+	}))
+	defer srv.Close()
+	tests := []struct{ path, charset, want, wantErr string }{
+		{"/gbk", "", "日照日报：东港区新闻", ""},
+		{"/gbk-header", "", "日照日报：东港区新闻", ""},
+		{"/gb2312", "", "朱镕基视察日照", ""},
+		{"/big5", "", "臺灣新聞：颱風警報", ""},
+		{"/gbk-as-utf8", "gbk", "日照日报", ""},
+		{"/gbk-as-utf8", "", "", "decode " + srv.URL + "/gbk-as-utf8: document is not valid UTF-8 at byte 102 (declared UTF-8); set the source's charset"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path+tt.charset, func(t *testing.T) {
+			b, err := collect(t, config.Source{URL: srv.URL + tt.path, Charset: tt.charset}, nil)
+			if tt.wantErr != "" {
+				if err == nil || err.Error() != tt.wantErr {
+					t.Fatalf("error = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(b.Articles) != 1 || b.Articles[0].Title != tt.want {
+				t.Fatalf("articles = %+v, want one titled %q", b.Articles, tt.want)
+			}
+		})
+	}
+}
+
+func rssItem(encodingDecl, title string) string {
+	return strings.Replace(rssDoc(encodingDecl, "channel"), "</channel>",
+		"<item><title>"+title+"</title><link>https://example.com/1</link></item></channel>", 1)
 }

@@ -347,18 +347,6 @@ func nodeError(n *yaml.Node, key string, err error) error {
 	return &lineError{n.Line + yamlStart - 1, fmt.Errorf("front matter: %w", err)}
 }
 
-func unique(ss []string) []string {
-	var out []string
-	seen := make(map[string]bool, len(ss))
-	for _, s := range ss {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 // firstLine returns the number of the first line of b that is not ok,
 // or 0.
 func firstLine(b []byte, ok func([]byte) bool) int {

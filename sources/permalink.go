@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // permalinkStyles are Jekyll's built-in permalink styles. Posts are
@@ -154,13 +155,40 @@ func slugify(s string, pretty bool) string {
 	return out
 }
 
+// titleize is Jekyll's title for a post without one: the slug's words,
+// capitalized.
+func titleize(slug string) string {
+	words := strings.FieldsFunc(slug, func(r rune) bool { return r == '-' })
+	for i, w := range words {
+		r, n := utf8.DecodeRuneInString(w)
+		words[i] = string(unicode.ToUpper(r)) + strings.ToLower(w[n:])
+	}
+	return strings.Join(words, " ")
+}
+
+// unique returns ss without repeats, in order.
+func unique(ss []string) []string {
+	var out []string
+	seen := make(map[string]bool, len(ss))
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // escapePath percent-encodes all but the characters RFC 3986 allows in a
-// path (pchar and "/"). Template text may already be encoded, so
-// keepPercent leaves its "%" alone.
-func escapePath(s string, keepPercent bool) string {
-	safe := func(c byte) bool { return pathSafe(c) || keepPercent && c == '%' }
+// path (pchar and "/"). Template text may be encoded already, so with
+// keepEncoded a "%" and two hex digits stay as they are.
+func escapePath(s string, keepEncoded bool) string {
+	safe := func(i int) bool {
+		return pathSafe(s[i]) || keepEncoded && s[i] == '%' && i+2 < len(s) &&
+			isHex(s[i+1]) && isHex(s[i+2])
+	}
 	i := 0
-	for i < len(s) && safe(s[i]) {
+	for i < len(s) && safe(i) {
 		i++
 	}
 	if i == len(s) {
@@ -171,7 +199,7 @@ func escapePath(s string, keepPercent bool) string {
 	b.Grow(len(s) * 3)
 	b.WriteString(s[:i])
 	for ; i < len(s); i++ {
-		if c := s[i]; safe(c) {
+		if c := s[i]; safe(i) {
 			b.WriteByte(c)
 		} else {
 			b.WriteByte('%')
@@ -181,6 +209,8 @@ func escapePath(s string, keepPercent bool) string {
 	}
 	return b.String()
 }
+
+func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
 
 func pathSafe(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||

@@ -108,6 +108,7 @@ func TestExpandPermalink(t *testing.T) {
 		{"Chinese title", "/:title", "/%E4%BD%A0%E5%A5%BD-%E4%B8%96%E7%95%8C", postURL{date: date, slug: "你好 世界"}},
 		{"Chinese literal", "/关于/:slug/", "/%E5%85%B3%E4%BA%8E/hello-world/", u},
 		{"encoded literal kept", "/a%20b/:slug", "/a%20b/hello-world", u},
+		{"bare percent encoded", "/100%/:slug%", "/100%25/hello-world%25", u},
 		{"no climbing out", "/../../etc/:slug", "/etc/hello-world", u},
 		{"no leading slash", ":slug", "/hello-world", u},
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,8 +16,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
@@ -64,6 +63,7 @@ type postResult struct {
 	err     error
 }
 
+// newPosts returns the source for a folder of Jekyll-style posts.
 func newPosts(cfg config.Source, env Env) (Source, error) {
 	if cfg.Path == "" {
 		return nil, fmt.Errorf("source %s: posts need a path", cfg.ID)
@@ -138,7 +138,7 @@ func (s *postsSource) list(ctx context.Context) ([]postFile, []error, error) {
 			return ctx.Err()
 		}
 		if err != nil {
-			skipped = append(skipped, fmt.Errorf("read posts folder %s: %w", path, err))
+			skipped = append(skipped, fmt.Errorf("read posts folder %s: %w", path, withoutPath(err)))
 			return nil
 		}
 		if d.IsDir() {
@@ -272,7 +272,7 @@ func (s *postsSource) article(f postFile) (article.Article, bool, error) {
 // jekyll-feed's absolute_url does (a path is under the site's base path,
 // not the host's root).
 func (s *postsSource) imageURL(img string) string {
-	if img == "" || s.siteURL == "" || strings.Contains(img, "://") || strings.HasPrefix(img, "//") {
+	if u, err := url.Parse(img); img == "" || s.siteURL == "" || err != nil || u.Scheme != "" || u.Host != "" {
 		return img
 	}
 	return joinURL(s.siteURL, img)
@@ -296,17 +296,6 @@ func readPostFile(path string) ([]byte, error) {
 		return nil, fmt.Errorf("larger than %d MiB", maxPostSize>>20)
 	}
 	return buf.Bytes(), nil
-}
-
-// titleize is Jekyll's title for a post without one: the slug's words,
-// capitalized.
-func titleize(slug string) string {
-	words := strings.FieldsFunc(slug, func(r rune) bool { return r == '-' })
-	for i, w := range words {
-		r, n := utf8.DecodeRuneInString(w)
-		words[i] = string(unicode.ToUpper(r)) + strings.ToLower(w[n:])
-	}
-	return strings.Join(words, " ")
 }
 
 // withoutPath drops the path from a file error whose message will name

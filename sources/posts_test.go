@@ -253,6 +253,19 @@ func TestPostsFolderErrors(t *testing.T) {
 			t.Errorf("skipped = %v, want [%s]", b.Skipped, want)
 		}
 	})
+	t.Run("linked folder", func(t *testing.T) {
+		target, err := filepath.Abs("testdata/posts/permalink")
+		if err != nil {
+			t.Fatal(err)
+		}
+		link := filepath.Join(t.TempDir(), "posts")
+		if err := os.Symlink(target, link); err != nil {
+			t.Skip(err)
+		}
+		if b := collectPosts(t, config.Source{Path: link}, Env{}); len(b.Articles) != 4 {
+			t.Errorf("got %d articles from a linked folder, want 4", len(b.Articles))
+		}
+	})
 	t.Run("bad permalink", func(t *testing.T) {
 		_, err := New(config.Source{ID: "blog", Type: "posts", Path: "x", Permalink: "/:nope/"}, Env{})
 		want := `source blog: permalink: unknown placeholder :nope in "/:nope/"`

@@ -21,6 +21,9 @@ type SaveResult struct {
 type SourceStatus struct {
 	SourceID    string
 	LastAttempt time.Time
+	// LastSuccess is zero when the source never succeeded. Stores keep
+	// the previous one when given a zero LastSuccess: a failed run does
+	// not forget when the source last worked.
 	LastSuccess time.Time
 	// LastError is the error of the last attempt, "" when it succeeded.
 	LastError string

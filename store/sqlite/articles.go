@@ -23,20 +23,31 @@ func (s *Store) Articles(ctx context.Context, category string, limit int) ([]art
 // pageQuery selects the keys of the requested articles in feed order,
 // from one index: articles_newest, or article_categories_newest.
 func pageQuery(category string, limit int) (string, []any) {
-	q := `SELECT a.source_id, a.id FROM articles a WHERE a.pruned = 0
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
+	if category == "" {
+		return `SELECT a.source_id, a.id FROM articles a WHERE a.pruned = 0
+			ORDER BY a.published_unix DESC, a.source_id, a.id LIMIT ?`, []any{limit}
+	}
+	return `SELECT c.source_id, c.article_id AS id FROM article_categories c
+		WHERE c.category = ? AND c.pruned = 0
+		ORDER BY c.published_unix DESC, c.source_id, c.article_id LIMIT ?`, []any{category, limit}
+}
+
+// articlesQuery reads the articles page selects.
+func articlesQuery(page string) string {
+	return `SELECT a.source_id, a.id, a.title, a.link, a.author,
+		a.published, a.updated, a.summary, a.content, a.tags, a.image, a.enclosures, a.hash
+		FROM (` + page + `) p JOIN articles a ON a.source_id = p.source_id AND a.id = p.id
 		ORDER BY a.published_unix DESC, a.source_id, a.id`
-	var args []any
-	if category != "" {
-		q = `SELECT c.source_id, c.article_id AS id FROM article_categories c
-			WHERE c.category = ? AND c.pruned = 0
-			ORDER BY c.published_unix DESC, c.source_id, c.article_id`
-		args = append(args, category)
-	}
-	if limit > 0 {
-		q += " LIMIT ?"
-		args = append(args, limit)
-	}
-	return q, args
+}
+
+// categoriesQuery reads the categories of the articles page selects.
+func categoriesQuery(page string) string {
+	return `SELECT c.source_id, c.article_id, c.category
+		FROM (` + page + `) p JOIN article_categories c ON c.source_id = p.source_id AND c.article_id = p.id
+		WHERE c.pruned = 0 ORDER BY c.source_id, c.article_id, c.filed_unix, c.position`
 }
 
 func (s *Store) articles(ctx context.Context, category string, limit int) ([]article.Article, error) {
@@ -47,10 +58,7 @@ func (s *Store) articles(ctx context.Context, category string, limit int) ([]art
 		return nil, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT a.source_id, a.id, a.title, a.link, a.author,
-		a.published, a.updated, a.summary, a.content, a.tags, a.image, a.enclosures, a.hash
-		FROM (`+page+`) p JOIN articles a ON a.source_id = p.source_id AND a.id = p.id
-		ORDER BY a.published_unix DESC, a.source_id, a.id`, args...)
+	rows, err := s.query(ctx, tx, articlesQuery(page), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +66,7 @@ func (s *Store) articles(ctx context.Context, category string, limit int) ([]art
 	if err != nil || len(arts) == 0 {
 		return arts, err
 	}
-	if err := fillCategories(ctx, tx, page, args, arts); err != nil {
+	if err := s.fillCategories(ctx, tx, page, args, arts); err != nil {
 		return nil, err
 	}
 	return arts, tx.Commit()
@@ -100,15 +108,13 @@ func scanArticle(rows *sql.Rows) (article.Article, error) {
 
 // fillCategories sets the categories of arts, the articles page selects,
 // in the order the article was filed into them.
-func fillCategories(ctx context.Context, tx *sql.Tx, page string, args []any, arts []article.Article) error {
+func (s *Store) fillCategories(ctx context.Context, tx *sql.Tx, page string, args []any, arts []article.Article) error {
 	type key struct{ source, id string }
 	index := make(map[key]int, len(arts))
 	for i := range arts {
 		index[key{arts[i].SourceID, arts[i].ID}] = i
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT c.source_id, c.article_id, c.category
-		FROM (`+page+`) p JOIN article_categories c ON c.source_id = p.source_id AND c.article_id = p.id
-		WHERE c.pruned = 0 ORDER BY c.source_id, c.article_id, c.position`, args...)
+	rows, err := s.query(ctx, tx, categoriesQuery(page), args...)
 	if err != nil {
 		return err
 	}

@@ -40,10 +40,10 @@ func (s *Store) categories(ctx context.Context) ([]store.CategoryInfo, error) {
 	}
 	defer tx.Rollback()
 	cats := map[string]*store.CategoryInfo{}
-	if err := readDeclared(ctx, tx, cats); err != nil {
+	if err := s.readDeclared(ctx, tx, cats); err != nil {
 		return nil, err
 	}
-	if err := readCounts(ctx, tx, cats); err != nil {
+	if err := s.readCounts(ctx, tx, cats); err != nil {
 		return nil, err
 	}
 	list := make([]store.CategoryInfo, 0, len(cats))
@@ -53,8 +53,8 @@ func (s *Store) categories(ctx context.Context) ([]store.CategoryInfo, error) {
 	return list, tx.Commit()
 }
 
-func readDeclared(ctx context.Context, tx *sql.Tx, cats map[string]*store.CategoryInfo) error {
-	rows, err := tx.QueryContext(ctx, `SELECT id, title, description FROM categories`)
+func (s *Store) readDeclared(ctx context.Context, tx *sql.Tx, cats map[string]*store.CategoryInfo) error {
+	rows, err := s.query(ctx, tx, `SELECT id, title, description FROM categories`)
 	if err != nil {
 		return err
 	}
@@ -70,18 +70,16 @@ func readDeclared(ctx context.Context, tx *sql.Tx, cats map[string]*store.Catego
 }
 
 // readCounts adds the count and the newest Updated of every category
-// with articles. The window picks the newest row's text, which keeps its
-// offset, where MAX(updated_unix) would not.
-func readCounts(ctx context.Context, tx *sql.Tx, cats map[string]*store.CategoryInfo) error {
-	rows, err := tx.QueryContext(ctx, `SELECT category, n, updated FROM (
-		SELECT c.category, a.updated,
-			COUNT(*) OVER (PARTITION BY c.category) AS n,
-			ROW_NUMBER() OVER (PARTITION BY c.category
-				ORDER BY a.updated_unix DESC, a.source_id, a.id) AS rn
-		FROM article_categories c
-		JOIN articles a ON a.source_id = c.source_id AND a.id = c.article_id
-		WHERE c.pruned = 0) t
-		WHERE rn = 1`)
+// with articles. The newest is read as text, which keeps its offset, from
+// the row article_categories_updated puts first.
+func (s *Store) readCounts(ctx context.Context, tx *sql.Tx, cats map[string]*store.CategoryInfo) error {
+	rows, err := s.query(ctx, tx, `SELECT g.category, g.n,
+		(SELECT a.updated FROM article_categories c
+			JOIN articles a ON a.source_id = c.source_id AND a.id = c.article_id
+			WHERE c.category = g.category AND c.pruned = 0
+			ORDER BY c.updated_unix DESC LIMIT 1)
+		FROM (SELECT category, COUNT(*) AS n FROM article_categories
+			WHERE pruned = 0 GROUP BY category) g`)
 	if err != nil {
 		return err
 	}

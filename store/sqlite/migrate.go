@@ -85,6 +85,20 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 			last_modified TEXT NOT NULL
 		)`,
 	),
+	execAll(
+		// Each category row copies its article's updated_unix too, so
+		// that a category's latest update comes from an index; and says
+		// when it was filed (filed_unix), so that categories list in the
+		// order they were filed, position breaking ties within a save.
+		// Rows from version 1 keep filed_unix 0: their position already
+		// counts in filing order.
+		`ALTER TABLE article_categories ADD COLUMN updated_unix INTEGER NOT NULL DEFAULT 0`,
+		`ALTER TABLE article_categories ADD COLUMN filed_unix INTEGER NOT NULL DEFAULT 0`,
+		`UPDATE article_categories SET updated_unix = COALESCE((SELECT a.updated_unix FROM articles a
+			WHERE a.source_id = article_categories.source_id AND a.id = article_categories.article_id), 0)`,
+		`CREATE INDEX article_categories_updated ON article_categories
+			(category, updated_unix DESC) WHERE pruned = 0`,
+	),
 }
 
 // execAll returns a migration that executes stmts in order.

@@ -13,7 +13,7 @@ import (
 // before now-maxAge (when maxAge > 0), and takes each category down to
 // its newest maxItems articles (when maxItems > 0). An article past the
 // limit in one category stays in the others; one left in none is
-// removed. It returns how many articles were removed and, sorted, the
+// removed; one never filed in a category is kept. It returns how many articles were removed and, sorted, the
 // categories that lost articles.
 //
 // A removed article stays as a tombstone: its id, link and hash without
@@ -54,131 +54,79 @@ type pruner struct {
 	changed map[string]bool
 }
 
-// filed is one article in one category.
-type filed struct{ category, sourceID, id string }
-
+// pruneAge removes the articles published before cutoff. The category
+// rows carry the article's published_unix, so they go without a join.
 func (p *pruner) pruneAge(ctx context.Context, cutoff time.Time) error {
-	old, err := p.query(ctx, `SELECT COALESCE(c.category, ''), a.source_id, a.id FROM articles a
-		LEFT JOIN article_categories c
-			ON c.source_id = a.source_id AND c.article_id = a.id AND c.pruned = 0
-		WHERE a.pruned = 0 AND a.published_unix < ?`, cutoff.UnixNano())
+	c := cutoff.UnixNano()
+	err := p.markChanged(ctx, `SELECT DISTINCT category FROM article_categories
+		WHERE pruned = 0 AND published_unix < ?`, c)
 	if err != nil {
 		return err
 	}
-	for _, f := range old {
-		if f.category != "" {
-			p.changed[f.category] = true
-		}
+	if _, err := p.tx.ExecContext(ctx, `DELETE FROM article_categories WHERE published_unix < ?`, c); err != nil {
+		return err
 	}
-	return p.tombstone(ctx, old)
+	return p.tombstone(ctx, `pruned = 0 AND published_unix < ?`, c)
 }
 
-// pruneItems unfiles each category's articles past its newest limit, and
+// overLimit selects the category rows past the newest ? of each category.
+const overLimit = `SELECT category, source_id, article_id FROM (
+	SELECT category, source_id, article_id, ROW_NUMBER() OVER (PARTITION BY category
+		ORDER BY published_unix DESC, source_id, article_id) AS rn
+	FROM article_categories WHERE pruned = 0) r
+	WHERE rn > ?`
+
+// unfiled selects the articles left in no category: all their category
+// rows were unfiled by the item limit.
+const unfiled = `SELECT source_id, article_id FROM article_categories
+	GROUP BY source_id, article_id HAVING MIN(pruned) = 1`
+
+// pruneItems unfiles each category's articles past its newest limit,
+// keeping the rows (marked) so that Save does not file them again, and
 // removes the articles that are left in no category.
 func (p *pruner) pruneItems(ctx context.Context, limit int) error {
-	over, err := p.query(ctx, `SELECT category, source_id, article_id FROM (
-		SELECT category, source_id, article_id, ROW_NUMBER() OVER (PARTITION BY category
-			ORDER BY published_unix DESC, source_id, article_id) AS rn
-		FROM article_categories WHERE pruned = 0) r
-		WHERE rn > ?`, limit)
-	if err != nil || len(over) == 0 {
+	if err := p.markChanged(ctx, `SELECT DISTINCT category FROM (`+overLimit+`) o`, limit); err != nil {
 		return err
 	}
-	orphans, err := p.unfile(ctx, over)
+	_, err := p.tx.ExecContext(ctx, `UPDATE article_categories SET pruned = 1
+		WHERE (category, source_id, article_id) IN (`+overLimit+`)`, limit)
 	if err != nil {
 		return err
 	}
-	return p.tombstone(ctx, orphans)
+	if err := p.tombstone(ctx, `pruned = 0 AND (source_id, id) IN (`+unfiled+`)`); err != nil {
+		return err
+	}
+	_, err = p.tx.ExecContext(ctx, `DELETE FROM article_categories
+		WHERE (source_id, article_id) IN (`+unfiled+`)`)
+	return err
 }
 
-// unfile takes the articles of fs out of the categories of fs, leaving
-// the rows marked so that Save does not file them again, and returns
-// the articles that are left in no category.
-func (p *pruner) unfile(ctx context.Context, fs []filed) ([]filed, error) {
-	unfile, err := p.tx.PrepareContext(ctx, `UPDATE article_categories SET pruned = 1
-		WHERE category = ? AND source_id = ? AND article_id = ?`)
-	if err != nil {
-		return nil, err
-	}
-	defer unfile.Close()
-	live, err := p.tx.PrepareContext(ctx, `SELECT COUNT(*) FROM article_categories
-		WHERE source_id = ? AND article_id = ? AND pruned = 0`)
-	if err != nil {
-		return nil, err
-	}
-	defer live.Close()
-	for _, f := range fs {
-		if _, err := unfile.ExecContext(ctx, f.category, f.sourceID, f.id); err != nil {
-			return nil, err
-		}
-		p.changed[f.category] = true
-	}
-	var orphans []filed
-	for _, f := range fs {
-		var n int
-		if err := live.QueryRowContext(ctx, f.sourceID, f.id).Scan(&n); err != nil {
-			return nil, err
-		}
-		if n == 0 {
-			orphans = append(orphans, f)
-		}
-	}
-	return orphans, nil
-}
-
-// tombstone turns the articles of fs (which may repeat one) into
-// tombstones.
-func (p *pruner) tombstone(ctx context.Context, fs []filed) error {
-	if len(fs) == 0 {
-		return nil
-	}
-	mark, err := p.tx.PrepareContext(ctx, `UPDATE articles SET pruned = 1, summary = '', content = ''
-		WHERE source_id = ? AND id = ? AND pruned = 0`)
+// tombstone turns the articles where selects into tombstones: their
+// text goes, their id, link and hash stay.
+func (p *pruner) tombstone(ctx context.Context, where string, args ...any) error {
+	res, err := p.tx.ExecContext(ctx, `UPDATE articles SET pruned = 1, summary = '', content = ''
+		WHERE `+where, args...)
 	if err != nil {
 		return err
 	}
-	defer mark.Close()
-	unfile, err := p.tx.PrepareContext(ctx, `DELETE FROM article_categories
-		WHERE source_id = ? AND article_id = ?`)
-	if err != nil {
-		return err
-	}
-	defer unfile.Close()
-	for _, f := range fs {
-		res, err := mark.ExecContext(ctx, f.sourceID, f.id)
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			continue // already done: the article came twice in fs
-		}
-		if _, err := unfile.ExecContext(ctx, f.sourceID, f.id); err != nil {
-			return err
-		}
-		p.removed++
-	}
-	return nil
+	n, err := res.RowsAffected()
+	p.removed += int(n)
+	return err
 }
 
-// query reads (category, source id, article id) rows whole, before the
-// transaction writes to the tables they come from.
-func (p *pruner) query(ctx context.Context, q string, args ...any) ([]filed, error) {
-	rows, err := p.tx.QueryContext(ctx, q, args...)
+// markChanged marks changed the categories query returns.
+func (p *pruner) markChanged(ctx context.Context, query string, args ...any) error {
+	rows, err := p.tx.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	var fs []filed
 	for rows.Next() {
-		var f filed
-		if err := rows.Scan(&f.category, &f.sourceID, &f.id); err != nil {
-			return nil, err
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return err
 		}
-		fs = append(fs, f)
+		p.changed[c] = true
 	}
-	return fs, rows.Err()
+	return rows.Err()
 }

@@ -21,7 +21,8 @@ import (
 // and only gains sourceID's categories. A known article with the same
 // Hash is left alone; with another Hash its text is replaced, while its
 // ID and Published time stay. Categories are only ever added by Save.
-// A pruned article is never saved again.
+// A pruned article is never saved again. The articles' SourceID is
+// ignored (sourceID is theirs), and an empty Hash is computed.
 func (s *Store) Save(ctx context.Context, sourceID string, arts []article.Article, now time.Time) (store.SaveResult, error) {
 	res, err := s.save(ctx, sourceID, arts, now)
 	if err != nil {
@@ -44,8 +45,15 @@ func (s *Store) save(ctx context.Context, sourceID string, arts []article.Articl
 		return store.SaveResult{}, err
 	}
 	defer sv.close()
+	// Each statement takes microseconds, and a cancellable context costs
+	// the driver a goroutine per statement: check ctx between articles
+	// instead. database/sql rolls the transaction back when ctx ends.
+	quiet := context.WithoutCancel(ctx)
 	for i := range arts {
-		if err := sv.save(ctx, &arts[i]); err != nil {
+		if err := ctx.Err(); err != nil {
+			return store.SaveResult{}, err
+		}
+		if err := sv.save(quiet, &arts[i]); err != nil {
 			return store.SaveResult{}, fmt.Errorf("article %q: %w", arts[i].ID, err)
 		}
 	}
@@ -68,7 +76,7 @@ type saver struct {
 
 	selectOwn, selectShared, selectByLink        *sql.Stmt
 	insert, update, insertShared, insertCategory *sql.Stmt
-	liveCategories                               *sql.Stmt
+	updateCategories, liveCategories             *sql.Stmt
 }
 
 func newSaver(ctx context.Context, tx *sql.Tx, source string, now time.Time) (*saver, error) {
@@ -77,15 +85,16 @@ func newSaver(ctx context.Context, tx *sql.Tx, source string, now time.Time) (*s
 		stmt  **sql.Stmt
 		query string
 	}{
-		{&sv.selectOwn, `SELECT hash, updated_unix, pruned FROM articles WHERE source_id = ? AND id = ?`},
-		{&sv.selectShared, `SELECT a.source_id, a.id, a.pruned FROM article_sources s
+		{&sv.selectOwn, `SELECT ` + storedColumns + ` FROM articles a
+			WHERE a.source_id = ? AND a.id = ?`},
+		{&sv.selectShared, `SELECT ` + storedColumns + ` FROM article_sources s
 			JOIN articles a ON a.source_id = s.canon_source_id AND a.id = s.canon_article_id
 			WHERE s.source_id = ? AND s.article_id = ?`},
 		// A live article of the same source with this link is another
 		// article (a source may reuse a link); a pruned one is not.
-		{&sv.selectByLink, `SELECT source_id, id, pruned FROM articles
-			WHERE link = ? AND link <> '' AND (source_id <> ? OR pruned = 1)
-			ORDER BY first_seen_unix, source_id, id LIMIT 1`},
+		{&sv.selectByLink, `SELECT ` + storedColumns + ` FROM articles a
+			WHERE a.link = ? AND a.link <> '' AND (a.source_id <> ? OR a.pruned = 1)
+			ORDER BY a.first_seen_unix, a.source_id, a.id LIMIT 1`},
 		{&sv.insert, `INSERT INTO articles (source_id, id, title, link, author,
 			published, published_unix, updated, updated_unix, first_seen, first_seen_unix,
 			summary, content, tags, image, enclosures, hash)
@@ -99,11 +108,10 @@ func newSaver(ctx context.Context, tx *sql.Tx, source string, now time.Time) (*s
 		// A category row that exists, even one pruned by the item limit,
 		// is left as it is: the article is not filed there again.
 		{&sv.insertCategory, `INSERT INTO article_categories
-			(source_id, article_id, category, published_unix, position)
-			SELECT a.source_id, a.id, ?, a.published_unix,
-				(SELECT COUNT(*) FROM article_categories c WHERE c.source_id = a.source_id AND c.article_id = a.id)
-			FROM articles a WHERE a.source_id = ? AND a.id = ?
-			ON CONFLICT DO NOTHING`},
+			(source_id, article_id, category, published_unix, updated_unix, filed_unix, position)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`},
+		{&sv.updateCategories, `UPDATE article_categories SET updated_unix = ?
+			WHERE source_id = ? AND article_id = ?`},
 		{&sv.liveCategories, `SELECT category FROM article_categories
 			WHERE source_id = ? AND article_id = ? AND pruned = 0`},
 	} {
@@ -122,16 +130,6 @@ func (sv *saver) close() {
 	for _, st := range sv.stmts {
 		st.Close()
 	}
-}
-
-// stored is the stored article an incoming one turned out to be.
-type stored struct {
-	sourceID, id string
-	own          bool // stored under the saving source, not shared by link
-	byLink       bool // found by its link rather than by id
-	pruned       bool
-	hash         string
-	updatedUnix  int64
 }
 
 func (sv *saver) save(ctx context.Context, a *article.Article) error {
@@ -157,37 +155,11 @@ func (sv *saver) save(ctx context.Context, a *article.Article) error {
 		return sv.share(ctx, a, st)
 	case st.hash == hash:
 		sv.res.Unchanged++
-		return sv.addCategories(ctx, st.sourceID, st.id, a.Categories)
+		return sv.addCategories(ctx, st, a.Categories)
 	default:
 		sv.res.Updated++
 		return sv.updateArticle(ctx, a, hash, st)
 	}
-}
-
-// find looks a up by (source, id), then among the ids it was recorded
-// with as a duplicate, then by link.
-func (sv *saver) find(ctx context.Context, a *article.Article) (stored, bool, error) {
-	st := stored{sourceID: sv.source, id: a.ID, own: true}
-	err := sv.selectOwn.QueryRowContext(ctx, sv.source, a.ID).Scan(&st.hash, &st.updatedUnix, &st.pruned)
-	if !errors.Is(err, sql.ErrNoRows) {
-		return st, err == nil, err
-	}
-	st = stored{}
-	err = sv.selectShared.QueryRowContext(ctx, sv.source, a.ID).Scan(&st.sourceID, &st.id, &st.pruned)
-	if !errors.Is(err, sql.ErrNoRows) || a.Link == "" {
-		return st, err == nil, ignoreNoRows(err)
-	}
-	st.byLink = true
-	err = sv.selectByLink.QueryRowContext(ctx, a.Link, sv.source).Scan(&st.sourceID, &st.id, &st.pruned)
-	st.own = st.sourceID == sv.source
-	return st, err == nil, ignoreNoRows(err)
-}
-
-func ignoreNoRows(err error) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	return err
 }
 
 func (sv *saver) insertArticle(ctx context.Context, a *article.Article, hash string) error {
@@ -206,7 +178,9 @@ func (sv *saver) insertArticle(ctx context.Context, a *article.Article, hash str
 	if err != nil {
 		return err
 	}
-	return sv.addCategories(ctx, sv.source, a.ID, a.Categories)
+	st := stored{sourceID: sv.source, id: a.ID,
+		publishedUnix: published.UnixNano(), updatedUnix: updated.UnixNano()}
+	return sv.addCategories(ctx, st, a.Categories)
 }
 
 // share records that the saving source delivered another source's
@@ -218,7 +192,7 @@ func (sv *saver) share(ctx context.Context, a *article.Article, st stored) error
 			return err
 		}
 	}
-	return sv.addCategories(ctx, st.sourceID, st.id, a.Categories)
+	return sv.addCategories(ctx, st, a.Categories)
 }
 
 func (sv *saver) updateArticle(ctx context.Context, a *article.Article, hash string, st stored) error {
@@ -232,20 +206,27 @@ func (sv *saver) updateArticle(ctx context.Context, a *article.Article, hash str
 	if err != nil {
 		return err
 	}
-	if err := sv.addCategories(ctx, st.sourceID, st.id, a.Categories); err != nil {
+	st.updatedUnix = updated.UnixNano()
+	_, err = sv.updateCategories.ExecContext(ctx, st.updatedUnix, st.sourceID, st.id)
+	if err != nil {
+		return err
+	}
+	if err := sv.addCategories(ctx, st, a.Categories); err != nil {
 		return err
 	}
 	return sv.markLiveCategories(ctx, st.sourceID, st.id)
 }
 
-// addCategories files the article into cats, marking changed the
-// categories it was not filed in before.
-func (sv *saver) addCategories(ctx context.Context, sourceID, id string, cats []string) error {
-	for _, c := range cats {
+// addCategories files the stored article into cats, marking changed the
+// categories it was not filed in before. A category keeps the place it
+// was first filed at: by save time, then by its place in cats.
+func (sv *saver) addCategories(ctx context.Context, st stored, cats []string) error {
+	for i, c := range cats {
 		if c == "" {
 			continue
 		}
-		res, err := sv.insertCategory.ExecContext(ctx, c, sourceID, id)
+		res, err := sv.insertCategory.ExecContext(ctx, st.sourceID, st.id, c,
+			st.publishedUnix, st.updatedUnix, sv.now.UnixNano(), i)
 		if err != nil {
 			return fmt.Errorf("category %s: %w", c, err)
 		}

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -29,6 +30,11 @@ type Store struct {
 	write *sql.DB
 	// read serves queries; its connections are query-only.
 	read *sql.DB
+
+	mu sync.Mutex
+	// prepared holds the read queries, each prepared once per connection
+	// of read: parsing costs about as much as running them.
+	prepared map[string]*sql.Stmt
 }
 
 // Open opens the store at path, creating the file and its parent
@@ -64,7 +70,7 @@ func open(ctx context.Context, path string) (*Store, error) {
 	if err := read.PingContext(ctx); err != nil {
 		return nil, errors.Join(err, read.Close(), write.Close())
 	}
-	return &Store{write: write, read: read}, nil
+	return &Store{write: write, read: read, prepared: map[string]*sql.Stmt{}}, nil
 }
 
 // dsn builds a URI filename for path: escaped, so that a '?' or '#' in
@@ -78,7 +84,40 @@ func dsn(path string, params ...string) string {
 	return s
 }
 
+// readStmt returns query prepared on the read pool.
+func (s *Store) readStmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st, ok := s.prepared[query]; ok {
+		return st, nil
+	}
+	st, err := s.read.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	s.prepared[query] = st
+	return st, nil
+}
+
+// query runs a read query, in tx when it is not nil.
+func (s *Store) query(ctx context.Context, tx *sql.Tx, query string, args ...any) (*sql.Rows, error) {
+	st, err := s.readStmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if tx != nil {
+		st = tx.StmtContext(ctx, st)
+	}
+	return st.QueryContext(ctx, args...)
+}
+
 // Close closes the store's connections.
 func (s *Store) Close() error {
-	return errors.Join(s.read.Close(), s.write.Close())
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var errs []error
+	for _, st := range s.prepared {
+		errs = append(errs, st.Close())
+	}
+	return errors.Join(append(errs, s.read.Close(), s.write.Close())...)
 }

@@ -3,7 +3,9 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -43,7 +45,8 @@ func testArticle(id string, cats ...string) article.Article {
 }
 
 func TestReopen(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "new", "dir", "feedsmith.db")
+	// A directory to create, with URI-special characters in its name.
+	path := filepath.Join(t.TempDir(), "new", "dir #1?x=y%20", "feedsmith.db")
 	s, err := Open(t.Context(), path)
 	if err != nil {
 		t.Fatal(err)
@@ -67,6 +70,9 @@ func TestReopen(t *testing.T) {
 	}
 	if v := userVersion(t, s.read); v != len(migrations) {
 		t.Errorf("schema version %d, want %d", v, len(migrations))
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("database not at its path: %v", err)
 	}
 }
 
@@ -128,6 +134,64 @@ func TestOpenSchemaVersions(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+	}
+}
+
+// TestMigrateVersion1 opens a file written by schema version 1, whose
+// category rows lack updated_unix and filed_unix.
+func TestMigrateVersion1(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "feedsmith.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := migrations[0](t.Context(), tx); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	updated := now.Add(time.Hour)
+	exec(t, db, `PRAGMA user_version = 1`)
+	// b, older, is written first: without updated_unix filled in, it
+	// would tie with a and be taken for the category's newest.
+	exec(t, db, `INSERT INTO articles VALUES ('src', 'b', 'B', 'https://example.org/b', '',
+		'`+now.Format(time.RFC3339)+`', `+strconv.FormatInt(now.UnixNano(), 10)+`,
+		'`+now.Format(time.RFC3339)+`', `+strconv.FormatInt(now.UnixNano(), 10)+`,
+		'`+now.Format(time.RFC3339)+`', `+strconv.FormatInt(now.UnixNano(), 10)+`,
+		'', '', '[]', '', '[]', 'hash', 0)`)
+	exec(t, db, `INSERT INTO article_categories VALUES
+		('src', 'b', 'zebra', `+strconv.FormatInt(now.UnixNano(), 10)+`, 0, 0)`)
+	exec(t, db, `INSERT INTO articles VALUES ('src', 'a', 'A', 'https://example.org/a', '',
+		'`+now.Format(time.RFC3339)+`', `+strconv.FormatInt(now.UnixNano(), 10)+`,
+		'`+updated.Format(time.RFC3339)+`', `+strconv.FormatInt(updated.UnixNano(), 10)+`,
+		'`+now.Format(time.RFC3339)+`', `+strconv.FormatInt(now.UnixNano(), 10)+`,
+		'', '', '[]', '', '[]', 'hash', 0)`)
+	exec(t, db, `INSERT INTO article_categories VALUES
+		('src', 'a', 'zebra', `+strconv.FormatInt(now.UnixNano(), 10)+`, 0, 0),
+		('src', 'a', 'alpha', `+strconv.FormatInt(now.UnixNano(), 10)+`, 1, 0)`)
+	db.Close()
+
+	s := openTest(t, path)
+	if v := userVersion(t, s.read); v != len(migrations) {
+		t.Fatalf("schema version %d, want %d", v, len(migrations))
+	}
+	a := testArticle("a", "zebra", "alpha", "new")
+	a.Hash = "hash"
+	if _, err := s.Save(t.Context(), "src", []article.Article{a}, now.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	arts, err := s.Articles(t.Context(), "zebra", 1)
+	if err != nil || len(arts) != 1 || !slices.Equal(arts[0].Categories, []string{"zebra", "alpha", "new"}) {
+		t.Fatalf("articles = %+v, %v; want a in zebra, alpha, new", arts, err)
+	}
+	cats, err := s.Categories(t.Context())
+	if err != nil || len(cats) != 3 || !cats[2].Newest.Equal(updated) {
+		t.Fatalf("categories = %+v, %v; want zebra's newest %s", cats, err, updated)
 	}
 }
 

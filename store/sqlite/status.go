@@ -9,13 +9,16 @@ import (
 	"github.com/feedsmith/feedsmith/store"
 )
 
-// SetSourceStatus replaces the status of st.SourceID. st.Articles is
-// ignored: it is counted when read.
+// SetSourceStatus replaces the status of st.SourceID, except that a zero
+// LastSuccess (a failed run) keeps the last success stored. st.Articles
+// is ignored: it is counted when read.
 func (s *Store) SetSourceStatus(ctx context.Context, st store.SourceStatus) error {
 	_, err := s.write.ExecContext(ctx, `INSERT INTO source_status (source_id, last_attempt,
 		last_success, last_error, new_count, updated_count, unchanged_count)
 		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_id) DO UPDATE SET
-		last_attempt = excluded.last_attempt, last_success = excluded.last_success,
+		last_attempt = excluded.last_attempt,
+		last_success = CASE WHEN excluded.last_success = '' THEN source_status.last_success
+			ELSE excluded.last_success END,
 		last_error = excluded.last_error, new_count = excluded.new_count,
 		updated_count = excluded.updated_count, unchanged_count = excluded.unchanged_count`,
 		st.SourceID, formatTime(st.LastAttempt), formatTime(st.LastSuccess), st.LastError,
@@ -30,7 +33,7 @@ func (s *Store) SetSourceStatus(ctx context.Context, st store.SourceStatus) erro
 // by source id, with Articles counted: the source's stored articles and
 // those it delivered after another source did.
 func (s *Store) SourceStatuses(ctx context.Context) ([]store.SourceStatus, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT s.source_id, s.last_attempt, s.last_success,
+	rows, err := s.query(ctx, nil, `SELECT s.source_id, s.last_attempt, s.last_success,
 		s.last_error, s.new_count, s.updated_count, s.unchanged_count,
 		(SELECT COUNT(*) FROM articles a WHERE a.source_id = s.source_id AND a.pruned = 0) +
 		(SELECT COUNT(*) FROM article_sources x JOIN articles a

@@ -30,6 +30,8 @@ func testPrune(t *testing.T, open Opener) {
 			[]string{"g1", "n5", "n4", "n3", "n2", "n1", "x"}},
 		{"by age", 50 * time.Hour, 0, 3, []string{"go", "news"}, []string{"n5", "n4", "n3"}, []string{"g1"},
 			[]string{"g1", "n5", "n4", "n3"}},
+		{"by age, published at the cut kept", 80 * time.Hour, 0, 2, []string{"go", "news"},
+			[]string{"n5", "n4", "n3", "n2"}, []string{"g1"}, []string{"g1", "n5", "n4", "n3", "n2"}},
 		{"by items", 0, 3, 1, []string{"news"}, []string{"n5", "n4", "n3"}, []string{"g1", "n1"},
 			[]string{"g1", "n5", "n4", "n3", "n1", "x"}},
 		{"by one item", 0, 1, 4, []string{"go", "news"}, []string{"n5"}, []string{"g1"},

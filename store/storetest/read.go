@@ -77,21 +77,34 @@ func testCategories(t *testing.T, open Opener) {
 	a.Updated = time.Date(2025, 3, 5, 8, 0, 0, 0, time.FixedZone("", 8*3600))   // 00:00Z, newest
 	b.Updated = time.Date(2025, 3, 4, 20, 0, 0, 0, time.FixedZone("", -3*3600)) // 23:00Z
 	save(t, s, "src", at(100), a, b)
-	got, err := s.Categories(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []store.CategoryInfo{
+	checkCategories(t, s, []store.CategoryInfo{
 		{ID: "empty", Title: "Empty"},
 		{ID: "go", Articles: 1, Newest: b.Updated},
 		{ID: "news", Title: "News!", Description: "Every story", Articles: 2, Newest: a.Updated},
+	})
+	b = edited(b, "edited")
+	b.Updated = time.Date(2025, 3, 5, 6, 0, 0, 0, time.FixedZone("", 5*3600)) // 01:00Z, newest now
+	save(t, s, "src", at(200), b)
+	checkCategories(t, s, []store.CategoryInfo{
+		{ID: "empty", Title: "Empty"},
+		{ID: "go", Articles: 1, Newest: b.Updated},
+		{ID: "news", Title: "News!", Description: "Every story", Articles: 2, Newest: b.Updated},
+	})
+}
+
+func checkCategories(t *testing.T, s Store, want []store.CategoryInfo) {
+	t.Helper()
+	got, err := s.Categories(t.Context())
+	if err != nil {
+		t.Fatal(err)
 	}
 	if len(got) != len(want) {
 		t.Fatalf("categories = %+v, want %+v", got, want)
 	}
 	for i := range want {
 		checkTime(t, want[i].ID+" newest", got[i].Newest, want[i].Newest)
-		got[i].Newest, want[i].Newest = time.Time{}, time.Time{}
-		checkEqual(t, "category", got[i], want[i])
+		g, w := got[i], want[i]
+		g.Newest, w.Newest = time.Time{}, time.Time{}
+		checkEqual(t, "category", g, w)
 	}
 }

@@ -113,6 +113,12 @@ func testZeroPublished(t *testing.T, open Opener) {
 	got = only(t, articles(t, s, "", 0))
 	checkTime(t, "published after update", got.Published, first)
 	checkTime(t, "updated after update", got.Updated, at(3))
+
+	dated := art("dated", 0)
+	dated.Published = time.Date(2025, 3, 1, 18, 0, 0, 0, time.FixedZone("", 9*3600)) // the newest
+	save(t, s, "other", at(4), dated)
+	got = only(t, articles(t, s, "", 1))
+	checkTime(t, "updated of a dated article without one", got.Updated, dated.Published)
 }
 
 func testOffsets(t *testing.T, open Opener) {

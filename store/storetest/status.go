@@ -11,11 +11,13 @@ func testSourceStatus(t *testing.T, open Opener) {
 	s := open(t)
 	ctx := t.Context()
 	zone := time.FixedZone("", 2*3600)
-	a := store.SourceStatus{SourceID: "a", LastAttempt: at(5).In(zone), LastSuccess: at(4).In(zone),
-		LastError: "fetch https://example.org/feed: 503 Service Unavailable", New: 3, Updated: 2, Unchanged: 1}
-	b := store.SourceStatus{SourceID: "b", LastAttempt: at(6)} // never succeeded
+	ok := store.SourceStatus{SourceID: "a", LastAttempt: at(4).In(zone), LastSuccess: at(4).In(zone),
+		New: 3, Updated: 2, Unchanged: 1}
+	failed := store.SourceStatus{SourceID: "a", LastAttempt: at(5).In(zone),
+		LastError: "fetch https://example.org/feed: 503 Service Unavailable"}
+	never := store.SourceStatus{SourceID: "b", LastAttempt: at(6), LastError: "no such host"}
 	save(t, s, "a", at(4), art("x", 1), art("y", 2, "news"))
-	for _, st := range []store.SourceStatus{b, {SourceID: "a", LastError: "to be replaced"}, a} {
+	for _, st := range []store.SourceStatus{never, ok, failed} {
 		if err := s.SetSourceStatus(ctx, st); err != nil {
 			t.Fatal(err)
 		}
@@ -24,8 +26,9 @@ func testSourceStatus(t *testing.T, open Opener) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.Articles = 2
-	want := []store.SourceStatus{a, b}
+	a := failed // a failure keeps the time of the last success
+	a.LastSuccess, a.Articles = ok.LastSuccess, 2
+	want := []store.SourceStatus{a, never}
 	if len(got) != len(want) {
 		t.Fatalf("statuses = %+v, want %+v", got, want)
 	}
@@ -33,9 +36,9 @@ func testSourceStatus(t *testing.T, open Opener) {
 		checkTime(t, want[i].SourceID+" last attempt", got[i].LastAttempt, want[i].LastAttempt)
 		checkTime(t, want[i].SourceID+" last success", got[i].LastSuccess, want[i].LastSuccess)
 		checkEqual(t, want[i].SourceID+" last success is zero", got[i].LastSuccess.IsZero(), want[i].LastSuccess.IsZero())
-		got[i].LastAttempt, got[i].LastSuccess = time.Time{}, time.Time{}
-		want[i].LastAttempt, want[i].LastSuccess = time.Time{}, time.Time{}
-		checkEqual(t, "status", got[i], want[i])
+		g, w := got[i], want[i]
+		g.LastAttempt, g.LastSuccess, w.LastAttempt, w.LastSuccess = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+		checkEqual(t, "status", g, w)
 	}
 }
 

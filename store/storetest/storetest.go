@@ -29,11 +29,13 @@ type Store interface {
 	Close() error
 }
 
-// Opener returns a new, empty store for t, closed when t ends.
-type Opener func(t *testing.T) Store
+// Opener is the type of Run's open: it returns a new, empty store for
+// t, closed when t ends.
+type Opener = func(t *testing.T) Store
 
-// Run runs the suite, one subtest per behaviour, each on its own store.
-func Run(t *testing.T, open Opener) {
+// Run runs the suite, one subtest per behaviour, each on a new store
+// from open, which also closes it when the subtest ends.
+func Run(t *testing.T, open func(t *testing.T) Store) {
 	tests := []struct {
 		name string
 		test func(t *testing.T, open Opener)

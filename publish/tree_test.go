@@ -1,0 +1,84 @@
+package publish
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func TestWriteTree(t *testing.T) {
+	dir := t.TempDir()
+	tree := Tree{
+		{Path: "feeds/news.atom", Body: []byte("<feed/>")},
+		{Path: "index.html", Body: []byte("<!DOCTYPE html>")},
+	}
+	st, err := WriteTree(dir, tree)
+	if err != nil || st.Written != 2 || st.Unchanged != 0 {
+		t.Fatalf("first write: %+v, %v", st, err)
+	}
+	old := time.Now().Add(-time.Hour)
+	name := filepath.Join(dir, "feeds", "news.atom")
+	if err := os.Chtimes(name, old, old); err != nil {
+		t.Fatal(err)
+	}
+
+	tree[1].Body = []byte("<!DOCTYPE html><p>changed")
+	st, err = WriteTree(dir, tree)
+	if err != nil || st.Written != 1 || st.Unchanged != 1 {
+		t.Fatalf("second write: %+v, %v", st, err)
+	}
+	info, err := os.Stat(name)
+	if err != nil || !info.ModTime().Equal(old) {
+		t.Errorf("unchanged file was rewritten: mtime %v, want %v", info.ModTime(), old)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "index.html")); string(got) != "<!DOCTYPE html><p>changed" {
+		t.Errorf("changed file = %q", got)
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, "feeds"))
+	if len(entries) != 1 {
+		t.Errorf("temporary files left behind: %v", entries)
+	}
+}
+
+func TestWriteTreeRefusesUnsafePaths(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "out")
+	for _, p := range []string{"../escape", "/etc/passwd", "feeds/../../x", "a\\b", "nul\x00byte", "", "feeds/./x", "./x"} {
+		t.Run(p, func(t *testing.T) {
+			st, err := WriteTree(dir, Tree{{Path: p, Body: []byte("x")}})
+			if !errors.Is(err, ErrUnsafePath) || st.Written != 0 {
+				t.Errorf("WriteTree(%q) = %+v, %v; want ErrUnsafePath", p, st, err)
+			}
+		})
+	}
+	if entries, _ := os.ReadDir(root); len(entries) != 0 {
+		t.Errorf("files written outside the output folder: %v", entries)
+	}
+}
+
+func TestWriteFileReplacesAtomically(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "f.rss")
+	if err := WriteFile(name, []byte("old")); err != nil {
+		t.Fatal(err)
+	}
+	// Hold the old file open: a rename leaves the open file intact, so a
+	// reader that started before the write still reads the old document.
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := WriteFile(name, []byte("new document")); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 16)
+	n, _ := f.Read(buf)
+	if string(buf[:n]) != "old" {
+		t.Errorf("open reader saw %q", buf[:n])
+	}
+	if got, _ := os.ReadFile(name); string(got) != "new document" {
+		t.Errorf("file = %q", got)
+	}
+}

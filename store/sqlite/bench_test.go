@@ -1,0 +1,72 @@
+package sqlite
+
+import (
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/feedsmith/feedsmith/article"
+)
+
+// batch returns n articles numbered from first, spread over 10
+// categories and one published minute apart.
+func batch(first, n int) []article.Article {
+	arts := make([]article.Article, n)
+	for i := range arts {
+		k := first + i
+		a := article.Article{
+			ID:         fmt.Sprintf("https://example.org/%d", k),
+			Title:      fmt.Sprintf("Article %d", k),
+			Link:       fmt.Sprintf("https://example.org/%d", k),
+			Published:  now.Add(-time.Duration(k) * time.Minute),
+			Summary:    "A summary of a few words.",
+			Content:    "<p>Some content, of a realistic length for a news item: a few hundred bytes of HTML.</p>",
+			Categories: []string{fmt.Sprintf("cat%d", k%10), "all"},
+			Tags:       []string{"tag"},
+		}
+		a.Hash = article.ContentHash(&a)
+		arts[i] = a
+	}
+	return arts
+}
+
+func BenchmarkSaveNew(b *testing.B) {
+	s := openTest(b, filepath.Join(b.TempDir(), "bench.db"))
+	n := 0
+	for b.Loop() {
+		if _, err := s.Save(b.Context(), "src", batch(n, 1000), now); err != nil {
+			b.Fatal(err)
+		}
+		n += 1000
+	}
+}
+
+func BenchmarkSaveUnchanged(b *testing.B) {
+	s := openTest(b, filepath.Join(b.TempDir(), "bench.db"))
+	arts := batch(0, 1000)
+	if _, err := s.Save(b.Context(), "src", arts, now); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		res, err := s.Save(b.Context(), "src", arts, now)
+		if err != nil || res.Unchanged != len(arts) {
+			b.Fatal(res, err)
+		}
+	}
+}
+
+func BenchmarkArticles(b *testing.B) {
+	s := openTest(b, filepath.Join(b.TempDir(), "bench.db"))
+	for i := 0; i < 10_000; i += 1000 {
+		if _, err := s.Save(b.Context(), "src", batch(i, 1000), now); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for b.Loop() {
+		arts, err := s.Articles(b.Context(), "cat3", 50)
+		if err != nil || len(arts) != 50 {
+			b.Fatal(len(arts), err)
+		}
+	}
+}

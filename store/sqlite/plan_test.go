@@ -1,0 +1,70 @@
+package sqlite
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestQueryPlans checks that the newest articles of a category, or of
+// all, are read from an index in feed order, not by scanning and sorting.
+func TestQueryPlans(t *testing.T) {
+	s := openTest(t, filepath.Join(t.TempDir(), "feedsmith.db"))
+	if _, err := s.Save(t.Context(), "src", batch(0, 2000), now); err != nil {
+		t.Fatal(err)
+	}
+	for _, analyzed := range []bool{false, true} {
+		if analyzed {
+			exec(t, s.write, "ANALYZE") // as PRAGMA optimize may
+		}
+		t.Run(fmt.Sprintf("analyzed=%v", analyzed), func(t *testing.T) { checkPlans(t, s) })
+	}
+}
+
+func checkPlans(t *testing.T, s *Store) {
+	tests := []struct {
+		name     string
+		category string
+		index    string
+	}{
+		{"category", "cat3", "article_categories_newest"},
+		{"all", "", "articles_newest"},
+	}
+	for _, tt := range tests {
+		page, args := pageQuery(tt.category, 50)
+		for name, q := range map[string]string{"page": page, "articles": articlesQuery(page), "categories": categoriesQuery(page)} {
+			t.Run(tt.name+"/"+name, func(t *testing.T) {
+				plan := queryPlan(t, s, q, args...)
+				if !strings.Contains(plan, "INDEX "+tt.index) {
+					t.Errorf("plan does not use %s:\n%s", tt.index, plan)
+				}
+				if name == "page" && strings.Contains(plan, "TEMP B-TREE") {
+					t.Errorf("plan sorts:\n%s", plan)
+				}
+			})
+		}
+	}
+}
+
+func queryPlan(t *testing.T, s *Store, q string, args ...any) string {
+	t.Helper()
+	rows, err := s.read.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan strings.Builder
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan.WriteString(detail + "\n")
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return plan.String()
+}
