@@ -27,8 +27,8 @@ type indexCategory struct {
 
 type indexSource struct {
 	store.SourceStatus
-	Type                     string
-	LastAttempt, LastSuccess string
+	Type                              string
+	LastAttempt, LastSuccess, NextRun string
 }
 
 var indexTemplate = template.Must(template.New("index").Parse(`<!DOCTYPE html>
@@ -62,9 +62,9 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .5
 <p><a href="feeds.opml">All feeds as OPML</a></p>
 <h2>Sources</h2>
 <table>
-<tr><th>Source</th><th>Last run</th><th>Last success</th><th>Articles</th><th>Last error</th></tr>
+<tr><th>Source</th><th>Last run</th><th>Last success</th><th>Articles</th><th>Next run</th><th>Last error</th></tr>
 {{- range .Sources}}
-<tr><td>{{.SourceID}} <small>{{.Type}}</small></td><td>{{.LastAttempt}}</td><td>{{.LastSuccess}}</td><td>{{.Articles}}</td><td class="err">{{.LastError}}</td></tr>
+<tr><td>{{.SourceID}} <small>{{.Type}}</small></td><td>{{.LastAttempt}}</td><td>{{.LastSuccess}}</td><td>{{.Articles}}</td><td>{{.NextRun}}</td><td class="err">{{.LastError}}</td></tr>
 {{- end}}
 </table>
 </body>
@@ -100,8 +100,12 @@ func (p *Publisher) index(ctx context.Context, chans []feeds.Channel) ([]byte, e
 	for _, s := range p.cfg.Sources {
 		st := byID[s.ID]
 		st.SourceID = s.ID
+		next := time.Time{}
+		if p.NextRun != nil {
+			next = p.NextRun(s.ID)
+		}
 		page.Sources = append(page.Sources, indexSource{SourceStatus: st, Type: s.Type,
-			LastAttempt: p.when(st.LastAttempt), LastSuccess: p.when(st.LastSuccess)})
+			LastAttempt: p.when(st.LastAttempt), LastSuccess: p.when(st.LastSuccess), NextRun: p.when(next)})
 	}
 	var b bytes.Buffer
 	if err := indexTemplate.Execute(&b, page); err != nil {

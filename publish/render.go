@@ -24,6 +24,11 @@ type Publisher struct {
 	cfg     *config.Config
 	store   Store
 	version string
+	// NextRun, when set, gives each source's next scheduled run for the
+	// index page (the daemon sets it; a one-shot build has none).
+	NextRun func(sourceID string) time.Time
+	// Hub is the WebSub hub every feed names; "" for none.
+	Hub string
 }
 
 // New returns a publisher; version goes into each feed's generator.
@@ -72,13 +77,13 @@ func (p *Publisher) Render(ctx context.Context) (Tree, error) {
 		if err != nil {
 			return nil, err
 		}
-		t = append(t, File{Path: "feeds.opml", ContentType: "text/x-opml; charset=utf-8", Body: opml})
+		t = append(t, File{Path: "feeds.opml", ContentType: "text/x-opml; charset=utf-8", Body: opml, MaxAge: time.Hour})
 	}
 	index, err := p.index(ctx, chans)
 	if err != nil {
 		return nil, err
 	}
-	return append(t, File{Path: "index.html", ContentType: "text/html; charset=utf-8", Body: index}), nil
+	return append(t, File{Path: "index.html", ContentType: "text/html; charset=utf-8", Body: index, MaxAge: time.Minute}), nil
 }
 
 // RenderCategory renders the three feeds of one category.
@@ -101,7 +106,7 @@ func (p *Publisher) RenderCategory(ctx context.Context, ch feeds.Channel) ([]Fil
 		if err := checkPath(path); err != nil {
 			return nil, err
 		}
-		files = append(files, File{Path: path, ContentType: f.ContentType, Body: body})
+		files = append(files, File{Path: path, ContentType: f.ContentType, Body: body, MaxAge: ch.TTL})
 	}
 	return files, nil
 }
@@ -176,6 +181,7 @@ func (p *Publisher) channel(id, title, description string, updated time.Time) fe
 		Generator:    "feedsmith " + p.version,
 		GeneratorURI: "https://github.com/feedsmith/feedsmith",
 		TTL:          p.TTL(id),
+		Hub:          p.Hub,
 		Updated:      updated,
 	}
 }

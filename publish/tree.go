@@ -11,6 +11,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // File is one document of the output tree.
@@ -20,6 +21,9 @@ type File struct {
 	Path        string
 	ContentType string
 	Body        []byte
+	// MaxAge is how long a cache may keep the file: a feed's refresh
+	// interval, shorter for the index page.
+	MaxAge time.Duration
 }
 
 // Tree is the whole output, in a deterministic order.
