@@ -7,6 +7,8 @@ type Config struct {
 	Site       Site       `yaml:"site"`
 	Store      Store      `yaml:"store"`
 	Output     Output     `yaml:"output"`
+	Server     Server     `yaml:"server"`
+	WebSub     WebSub     `yaml:"websub"`
 	Defaults   Defaults   `yaml:"defaults"`
 	Categories []Category `yaml:"categories"`
 	Sources    []Source   `yaml:"sources"`
@@ -49,6 +51,25 @@ type Output struct {
 	Items int `yaml:"items"`
 	// All, when set, adds a feed with every category's articles.
 	All *AllFeed `yaml:"all"`
+}
+
+// Server configures the daemon's HTTP server.
+type Server struct {
+	// Listen is the address the daemon serves on.
+	Listen string `yaml:"listen"`
+	// AdminToken enables POST /-/refresh/{source} for requests that send
+	// it as a bearer token; "" leaves the endpoint off.
+	AdminToken string `yaml:"admin_token"`
+	// ShutdownTimeout bounds how long running jobs and requests may take
+	// to finish on SIGTERM.
+	ShutdownTimeout Duration `yaml:"shutdown_timeout"`
+}
+
+// WebSub configures push notifications of feed changes.
+type WebSub struct {
+	// Hub is the WebSub hub every feed names and that is pinged when a
+	// feed changes; "" for none.
+	Hub string `yaml:"hub"`
 }
 
 // AllFeed configures the optional feed of every article.

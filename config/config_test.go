@@ -52,6 +52,10 @@ func TestInvalid(t *testing.T) {
 			"testdata/invalid-type.yml:4: store.max_items: cannot unmarshal !!str `many` into int",
 			`testdata/invalid-type.yml:5: store.max_age: invalid duration "forever" (use units like 90s, 15m, 72h, 30d)`,
 		}},
+		{"invalid-server.yml", []string{
+			`testdata/invalid-server.yml:3: server.listen: "8080" is not a host:port address`,
+			`testdata/invalid-server.yml:5: websub.hub: "pubsubhubbub.example.org" is not an absolute http(s) URL`,
+		}},
 		{"invalid-env.yml", []string{
 			"testdata/invalid-env.yml:2: site.base_url: environment variable FEEDSMITH_TEST_UNSET_VAR is not set",
 		}},

@@ -179,6 +179,7 @@ func defaults() *Config {
 			Dir:   "public",
 			Items: 50,
 		},
+		Server: Server{Listen: "127.0.0.1:8080", ShutdownTimeout: Duration(20 * time.Second)},
 		Defaults: Defaults{
 			Schedule: "@every 30m",
 			Timeout:  Duration(30 * time.Second),

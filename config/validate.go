@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"maps"
+	"net"
 	"net/url"
 	"regexp"
 	"slices"
@@ -97,6 +98,14 @@ func (c *Config) validate() []pending {
 	}
 	if c.Output.Items < 1 {
 		add("output.items", "must be at least 1")
+	}
+	if _, port, err := net.SplitHostPort(c.Server.Listen); err != nil || port == "" {
+		add("server.listen", "%q is not a host:port address", c.Server.Listen)
+	}
+	if h := c.WebSub.Hub; h != "" {
+		if u, err := url.Parse(h); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			add("websub.hub", "%q is not an absolute http(s) URL", h)
+		}
 	}
 	if err := CheckSchedule(c.Defaults.Schedule); err != nil {
 		add("defaults.schedule", "%v", err)

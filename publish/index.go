@@ -92,7 +92,7 @@ func (p *Publisher) index(ctx context.Context, chans []feeds.Channel) ([]byte, e
 	for _, ch := range chans {
 		info := counts[ch.ID]
 		n := strconv.Itoa(info.Articles)
-		if all := p.cfg.Output.All; all != nil && all.ID == ch.ID {
+		if p.isAll(ch.ID) {
 			n, info.Newest = "all", ch.Updated
 		}
 		page.Categories = append(page.Categories, indexCategory{Channel: ch, Articles: n, Newest: p.when(info.Newest)})

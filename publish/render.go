@@ -60,12 +60,22 @@ func FeedPath(categoryID, ext string) string { return "feeds/" + categoryID + ".
 // index.html. The bytes depend only on the stored articles and the
 // configuration, so an unchanged feed renders byte-identical.
 func (p *Publisher) Render(ctx context.Context) (Tree, error) {
+	return p.RenderChanged(ctx, nil)
+}
+
+// RenderChanged builds the feeds of the changed categories only (nil: of
+// every category), the "all" feed when any category changed, and always
+// feeds.opml and index.html, which are cheap and list every category.
+func (p *Publisher) RenderChanged(ctx context.Context, changed []string) (Tree, error) {
 	chans, err := p.channels(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var t Tree
 	for _, ch := range chans {
+		if changed != nil && !slices.Contains(changed, ch.ID) && !(p.isAll(ch.ID) && len(changed) > 0) {
+			continue
+		}
 		files, err := p.RenderCategory(ctx, ch)
 		if err != nil {
 			return nil, err
@@ -89,7 +99,7 @@ func (p *Publisher) Render(ctx context.Context) (Tree, error) {
 // RenderCategory renders the three feeds of one category.
 func (p *Publisher) RenderCategory(ctx context.Context, ch feeds.Channel) ([]File, error) {
 	query := ch.ID
-	if all := p.cfg.Output.All; all != nil && all.ID == ch.ID {
+	if p.isAll(ch.ID) {
 		query = ""
 	}
 	arts, err := p.store.Articles(ctx, query, p.cfg.Output.Items)
@@ -109,6 +119,10 @@ func (p *Publisher) RenderCategory(ctx context.Context, ch feeds.Channel) ([]Fil
 		files = append(files, File{Path: path, ContentType: f.ContentType, Body: body, MaxAge: ch.TTL})
 	}
 	return files, nil
+}
+
+func (p *Publisher) isAll(id string) bool {
+	return p.cfg.Output.All != nil && p.cfg.Output.All.ID == id
 }
 
 // channels lists every category to publish: the declared ones in config

@@ -106,6 +106,33 @@ func TestRender(t *testing.T) {
 	}
 }
 
+func TestRenderChanged(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	p := New(testConfig(), st, "test")
+	var paths []string
+	tree, err := p.RenderChanged(ctx, []string{"news"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range tree {
+		paths = append(paths, f.Path)
+	}
+	want := []string{"feeds/news.atom", "feeds/news.rss", "feeds/news.json",
+		"feeds/all.atom", "feeds/all.rss", "feeds/all.json", "feeds.opml", "index.html"}
+	if !slices.Equal(paths, want) {
+		t.Errorf("paths = %q, want %q", paths, want)
+	}
+	tree, err = p.RenderChanged(ctx, []string{})
+	if err != nil || len(tree) != 2 {
+		t.Errorf("nothing changed: %d files (%v), want only feeds.opml and index.html", len(tree), err)
+	}
+}
+
 func TestTTL(t *testing.T) {
 	p := New(testConfig(), nil, "test")
 	if got := p.TTL("news"); got != 10*time.Minute {

@@ -37,7 +37,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if *verbose {
 		level = slog.LevelDebug
 	}
-	b := &build{cfg: cfg, stdout: stdout, logger: newLogger(stderr, level), now: time.Now,
+	b := &build{cfg: cfg, stdout: stdout, logger: newLogger(stderr, level, "text"), now: time.Now,
 		progress: newProgress(stderr, len(cfg.Sources))}
 	if err := b.run(ctx); err != nil {
 		fmt.Fprintf(stderr, "feedsmith: %v\n", err)

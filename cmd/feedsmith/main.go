@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	_ "time/tzdata" // time zones work on systems without /usr/share/zoneinfo
 )
@@ -24,6 +25,7 @@ func main() {
 type command func(ctx context.Context, args []string, stdout, stderr io.Writer) int
 
 var commands = map[string]command{
+	"run":     runDaemon,
 	"build":   runBuild,
 	"check":   runCheck,
 	"version": runVersion,
@@ -32,6 +34,8 @@ var commands = map[string]command{
 const usage = `feedsmith collects articles from sources and publishes per-category feeds.
 
 Usage:
+  feedsmith [run] [-config config.yaml] [-log-format text|json] [-log-level info]
+                                                 collect on schedule and serve the feeds (the daemon)
   feedsmith build   [-config config.yaml] [-v]   collect every source once, write the output tree, exit
   feedsmith check   [-config config.yaml]        validate the configuration and exit
   feedsmith version                              print the version
@@ -40,11 +44,11 @@ Run "feedsmith COMMAND -h" for a command's flags.
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" {
+		return runDaemon(ctx, args, stdout, stderr) // no command: the daemon
+	}
+	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprint(stderr, usage)
-		if len(args) == 0 {
-			return 2
-		}
 		return 0
 	}
 	cmd, ok := commands[args[0]]
@@ -55,8 +59,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return cmd(ctx, args[1:], stdout, stderr)
 }
 
-// newLogger logs to w as text, without timestamps under journald.
-func newLogger(w io.Writer, level slog.Level) *slog.Logger {
+// newLogger logs to w as text (or JSON when format is "json"), without
+// timestamps under journald, which adds its own.
+func newLogger(w io.Writer, level slog.Level, format string) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: level}
 	if os.Getenv("JOURNAL_STREAM") != "" {
 		opts.ReplaceAttr = func(groups []string, a slog.Attr) slog.Attr {
@@ -65,6 +70,9 @@ func newLogger(w io.Writer, level slog.Level) *slog.Logger {
 			}
 			return a
 		}
+	}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
 }

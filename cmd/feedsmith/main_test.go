@@ -1,0 +1,23 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+	"testing"
+)
+
+// TestMain lets the test binary stand in for the feedsmith binary: with
+// FEEDSMITH_TEST_MAIN set it runs the command line it was given, so the
+// end-to-end tests start the real daemon as a child process and send it
+// real signals.
+func TestMain(m *testing.M) {
+	if os.Getenv("FEEDSMITH_TEST_MAIN") == "1" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
+	}
+	os.Exit(m.Run())
+}

@@ -1,0 +1,273 @@
+// Package daemon runs feedsmith as a service: every source on its
+// schedule, the feeds of the categories a run changed rendered again and
+// swapped into the HTTP server and the output folder, WebSub hubs pinged
+// for the feeds that changed, and the configuration reloaded on request.
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/feedsmith/feedsmith/collect"
+	"github.com/feedsmith/feedsmith/config"
+	"github.com/feedsmith/feedsmith/metrics"
+	"github.com/feedsmith/feedsmith/publish"
+	"github.com/feedsmith/feedsmith/schedule"
+	"github.com/feedsmith/feedsmith/server"
+	"github.com/feedsmith/feedsmith/sources"
+	"github.com/feedsmith/feedsmith/store/sqlite"
+	"github.com/feedsmith/feedsmith/websub"
+)
+
+// Daemon is the long-running service. Make one with New, then Run it.
+type Daemon struct {
+	logger    *slog.Logger
+	version   string
+	now       func() time.Time
+	store     *sqlite.Store
+	sched     *schedule.Scheduler
+	srv       *server.Server
+	metrics   *metrics.Metrics
+	userAgent string
+
+	// state is swapped whole on reload; jobs read it when they start.
+	state atomic.Pointer[state]
+	// publishing serializes render-and-swap, so two sources finishing at
+	// once cannot interleave their trees.
+	publishing sync.Mutex
+	// attempted records the sources that have run at least once, for
+	// readiness: the first collection is done when every source has.
+	attemptedMu sync.Mutex
+	attempted   map[string]bool
+	rendered    atomic.Bool
+}
+
+// state is everything derived from one configuration.
+type state struct {
+	cfg       *config.Config
+	collector *collect.Collector
+	publisher *publish.Publisher
+	pinger    *websub.Pinger // nil without a hub
+}
+
+// New opens the store and prepares the daemon for cfg.
+func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, version string) (*Daemon, error) {
+	st, err := sqlite.Open(ctx, cfg.Store.Path)
+	if err != nil {
+		return nil, err
+	}
+	d := &Daemon{
+		logger:    logger,
+		version:   version,
+		now:       time.Now,
+		store:     st,
+		sched:     schedule.New(logger, time.Now),
+		metrics:   metrics.New(version),
+		attempted: map[string]bool{},
+	}
+	d.userAgent = cfg.Defaults.UserAgent
+	if d.userAgent == "" {
+		d.userAgent = sources.UserAgent(version)
+	}
+	d.srv = server.New(server.Options{
+		Logger:     logger,
+		Metrics:    d.metrics,
+		BaseURL:    cfg.Site.BaseURL,
+		Hub:        cfg.WebSub.Hub,
+		AdminToken: cfg.Server.AdminToken,
+		Refresh:    d.refresh,
+		Ready:      d.ready,
+	})
+	d.state.Store(d.newState(cfg))
+	return d, nil
+}
+
+func (d *Daemon) newState(cfg *config.Config) *state {
+	s := &state{
+		cfg:       cfg,
+		collector: collect.New(cfg, d.store, d.userAgent, d.logger, d.now),
+		publisher: publish.New(cfg, d.store, d.version),
+	}
+	s.publisher.NextRun = d.sched.Next
+	s.publisher.Hub = cfg.WebSub.Hub
+	if cfg.WebSub.Hub != "" {
+		s.pinger = websub.New(cfg.WebSub.Hub, nil, d.logger)
+		s.pinger.SetUserAgent(d.userAgent)
+	}
+	return s
+}
+
+// Handler is the HTTP handler the daemon serves (for tests).
+func (d *Daemon) Handler() http.Handler { return d.srv.Handler() }
+
+// Run serves and collects until ctx is cancelled, then shuts down
+// gracefully: no new runs, running jobs and requests get the configured
+// shutdown timeout to finish, the store is closed. ready is called once
+// the store is open and the server listens (systemd's READY=1).
+func (d *Daemon) Run(ctx context.Context, ready func()) error {
+	defer d.store.Close()
+	cfg := d.state.Load().cfg
+	// Serve what the store already holds before collecting anything:
+	// a restart never leaves readers without their feeds.
+	if err := d.publish(ctx, nil, false); err != nil {
+		return err
+	}
+	d.rendered.Store(true)
+	if err := d.schedule(ctx); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Server.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Server.Listen, err)
+	}
+	hs := d.srv.HTTPServer(cfg.Server.Listen)
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- hs.Serve(ln) }()
+	d.logger.Info("serving", "addr", ln.Addr().String(), "sources", len(cfg.Sources))
+	d.sched.Start()
+	if ready != nil {
+		ready()
+	}
+	select {
+	case <-ctx.Done():
+	case err := <-serveErr:
+		d.logger.Error("server stopped", "error", err)
+	}
+	return d.shutdown(hs)
+}
+
+func (d *Daemon) shutdown(hs *http.Server) error {
+	timeout := time.Duration(d.state.Load().cfg.Server.ShutdownTimeout)
+	d.logger.Info("shutting down", "timeout", timeout, "running_jobs", d.sched.Running())
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	var errs []error
+	if err := d.sched.Stop(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("stop jobs: %w", err))
+	}
+	if err := hs.Shutdown(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("stop server: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// schedule hands every source of the current configuration to the
+// scheduler; a source that has not succeeded within its interval runs
+// at start.
+func (d *Daemon) schedule(ctx context.Context) error {
+	st := d.state.Load()
+	statuses, err := d.store.SourceStatuses(ctx)
+	if err != nil {
+		return err
+	}
+	last := map[string]time.Time{}
+	d.attemptedMu.Lock()
+	for _, s := range statuses {
+		last[s.SourceID] = s.LastSuccess
+		if !s.LastAttempt.IsZero() {
+			d.attempted[s.SourceID] = true
+		}
+	}
+	d.attemptedMu.Unlock()
+	jobs := make([]schedule.Job, 0, len(st.cfg.Sources))
+	for _, src := range st.cfg.Sources {
+		id := src.ID
+		jobs = append(jobs, schedule.Job{
+			ID: id, Spec: src.Schedule, Location: st.cfg.Location(src), LastSuccess: last[id],
+			Run: func(ctx context.Context) { d.runSource(ctx, id) },
+		})
+	}
+	return d.sched.Set(jobs)
+}
+
+// runSource collects one source with the configuration current when it
+// starts, then publishes what it changed.
+func (d *Daemon) runSource(ctx context.Context, id string) {
+	st := d.state.Load()
+	src, ok := st.source(id)
+	if !ok {
+		return // removed by a reload since it was scheduled
+	}
+	res := st.collector.Run(ctx, src)
+	d.metrics.ObserveSource(res, d.now())
+	d.attemptedMu.Lock()
+	d.attempted[id] = true
+	d.attemptedMu.Unlock()
+	// The index page shows every run's status, so something is always
+	// published; the feeds only when their categories changed.
+	changed := res.Changed
+	if changed == nil {
+		changed = []string{}
+	}
+	if err := d.publish(context.WithoutCancel(ctx), changed, true); err != nil {
+		d.logger.Error("publish failed", "source", id, "error", err)
+	}
+}
+
+func (s *state) source(id string) (config.Source, bool) {
+	for _, src := range s.cfg.Sources {
+		if src.ID == id {
+			return src, true
+		}
+	}
+	return config.Source{}, false
+}
+
+// publish renders the changed categories (nil: everything), swaps them
+// into the server, writes them to the output folder and, with ping, tells
+// the hub about the feeds whose bytes changed. The first publish after
+// start does not ping: it serves what was published before the restart.
+func (d *Daemon) publish(ctx context.Context, changed []string, ping bool) error {
+	d.publishing.Lock()
+	defer d.publishing.Unlock()
+	st := d.state.Load()
+	tree, err := st.publisher.RenderChanged(ctx, changed)
+	if err != nil {
+		return err
+	}
+	var paths []string
+	if changed == nil {
+		paths = d.srv.Update(tree)
+	} else {
+		paths = d.srv.Patch(tree)
+	}
+	if st.cfg.Output.Dir != "" {
+		if _, err := publish.WriteTree(st.cfg.Output.Dir, tree); err != nil {
+			d.logger.Error("write output", "error", err)
+		}
+	}
+	if ping {
+		d.ping(st, paths)
+	}
+	return nil
+}
+
+// ping tells the hub about the feeds among paths, in the background.
+func (d *Daemon) ping(st *state, paths []string) {
+	if st.pinger == nil {
+		return
+	}
+	var urls []string
+	for _, p := range paths {
+		if strings.HasPrefix(p, "feeds/") {
+			urls = append(urls, st.cfg.Site.BaseURL+p)
+		}
+	}
+	if len(urls) == 0 {
+		return
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		// The pinger logs each failure itself.
+		_ = st.pinger.Publish(ctx, urls)
+	}()
+}

@@ -1,0 +1,69 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/feedsmith/feedsmith/config"
+	"github.com/feedsmith/feedsmith/server"
+)
+
+// Reload switches to a new, already validated configuration without a
+// restart: sources added, removed or rescheduled take effect, every feed
+// is rendered again (categories may have changed), and connections stay
+// open. The listen address and the store path are read at start only.
+func (d *Daemon) Reload(ctx context.Context, cfg *config.Config) error {
+	prev := d.state.Load()
+	old := prev.cfg
+	if cfg.Server.Listen != old.Server.Listen {
+		d.logger.Warn("server.listen changed; restart to listen on the new address", "listening", old.Server.Listen, "configured", cfg.Server.Listen)
+	}
+	if cfg.Store.Path != old.Store.Path {
+		d.logger.Warn("store.path changed; restart to open the new database", "open", old.Store.Path, "configured", cfg.Store.Path)
+	}
+	if cfg.Site.BaseURL != old.Site.BaseURL || cfg.WebSub.Hub != old.WebSub.Hub || cfg.Server.AdminToken != old.Server.AdminToken {
+		d.logger.Warn("site.base_url, websub.hub and server.admin_token in HTTP headers change on restart; the feeds change now")
+	}
+	kept := map[string]bool{}
+	for _, s := range cfg.Sources {
+		kept[s.ID] = true
+	}
+	for _, s := range old.Sources {
+		if !kept[s.ID] {
+			d.metrics.ForgetSource(s.ID)
+		}
+	}
+	d.state.Store(d.newState(cfg))
+	if err := d.schedule(ctx); err != nil {
+		d.state.Store(prev)
+		return fmt.Errorf("reload schedule: %w", err)
+	}
+	return d.publish(ctx, nil, true)
+}
+
+// refresh runs a source now, for the admin endpoint.
+func (d *Daemon) refresh(_ context.Context, id string) error {
+	if _, ok := d.state.Load().source(id); !ok {
+		return fmt.Errorf("%q: %w", id, server.ErrUnknownSource)
+	}
+	return d.sched.RunNow(id)
+}
+
+var errNotReady = errors.New("first collection not done yet")
+
+// ready reports whether the daemon is ready: configuration loaded, store
+// open, feeds rendered, and every source collected at least once.
+func (d *Daemon) ready() error {
+	if !d.rendered.Load() {
+		return errors.New("feeds not rendered yet")
+	}
+	d.attemptedMu.Lock()
+	defer d.attemptedMu.Unlock()
+	for _, s := range d.state.Load().cfg.Sources {
+		if !d.attempted[s.ID] {
+			return fmt.Errorf("%w: source %s", errNotReady, s.ID)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,100 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+)
+
+// serveTree answers a request for a tree file. Only an exact lookup of
+// the (already cleaned) URL path in the in-memory tree can serve
+// anything: there is no file system behind it.
+func (s *Server) serveTree(w http.ResponseWriter, r *http.Request) {
+	key, ok := strings.CutPrefix(r.URL.Path, "/")
+	if key == "" {
+		key = "index.html"
+	}
+	e := (*s.files.Load())[key]
+	if !ok || e == nil {
+		http.NotFound(w, r)
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	v := &e.plain
+	if e.gzip != nil && acceptsGzip(r.Header["Accept-Encoding"]) {
+		v = e.gzip
+	}
+	status := http.StatusOK
+	h := w.Header()
+	if notModified(r.Header, e) {
+		status = http.StatusNotModified
+		set(h, v.notModified)
+		w.WriteHeader(status)
+	} else {
+		set(h, v.ok)
+		w.WriteHeader(status)
+		if r.Method != http.MethodHead {
+			w.Write(v.body) // an error is the reader gone: nothing to do
+		}
+	}
+	if s.opts.Metrics != nil {
+		s.opts.Metrics.FeedRequest(e.path, status)
+	}
+}
+
+// notModified evaluates If-None-Match, or If-Modified-Since when there is
+// no If-None-Match (RFC 9110 §13.1.3), for a GET or HEAD of e.
+func notModified(h http.Header, e *entry) bool {
+	if inm := h["If-None-Match"]; len(inm) > 0 {
+		for _, list := range inm {
+			if etagListMatches(list, e) {
+				return true
+			}
+		}
+		return false
+	}
+	ims := h["If-Modified-Since"]
+	if len(ims) == 0 {
+		return false
+	}
+	if ims[0] == e.lastModified { // what a reader sends back, mostly
+		return true
+	}
+	t, err := http.ParseTime(ims[0])
+	if err != nil {
+		return false // an invalid date is ignored (RFC 9110 §13.1.3)
+	}
+	return !e.modified.After(t)
+}
+
+// etagListMatches reports whether an If-None-Match value ("*" or a list
+// of entity tags) matches either coding's ETag of e, by the weak
+// comparison RFC 9110 §13.1.2 asks for: W/ is ignored. A list that does
+// not parse matches nothing from the bad tag on.
+func etagListMatches(list string, e *entry) bool {
+	for {
+		list = strings.TrimLeft(list, " \t,")
+		if list == "" {
+			return false
+		}
+		if list[0] == '*' {
+			return true
+		}
+		list = strings.TrimPrefix(list, "W/")
+		if len(list) < 2 || list[0] != '"' {
+			return false
+		}
+		end := strings.IndexByte(list[1:], '"') + 2
+		if end < 2 {
+			return false
+		}
+		tag := list[:end]
+		if tag == e.plain.etag || (e.gzip != nil && tag == e.gzip.etag) {
+			return true
+		}
+		list = list[end:]
+	}
+}

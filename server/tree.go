@@ -1,0 +1,143 @@
+package server
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"maps"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/feedsmith/feedsmith/publish"
+)
+
+// entry is one tree file's prepared response. It is immutable.
+type entry struct {
+	path     string
+	sum      [sha256.Size]byte
+	modified time.Time // UTC, whole seconds, as Last-Modified says
+	// lastModified is the Last-Modified value, compared as is with
+	// If-Modified-Since before any date parsing.
+	lastModified string
+	plain        variant
+	gzip         *variant // nil when gzip would not make the body smaller
+}
+
+// variant is the response in one content coding.
+type variant struct {
+	body []byte
+	etag string
+	// ok are the header fields of a 200 (and HEAD), notModified those of
+	// a 304. Their values are shared by every response: the handler
+	// assigns them to the header map and never changes them.
+	ok, notModified []field
+}
+
+// field is one header, its key canonical and its values ready to assign.
+type field struct {
+	key string
+	val []string
+}
+
+// Update replaces the whole tree with t: files missing from t are no
+// longer served. Readers see the old tree or the new one, never a mix. It
+// returns the paths whose bytes changed (new files included), in t's
+// order, for WebSub pings.
+func (s *Server) Update(t publish.Tree) (changed []string) {
+	return s.apply(t, false)
+}
+
+// Patch replaces or adds the given files and keeps every other, for an
+// incremental re-render of a few categories. It returns the paths whose
+// bytes changed.
+func (s *Server) Patch(files []publish.File) (changed []string) {
+	return s.apply(files, true)
+}
+
+func (s *Server) apply(files []publish.File, keep bool) (changed []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur := *s.files.Load()
+	next := make(tree, len(files))
+	if keep {
+		maps.Copy(next, cur)
+	}
+	now := s.now().UTC().Truncate(time.Second)
+	for _, f := range files {
+		if !treePath(f.Path) {
+			s.logger.Warn("not serving a file with an unsafe path", "path", f.Path)
+			continue
+		}
+		e := s.prepare(f, cur[f.Path], now)
+		next[f.Path] = e
+		if old := cur[f.Path]; (old == nil || old.sum != e.sum) && !slices.Contains(changed, f.Path) {
+			changed = append(changed, f.Path)
+		}
+	}
+	if m := s.opts.Metrics; m != nil && !keep {
+		for p := range cur {
+			if next[p] == nil {
+				m.ForgetFeed(p)
+			}
+		}
+	}
+	s.files.Store(&next)
+	return changed
+}
+
+// treePath reports whether p is a clean relative slash path that stays
+// inside the tree. publish checks the same before writing; this keeps
+// the map from ever holding a key a cleaned URL could not reach anyway.
+func treePath(p string) bool {
+	return p != "" && p != "." && path.Clean(p) == p && !path.IsAbs(p) &&
+		p != ".." && !strings.HasPrefix(p, "../") && !strings.ContainsAny(p, "\\\x00")
+}
+
+// prepare builds f's entry. When old has the same bytes, its
+// Last-Modified and gzip body are kept: a re-render that changed nothing
+// must not make every reader download the feed again.
+func (s *Server) prepare(f publish.File, old *entry, now time.Time) *entry {
+	e := &entry{path: f.Path, sum: sha256.Sum256(f.Body), modified: now}
+	var body, gz []byte
+	if old != nil && old.sum == e.sum {
+		e.modified, body = old.modified, old.plain.body
+		if old.gzip != nil {
+			gz = old.gzip.body
+		}
+	} else {
+		body = bytes.Clone(f.Body) // the handler shares it for as long as it is served
+		gz = compress(body)
+	}
+	e.lastModified = e.modified.Format(httpTimeFormat)
+	tag := hex.EncodeToString(e.sum[:16])
+	shared := s.fileFields(f, e.lastModified)
+	e.plain = newVariant(body, `"`+tag+`"`, "", shared)
+	if gz != nil {
+		v := newVariant(gz, `"`+tag+`-gzip"`, "gzip", shared)
+		e.gzip = &v
+	}
+	return e
+}
+
+// httpTimeFormat is http.TimeFormat, the only format a server may send.
+const httpTimeFormat = "Mon, 02 Jan 2006 15:04:05 GMT"
+
+// compress returns body gzipped at the best compression, or nil when that
+// is not smaller. It runs once per changed file, not per request.
+func compress(body []byte) []byte {
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	if err != nil {
+		return nil
+	}
+	if _, err := zw.Write(body); err != nil {
+		return nil
+	}
+	if err := zw.Close(); err != nil || buf.Len() >= len(body) {
+		return nil
+	}
+	return slices.Clip(buf.Bytes())
+}
