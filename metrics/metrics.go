@@ -75,19 +75,24 @@ func New(version string) *Metrics {
 			Help: "Requests for a file of the published tree answered 304 Not Modified.",
 		}, feed),
 	}
-	build := prometheus.NewGaugeVec(prometheus.GaugeOpts{
-		Name: "feedsmith_build_info",
-		Help: "Always 1; labelled with the feedsmith version and the Go version it was built with.",
-	}, []string{"version", "goversion"})
-	build.WithLabelValues(version, runtime.Version()).Set(1)
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		build,
+		buildInfo(version),
 		m.fetches, m.errors, m.skipped, m.duration, m.articles, m.lastSuccess,
 		m.requests, m.notModified,
 	)
 	return m
+}
+
+// buildInfo is feedsmith_build_info: always 1, the versions in labels.
+func buildInfo(version string) prometheus.Collector {
+	g := prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "feedsmith_build_info",
+		Help: "Always 1; labelled with the feedsmith version and the Go version it was built with.",
+	}, []string{"version", "goversion"})
+	g.WithLabelValues(version, runtime.Version()).Set(1)
+	return g
 }
 
 // Handler serves the registry in the Prometheus exposition formats. It

@@ -160,8 +160,9 @@ func (s *Scheduler) runCatchUp(id string, e *entry, c *catchUp) {
 	}
 }
 
-// Stop starts no more runs, cancels the running jobs' context and waits for
-// them until ctx is done, when it returns an error wrapping ctx.Err().
+// Stop starts no more runs and waits for the running jobs until ctx is
+// done; then it cancels their context and, if they still have not
+// returned a second later, returns an error wrapping ctx.Err().
 func (s *Scheduler) Stop(ctx context.Context) error {
 	s.mu.Lock()
 	s.stopped = true
@@ -170,19 +171,30 @@ func (s *Scheduler) Stop(ctx context.Context) error {
 	}
 	s.mu.Unlock()
 	s.cron.Stop() // stops the ticks only: it neither cancels nor waits
-	s.cancel()
 	done := make(chan struct{})
 	go func() {
 		s.inFlight.Wait()
 		close(done)
 	}()
+	// Running jobs get until ctx is done to finish their work; only then
+	// is their context cancelled, and they get a moment to notice.
+	select {
+	case <-done:
+		s.cancel()
+		return nil
+	case <-ctx.Done():
+	}
+	s.cancel()
 	select {
 	case <-done:
 		return nil
-	case <-ctx.Done():
+	case <-time.After(cancelGrace):
 		return fmt.Errorf("stop scheduler: %d jobs still running: %w", s.Running(), ctx.Err())
 	}
 }
+
+// cancelGrace is how long Stop waits for jobs after cancelling them.
+const cancelGrace = time.Second
 
 // Next returns when the job runs next: its next tick, or its pending
 // start-up run if that comes first. It is zero for an unknown id, after

@@ -222,6 +222,37 @@ func TestRunNowUnknown(t *testing.T) {
 	}
 }
 
+func TestStopLetsRunningJobFinish(t *testing.T) {
+	s, _ := testScheduler(t, time.Now())
+	started := make(chan struct{})
+	var finished atomic.Bool
+	var sawCancel atomic.Bool
+	job := func(ctx context.Context) {
+		close(started)
+		select {
+		case <-time.After(100 * time.Millisecond):
+			finished.Store(true)
+		case <-ctx.Done():
+			sawCancel.Store(true)
+		}
+	}
+	if err := s.Set([]Job{{ID: "job", Spec: "@yearly", Run: job}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RunNow("job"); err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := s.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !finished.Load() || sawCancel.Load() {
+		t.Errorf("job finished = %v, cancelled = %v; want it to finish its work uncancelled", finished.Load(), sawCancel.Load())
+	}
+}
+
 func TestStop(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -229,7 +260,9 @@ func TestStop(t *testing.T) {
 		wait    time.Duration
 		wantErr error
 	}{
-		{"job stops when cancelled", true, 5 * time.Second, nil},
+		// Stop waits the whole deadline before cancelling: a job that only
+		// returns when cancelled holds it up until then.
+		{"job stops when cancelled at the deadline", true, 200 * time.Millisecond, nil},
 		{"job ignores cancellation", false, 50 * time.Millisecond, context.DeadlineExceeded},
 	}
 	for _, tt := range tests {

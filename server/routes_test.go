@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -65,6 +66,7 @@ func TestRoutes(t *testing.T) {
 		{"OPTIONS", "/feeds.opml", 405, "GET, HEAD"},
 		{"GET", "/healthz", 200, ""},
 		{"HEAD", "/healthz", 200, ""},
+		{"POST", "/healthz", 405, "GET, HEAD"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
@@ -146,7 +148,7 @@ func TestHealth(t *testing.T) {
 
 func TestMetrics(t *testing.T) {
 	m := metrics.New("test")
-	_, hs, _ := newTest(t, Options{Metrics: m})
+	s, hs, _ := newTest(t, Options{Metrics: m})
 	first, _ := get(t, "GET", hs.URL+"/feeds/news.atom")
 	get(t, "GET", hs.URL+"/feeds/news.atom", "If-None-Match", first.Header.Get("ETag"))
 	get(t, "GET", hs.URL+"/nope")
@@ -164,6 +166,46 @@ func TestMetrics(t *testing.T) {
 	}
 	if strings.Contains(string(body), `feed="nope"`) {
 		t.Error("a path outside the tree became a label")
+	}
+	s.Update(sampleTree()[1:])
+	if _, body := get(t, "GET", hs.URL+"/metrics"); strings.Contains(string(body), `feed="feeds/news.atom"`) {
+		t.Error("a file removed from the tree keeps its series")
+	}
+}
+
+// syncBuffer is a log sink the server's goroutines may write to while
+// the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+func TestRequestLog(t *testing.T) {
+	var buf syncBuffer
+	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	_, hs, _ := newTest(t, Options{Logger: logger})
+	_, body := get(t, "GET", hs.URL+"/feeds/news.atom")
+	get(t, "GET", hs.URL+"/nope")
+	hs.Close() // waits for the handlers, and so for their log lines
+	for _, want := range []string{
+		fmt.Sprintf("msg=request method=GET path=/feeds/news.atom status=200 bytes=%d duration=", len(body)),
+		"msg=request method=GET path=/nope status=404 bytes=19 duration=",
+	} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, buf.String())
+		}
 	}
 }
 

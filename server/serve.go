@@ -5,19 +5,39 @@ import (
 	"strings"
 )
 
-// serveTree answers a request for a tree file. Only an exact lookup of
-// the (already cleaned) URL path in the in-memory tree can serve
-// anything: there is no file system behind it.
-func (s *Server) serveTree(w http.ResponseWriter, r *http.Request) {
-	key, ok := strings.CutPrefix(r.URL.Path, "/")
+// treeFirst serves a request whose path is a file of the current tree
+// and hands any other to next. Only an exact lookup of the decoded URL
+// path in the in-memory tree can serve a file: there is no file system
+// behind it, and a path that is not clean matches no key (next, the
+// ServeMux, then redirects it to its clean form or answers 404).
+//
+// The tree comes before the ServeMux because the mux cannot route a
+// changing set of paths without a wildcard pattern, and matching one
+// costs four allocations per request.
+func (s *Server) treeFirst(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if e := s.lookup(r.URL.Path); e != nil {
+			s.serveFile(w, r, e)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// lookup returns the entry of a URL path, "/" being the index page.
+func (s *Server) lookup(urlPath string) *entry {
+	key, ok := strings.CutPrefix(urlPath, "/")
+	if !ok {
+		return nil
+	}
 	if key == "" {
 		key = "index.html"
 	}
-	e := (*s.files.Load())[key]
-	if !ok || e == nil {
-		http.NotFound(w, r)
-		return
-	}
+	return (*s.files.Load())[key]
+}
+
+// serveFile answers a request for a tree file from its prepared response.
+func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, e *entry) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)

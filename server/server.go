@@ -95,9 +95,6 @@ func New(opts Options) *Server {
 	s.files.Store(&tree{})
 
 	mux := http.NewServeMux()
-	// The tree's paths change with every Update, so one pattern takes
-	// them all and looks the path up in the current tree.
-	mux.HandleFunc("/", s.serveTree)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	if opts.Metrics != nil {
@@ -106,7 +103,7 @@ func New(opts Options) *Server {
 	if opts.AdminToken != "" && opts.Refresh != nil {
 		mux.HandleFunc("POST /-/refresh/{source}", s.refresh)
 	}
-	s.handler = logRequests(s.logger)(mux)
+	s.handler = logRequests(s.logger)(s.treeFirst(mux))
 	return s
 }
 

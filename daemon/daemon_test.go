@@ -1,0 +1,103 @@
+package daemon
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/feedsmith/feedsmith/config"
+)
+
+const slowFeed = `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title><link>https://news.example.org/</link><description>d</description>
+<item><guid isPermaLink="false">g1</guid><title>开工</title><link>https://news.example.org/1.html</link><pubDate>Mon, 14 Feb 2022 08:47:41 +0800</pubDate><description>正文</description></item></channel></rss>`
+
+// TestGracefulShutdown stops the daemon while a collection and a request
+// are in flight: both finish, the collected article is stored, and Run
+// returns without error.
+func TestGracefulShutdown(t *testing.T) {
+	inFetch := make(chan struct{}, 1)
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		inFetch <- struct{}{}
+		time.Sleep(300 * time.Millisecond) // still answering when shutdown starts
+		io.WriteString(w, slowFeed)
+	}))
+	defer upstream.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	dir := t.TempDir()
+	cfg := &config.Config{
+		Site:       config.Site{Title: "t", BaseURL: "http://" + addr + "/", Language: "zh-CN", Timezone: "Asia/Shanghai"},
+		Store:      config.Store{Path: filepath.Join(dir, "db.sqlite")},
+		Output:     config.Output{Items: 50},
+		Server:     config.Server{Listen: addr, ShutdownTimeout: config.Duration(5 * time.Second)},
+		Categories: []config.Category{{ID: "news", Title: "News"}},
+		Sources: []config.Source{{ID: "slow", Type: "feed", URL: upstream.URL, Category: "news",
+			Schedule: "@every 1h", Timeout: config.Duration(5 * time.Second), MaxBody: 1 << 20}},
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	d, err := New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ready := make(chan struct{})
+	done := make(chan error, 1)
+	go func() { done <- d.Run(ctx, func() { close(ready) }) }()
+	<-ready
+
+	// A request whose headers are not complete yet when shutdown begins.
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	io.WriteString(conn, "GET /feeds/news.atom HTTP/1.1\r\nHost: "+addr+"\r\n")
+
+	select {
+	case <-inFetch: // the start-up collection is talking to the upstream
+	case <-time.After(10 * time.Second):
+		t.Fatal("the source never fetched")
+	}
+	cancel()
+	time.Sleep(50 * time.Millisecond)
+	io.WriteString(conn, "Connection: close\r\n\r\n")
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("in-flight request: %v", err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "</feed>") {
+		t.Errorf("in-flight request: %s, complete document %v", resp.Status, strings.Contains(string(body), "</feed>"))
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return")
+	}
+
+	// The collection that was in flight finished and was stored.
+	d2, err := New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d2.store.Close()
+	arts, err := d2.store.Articles(context.Background(), "news", 10)
+	if err != nil || len(arts) != 1 || arts[0].Title != "开工" {
+		t.Errorf("stored after shutdown: %v, %v", arts, err)
+	}
+}
