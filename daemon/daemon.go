@@ -48,6 +48,8 @@ type Daemon struct {
 	attemptedMu sync.Mutex
 	attempted   map[string]bool
 	rendered    atomic.Bool
+	// pinging tracks WebSub pings in flight; shutdown waits for them.
+	pinging sync.WaitGroup
 }
 
 // state is everything derived from one configuration.
@@ -97,7 +99,6 @@ func (d *Daemon) newState(cfg *config.Config) *state {
 		publisher: publish.New(cfg, d.store, d.version),
 	}
 	s.publisher.NextRun = d.sched.Next
-	s.publisher.Hub = cfg.WebSub.Hub
 	if cfg.WebSub.Hub != "" {
 		s.pinger = websub.New(cfg.WebSub.Hub, nil, d.logger)
 		s.pinger.SetUserAgent(d.userAgent)
@@ -155,6 +156,13 @@ func (d *Daemon) shutdown(hs *http.Server) error {
 	}
 	if err := hs.Shutdown(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("stop server: %w", err))
+	}
+	pinged := make(chan struct{})
+	go func() { d.pinging.Wait(); close(pinged) }()
+	select {
+	case <-pinged:
+	case <-ctx.Done():
+		d.logger.Warn("websub pings still in flight at shutdown")
 	}
 	return errors.Join(errs...)
 }
@@ -264,7 +272,9 @@ func (d *Daemon) ping(st *state, paths []string) {
 	if len(urls) == 0 {
 		return
 	}
+	d.pinging.Add(1)
 	go func() {
+		defer d.pinging.Done()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
 		// The pinger logs each failure itself.

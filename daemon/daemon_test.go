@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -99,5 +100,69 @@ func TestGracefulShutdown(t *testing.T) {
 	arts, err := d2.store.Articles(context.Background(), "news", 10)
 	if err != nil || len(arts) != 1 || arts[0].Title != "开工" {
 		t.Errorf("stored after shutdown: %v, %v", arts, err)
+	}
+}
+
+// TestPingOnlyOnChange runs a source three times against a hub stand-in:
+// the first run and a real change ping the hub for each feed format; a
+// run that changes nothing pings nothing.
+func TestPingOnlyOnChange(t *testing.T) {
+	var mu sync.Mutex
+	body := slowFeed
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		io.WriteString(w, body)
+	}))
+	defer upstream.Close()
+	var pings []string
+	hub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		mu.Lock()
+		pings = append(pings, r.Form.Get("hub.url"))
+		mu.Unlock()
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	defer hub.Close()
+	cfg := &config.Config{
+		Site:       config.Site{Title: "t", BaseURL: "https://feeds.example.org/", Language: "zh-CN", Timezone: "UTC"},
+		Store:      config.Store{Path: filepath.Join(t.TempDir(), "db.sqlite")},
+		Output:     config.Output{Items: 50},
+		Server:     config.Server{Listen: "127.0.0.1:0", ShutdownTimeout: config.Duration(5 * time.Second)},
+		WebSub:     config.WebSub{Hub: hub.URL},
+		Categories: []config.Category{{ID: "news", Title: "News"}, {ID: "other", Title: "Other"}},
+		Sources: []config.Source{{ID: "up", Type: "feed", URL: upstream.URL, Category: "news",
+			Schedule: "@every 1h", Timeout: config.Duration(5 * time.Second), MaxBody: 1 << 20}},
+	}
+	ctx := context.Background()
+	d, err := New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.store.Close()
+	if err := d.publish(ctx, nil, false); err != nil {
+		t.Fatal(err)
+	}
+	run := func() []string {
+		d.runSource(ctx, "up")
+		d.pinging.Wait()
+		mu.Lock()
+		defer mu.Unlock()
+		got := pings
+		pings = nil
+		return got
+	}
+	want := []string{"https://feeds.example.org/feeds/news.atom", "https://feeds.example.org/feeds/news.rss", "https://feeds.example.org/feeds/news.json"}
+	if got := run(); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("first run pinged %q, want %q", got, want)
+	}
+	if got := run(); len(got) != 0 {
+		t.Errorf("unchanged run pinged %q", got)
+	}
+	mu.Lock()
+	body = strings.Replace(slowFeed, "正文", "更正后的正文", 1)
+	mu.Unlock()
+	if got := run(); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("changed run pinged %q, want %q", got, want)
 	}
 }

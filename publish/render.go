@@ -27,8 +27,6 @@ type Publisher struct {
 	// NextRun, when set, gives each source's next scheduled run for the
 	// index page (the daemon sets it; a one-shot build has none).
 	NextRun func(sourceID string) time.Time
-	// Hub is the WebSub hub every feed names; "" for none.
-	Hub string
 }
 
 // New returns a publisher; version goes into each feed's generator.
@@ -195,7 +193,7 @@ func (p *Publisher) channel(id, title, description string, updated time.Time) fe
 		Generator:    "feedsmith " + p.version,
 		GeneratorURI: "https://github.com/feedsmith/feedsmith",
 		TTL:          p.TTL(id),
-		Hub:          p.Hub,
+		Hub:          p.cfg.WebSub.Hub,
 		Updated:      updated,
 	}
 }
