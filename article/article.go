@@ -29,8 +29,11 @@ type Article struct {
 	Published time.Time
 	Updated   time.Time
 	// Summary is plain text; Content is sanitized HTML.
-	Summary    string
-	Content    string
+	Summary string
+	Content string
+	// FullText is set when Content is the full text from a detail step
+	// (the item's own page or record), not only what the listing gave.
+	FullText   bool
 	Categories []string // category ids
 	Tags       []string
 	Image      string // absolute URL of a lead image, if any

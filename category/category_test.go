@@ -8,34 +8,6 @@ import (
 	"github.com/feedsmith/feedsmith/config"
 )
 
-func TestSlug(t *testing.T) {
-	tests := []struct{ name, in, want string }{
-		{"chinese publication", "日照日报", "rizhaoribao"},
-		{"chinese evening paper", "日照晚报", "rizhaowanbao"},
-		{"english words", "Machine Learning", "machine-learning"},
-		{"accents", "Café Société", "cafe-societe"},
-		{"mixed", "日照 News 2022", "rizhao-news-2022"},
-		{"punctuation only", "!!!", ""},
-		{"path traversal", "../../etc/passwd", "etc-passwd"},
-		{"windows reserved", "CON", "con-"},
-		{"nul byte", "a\x00b", "a-b"},
-		{"already a slug", "rizhaoribao", "rizhaoribao"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := Slug(tt.in); got != tt.want {
-				t.Errorf("Slug(%q) = %q, want %q", tt.in, got, tt.want)
-			}
-		})
-	}
-	t.Run("long names are cut", func(t *testing.T) {
-		long := Slug("日照日报日照日报日照日报日照日报日照日报日照日报日照日报日照日报")
-		if len(long) > MaxSlug || !config.SlugPattern.MatchString(long) {
-			t.Errorf("Slug of a long name = %q (%d bytes)", long, len(long))
-		}
-	})
-}
-
 func TestFile(t *testing.T) {
 	f := NewFiler([]config.Category{
 		{ID: "news"},

@@ -7,10 +7,11 @@ import (
 
 	"github.com/feedsmith/feedsmith/article"
 	"github.com/feedsmith/feedsmith/config"
+	"github.com/feedsmith/feedsmith/slug"
 )
 
 // Filer files articles into categories: the declared categories by id,
-// names from the article turned into slugs, and the configured rules.
+// names from the article turned into slugs (package slug), and the configured rules.
 type Filer struct {
 	declared map[string]config.Category
 	rules    []rule
@@ -51,7 +52,7 @@ func NewFiler(cats []config.Category) *Filer {
 type Derived struct{ ID, Title string }
 
 // File sets a's categories: each name it carries becomes an id (a declared
-// id stays as it is, anything else becomes Slug(name)), the source's
+// id stays as it is, anything else becomes slug.Make(name)), the source's
 // default category is added, then every matching rule's category. It
 // returns the categories that were derived from names rather than declared.
 func (f *Filer) File(a *article.Article, defaultCategory string) []Derived {
@@ -68,7 +69,7 @@ func (f *Filer) File(a *article.Article, defaultCategory string) []Derived {
 			add(name)
 			continue
 		}
-		id := Slug(name)
+		id := slug.Make(name)
 		if id == "" {
 			continue
 		}

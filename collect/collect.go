@@ -143,7 +143,7 @@ func (c *Collector) prepare(ctx context.Context, src config.Source, b sources.Ba
 			continue
 		}
 		seen[a.ID] = true
-		for _, d := range c.filer.File(&a, src.Category) {
+		for _, d := range c.filer.File(&a, defaultCategory(src)) {
 			if err := c.store.SaveCategory(ctx, d.ID, d.Title, ""); err != nil {
 				log.Warn("could not save category", "category", d.ID, "error", err)
 			}
@@ -171,4 +171,13 @@ func (c *Collector) record(ctx context.Context, start time.Time, res *Result, lo
 	if err := c.store.SetSourceStatus(context.WithoutCancel(ctx), st); err != nil && !errors.Is(err, context.Canceled) {
 		log.Warn("could not record source status", "error", err)
 	}
+}
+
+// defaultCategory is the declared category every article of src is filed
+// in; a templated category is the source's own to render per item.
+func defaultCategory(src config.Source) string {
+	if src.Category.Templated() {
+		return ""
+	}
+	return src.Category.ID
 }

@@ -74,7 +74,7 @@ func TestRun(t *testing.T) {
 		Site:       config.Site{BaseURL: "https://feeds.example.org/", Timezone: "Asia/Shanghai"},
 		Categories: []config.Category{{ID: "news"}, {ID: "sea", Rules: []config.Rule{{Keywords: []string{"海"}}}}},
 	}
-	src := config.Source{ID: "up", Type: "feed", URL: srv.URL + "/feed.rss", Category: "news", Timeout: config.Duration(5 * time.Second)}
+	src := config.Source{ID: "up", Type: "feed", URL: srv.URL + "/feed.rss", Category: config.CategorySpec{ID: "news"}, Timeout: config.Duration(5 * time.Second)}
 	now := time.Date(2022, 3, 1, 12, 0, 0, 0, time.UTC)
 	c := New(cfg, st, "feedsmith/test", slog.New(slog.NewTextHandler(io.Discard, nil)), func() time.Time { return now })
 

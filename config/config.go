@@ -2,11 +2,18 @@
 // strict loading with line numbers, and validation.
 package config
 
+import (
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
 // Config is the whole configuration file.
 type Config struct {
 	Site       Site       `yaml:"site"`
 	Store      Store      `yaml:"store"`
 	Output     Output     `yaml:"output"`
+	Outputs    Outputs    `yaml:"outputs"`
 	Server     Server     `yaml:"server"`
 	WebSub     WebSub     `yaml:"websub"`
 	Defaults   Defaults   `yaml:"defaults"`
@@ -53,6 +60,30 @@ type Output struct {
 	All *AllFeed `yaml:"all"`
 }
 
+// Outputs are optional outputs besides the feeds.
+type Outputs struct {
+	Jekyll *Jekyll `yaml:"jekyll"`
+}
+
+// Jekyll writes every article as a Jekyll post, the way a news-mirror
+// site keeps them.
+type Jekyll struct {
+	// Dir is the _posts folder.
+	Dir string `yaml:"dir"`
+	// Layout is the front matter layout (default "post").
+	Layout string `yaml:"layout"`
+	// SiteURL is the Jekyll site's URL for the back links of the footer;
+	// protocol-relative ("//news.example.org") is fine.
+	SiteURL string `yaml:"site_url"`
+	// Keep moves posts older than this from Dir to Archive (0: keep all).
+	Keep Duration `yaml:"keep"`
+	// Archive is where old posts go; "" deletes them instead.
+	Archive string `yaml:"archive"`
+	// Footer is a text/template for the end of each post; default: the
+	// source link and back links to the category page and the home page.
+	Footer string `yaml:"footer"`
+}
+
 // Server configures the daemon's HTTP server.
 type Server struct {
 	// Listen is the address the daemon serves on.
@@ -85,6 +116,68 @@ type Defaults struct {
 	Timeout   Duration `yaml:"timeout"`
 	MaxBody   ByteSize `yaml:"max_body"`
 	UserAgent string   `yaml:"user_agent"`
+	// PerHost is how many requests may go to one host at once.
+	PerHost int `yaml:"per_host"`
+	// HostGap is the least time between two requests to one host.
+	HostGap Duration `yaml:"host_gap"`
+	// MaxBackoff caps how long a failing source is left alone.
+	MaxBackoff Duration `yaml:"max_backoff"`
+}
+
+// CategorySpec is a source's category: a plain id, or a mapping whose id
+// and title may be templates.
+type CategorySpec struct {
+	ID    string `yaml:"id"`
+	Title string `yaml:"title"`
+}
+
+// UnmarshalYAML reads "category: news" as well as a mapping.
+func (c *CategorySpec) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		c.ID = n.Value
+		return nil
+	}
+	type plain CategorySpec
+	return n.Decode((*plain)(c))
+}
+
+// Templated reports whether the category is derived per item.
+func (c CategorySpec) Templated() bool { return strings.Contains(c.ID, "{{") }
+
+// Fields map article fields to item data: each value is a gjson path
+// ("data.title") or a text/template over the record ("{{.infoCode}}").
+type Fields struct {
+	ID        string `yaml:"id"`
+	Title     string `yaml:"title"`
+	Link      string `yaml:"link"`
+	Published string `yaml:"published"`
+	Updated   string `yaml:"updated"`
+	Author    string `yaml:"author"`
+	Summary   string `yaml:"summary"`
+	Content   string `yaml:"content"`
+	Image     string `yaml:"image"`
+}
+
+// Select holds CSS selectors for a listing page. A field selector may end
+// with " @attr" to take an attribute instead of the text ("a @href").
+type Select struct {
+	Item    string `yaml:"item"`
+	Title   string `yaml:"title"`
+	Link    string `yaml:"link"`
+	Date    string `yaml:"date"`
+	Summary string `yaml:"summary"`
+	Image   string `yaml:"image"`
+}
+
+// Detail fetches an item's full text from its own page or record.
+type Detail struct {
+	// URL is a template over the record for the detail request (type
+	// json); other types fetch the item's link.
+	URL string `yaml:"url"`
+	// Content is a gjson path in the detail response (type json), or a
+	// CSS selector on the item's page, or "readability" to extract the
+	// main text.
+	Content string `yaml:"content"`
 }
 
 // Category is a declared category: one feed per category.
@@ -123,9 +216,25 @@ type Source struct {
 	// Permalink is the posts' default permalink pattern or style (date,
 	// pretty, ordinal, none), as in Jekyll's _config.yml.
 	Permalink string `yaml:"permalink"`
-	// Category is the default category id of the source's articles.
-	Category string `yaml:"category"`
-	Schedule string `yaml:"schedule"`
+	// Category files every article of the source: a declared category id,
+	// or (json, html, feed sources) templates over each item's fields that
+	// derive a category per item, e.g. {id: "{{pinyin .medianame}}",
+	// title: "{{.medianame}}新闻"}.
+	Category CategorySpec `yaml:"category"`
+	// Tags are templates over each item's fields, added to its tags.
+	Tags []string `yaml:"tags"`
+	// Items is the gjson path to the array of records (type json).
+	Items string `yaml:"items"`
+	// Fields map article fields to gjson paths or templates (type json).
+	Fields Fields `yaml:"fields"`
+	// Select holds the CSS selectors of a listing page (type html).
+	Select Select `yaml:"select"`
+	// DateFormat is the Go layout of the listing's dates (type html);
+	// default: the common forms datetime.Parse knows.
+	DateFormat string `yaml:"date_format"`
+	// Detail fetches each item's own page or record for its full text.
+	Detail   *Detail `yaml:"detail"`
+	Schedule string  `yaml:"schedule"`
 	// Timezone is the IANA zone for this source's dates without offset;
 	// default: the site's.
 	Timezone string `yaml:"timezone"`

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -33,7 +34,7 @@ func TestInvalid(t *testing.T) {
 	}{
 		{"invalid-unknown-key.yml", []string{
 			"testdata/invalid-unknown-key.yml:3: site.titel: unknown key (known: author, base_url, description, language, timezone, title)",
-			"testdata/invalid-unknown-key.yml:8: sources[0].shedule: unknown key (known: category, charset, id, max_body, path, permalink, schedule, site_url, timeout, timezone, type, url)",
+			"testdata/invalid-unknown-key.yml:8: sources[0].shedule: unknown key (known: category, charset, date_format, detail, fields, id, items, max_body, path, permalink, schedule, select, site_url, tags, timeout, timezone, type, url)",
 		}},
 		{"invalid-many.yml", []string{
 			`testdata/invalid-many.yml:2: site.base_url: "/relative/" is not an absolute http(s) URL`,
@@ -46,7 +47,7 @@ func TestInvalid(t *testing.T) {
 			`testdata/invalid-many.yml:15: sources[1].id: "a" is already used by sources[0]`,
 			`testdata/invalid-many.yml:18: sources[1].category: "nowhere" is not declared under categories`,
 			`testdata/invalid-many.yml:19: sources[1].schedule: invalid schedule "TZ=UTC"`,
-			`testdata/invalid-many.yml:21: sources[2].type: unknown type "scraper" (one of feed, posts)`,
+			`testdata/invalid-many.yml:21: sources[2].type: unknown type "scraper" (one of feed, html, json, posts)`,
 		}},
 		{"invalid-type.yml", []string{
 			"testdata/invalid-type.yml:4: store.max_items: cannot unmarshal !!str `many` into int",
@@ -89,6 +90,28 @@ func TestEnvExpansion(t *testing.T) {
 	}
 	if want, _ := filepath.Abs("testdata/feeds/a.xml"); cfg.Sources[0].URL != want {
 		t.Errorf("url = %q, want %q", cfg.Sources[0].URL, want)
+	}
+}
+
+func TestIssue3JSONSource(t *testing.T) {
+	cfg, err := Load("testdata/valid-json.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := cfg.Sources[0]
+	if s.Category.ID != "{{pinyin .medianame}}" || s.Category.Title != "{{.medianame}}新闻" || !s.Category.Templated() {
+		t.Errorf("category = %+v", s.Category)
+	}
+	if s.Items != "record" || s.Fields.ID != "infoCode" || s.Detail == nil || s.Detail.Content != "text" || s.Tags[0] != "{{.medianame}}新闻" {
+		t.Errorf("source = %+v", s)
+	}
+	j := cfg.Outputs.Jekyll
+	if j == nil || !filepath.IsAbs(j.Dir) || time.Duration(j.Keep) != 72*time.Hour || j.SiteURL != "//news.example.org" {
+		t.Errorf("jekyll = %+v", j)
+	}
+	if _, err := Parse("x.yml", []byte("site: {base_url: https://x.org/}\nsources:\n  - {id: a, type: json, url: https://x.org/, items: r, fields: {title: \"{{.t\"}, category: {id: \"{{nope .x}}\"}}\n"), os.LookupEnv); err == nil ||
+		!strings.Contains(err.Error(), "sources[0].category.id: invalid template") || !strings.Contains(err.Error(), "sources[0].fields.title: invalid template") {
+		t.Errorf("bad templates: %v", err)
 	}
 }
 

@@ -181,9 +181,11 @@ func defaults() *Config {
 		},
 		Server: Server{Listen: "127.0.0.1:8080", ShutdownTimeout: Duration(20 * time.Second)},
 		Defaults: Defaults{
-			Schedule: "@every 30m",
-			Timeout:  Duration(30 * time.Second),
-			MaxBody:  10 << 20,
+			Schedule:   "@every 30m",
+			Timeout:    Duration(30 * time.Second),
+			MaxBody:    10 << 20,
+			PerHost:    2,
+			MaxBackoff: Duration(6 * time.Hour),
 		},
 	}
 }
@@ -197,6 +199,9 @@ func (c *Config) resolvePaths(dir string) {
 	}
 	c.Store.Path = abs(c.Store.Path)
 	c.Output.Dir = abs(c.Output.Dir)
+	if j := c.Outputs.Jekyll; j != nil {
+		j.Dir, j.Archive = abs(j.Dir), abs(j.Archive)
+	}
 	for i := range c.Sources {
 		s := &c.Sources[i]
 		s.Path = abs(s.Path)

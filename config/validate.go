@@ -8,8 +8,10 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"text/template"
 	"time"
 
+	"github.com/feedsmith/feedsmith/slug"
 	"github.com/robfig/cron/v3"
 )
 
@@ -22,16 +24,28 @@ var SlugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,79}$`)
 
 // sourceFields lists, per source type, the keys it requires.
 var sourceFields = map[string]func(s *Source) []pending{
-	"feed": func(s *Source) []pending {
-		if s.URL == "" {
-			return []pending{{"url", "required for type feed (an http(s) URL or a file path)"}}
+	"feed": urlProblems,
+	"json": func(s *Source) []pending {
+		ps := urlProblems(s)
+		if s.Items == "" {
+			ps = append(ps, pending{"items", "required for type json (the gjson path to the array of records)"})
 		}
-		if strings.Contains(s.URL, "://") {
-			if u, err := url.Parse(s.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "file") || (u.Scheme != "file" && u.Host == "") {
-				return []pending{{"url", fmt.Sprintf("%q is not an http(s) URL or a file path", s.URL)}}
+		if s.Fields.Title == "" {
+			ps = append(ps, pending{"fields.title", "required for type json"})
+		}
+		if s.Detail != nil && (s.Detail.URL == "" || s.Detail.Content == "") {
+			ps = append(ps, pending{"detail", "a json detail needs url (a template) and content (a gjson path)"})
+		}
+		return ps
+	},
+	"html": func(s *Source) []pending {
+		ps := urlProblems(s)
+		for _, f := range []struct{ key, v string }{{"select.item", s.Select.Item}, {"select.title", s.Select.Title}, {"select.link", s.Select.Link}} {
+			if f.v == "" {
+				ps = append(ps, pending{f.key, "required for type html"})
 			}
 		}
-		return nil
+		return ps
 	},
 	"posts": func(s *Source) []pending {
 		if s.Path == "" {
@@ -39,6 +53,19 @@ var sourceFields = map[string]func(s *Source) []pending{
 		}
 		return nil
 	},
+}
+
+// urlProblems checks a source's url: an http(s) URL or a file path.
+func urlProblems(s *Source) []pending {
+	if s.URL == "" {
+		return []pending{{"url", fmt.Sprintf("required for type %s (an http(s) URL or a file path)", s.Type)}}
+	}
+	if strings.Contains(s.URL, "://") {
+		if u, err := url.Parse(s.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "file") || (u.Scheme != "file" && u.Host == "") {
+			return []pending{{"url", fmt.Sprintf("%q is not an http(s) URL or a file path", s.URL)}}
+		}
+	}
+	return nil
 }
 
 // SourceTypes lists the source types the configuration accepts.
@@ -93,8 +120,16 @@ func (c *Config) validate() []pending {
 	if c.Store.MaxItems < 0 {
 		add("store.max_items", "must not be negative")
 	}
-	if c.Output.Dir == "" {
-		add("output.dir", "required")
+	if j := c.Outputs.Jekyll; j != nil && j.Dir == "" {
+		add("outputs.jekyll.dir", "required: the _posts folder to write")
+	}
+	if j := c.Outputs.Jekyll; j != nil && j.Footer != "" {
+		if _, err := template.New("footer").Parse(j.Footer); err != nil {
+			add("outputs.jekyll.footer", "invalid template: %v", err)
+		}
+	}
+	if c.Defaults.PerHost < 1 {
+		add("defaults.per_host", "must be at least 1")
 	}
 	if c.Output.Items < 1 {
 		add("output.items", "must be at least 1")
@@ -160,8 +195,15 @@ func (c *Config) sourceProblems(i int, seen map[string]string) []pending {
 			add(p.key, "%s", p.msg)
 		}
 	}
-	if s.Category != "" && !c.declares(s.Category) {
-		add("category", "%q is not declared under categories", s.Category)
+	switch {
+	case s.Category.Templated():
+		if s.Type == "posts" {
+			add("category.id", "templates are for feed, json and html sources; posts name their categories in front matter")
+		}
+	case s.Category.ID != "" && !c.declares(s.Category.ID):
+		add("category", "%q is not declared under categories", s.Category.ID)
+	case s.Category.Title != "":
+		add("category.title", "only a templated category id takes a title; a declared category has its own")
 	}
 	if err := CheckSchedule(s.Schedule); err != nil {
 		add("schedule", "%v", err)
@@ -171,12 +213,44 @@ func (c *Config) sourceProblems(i int, seen map[string]string) []pending {
 			add("timezone", "unknown time zone %q", s.Timezone)
 		}
 	}
+	tmpls := s.templates()
+	for _, key := range sortedKeys(tmpls) {
+		text := tmpls[key]
+		if _, err := template.New(key).Funcs(slug.Funcs()).Option("missingkey=zero").Parse(text); err != nil {
+			add(key, "invalid template: %v", err)
+		}
+	}
+	if s.Detail != nil && s.Detail.Content == "" {
+		add("detail.content", "required: a gjson path (json), a CSS selector or readability")
+	}
 	if s.SiteURL != "" {
 		if u, err := url.Parse(s.SiteURL); err != nil || u.Host == "" {
 			add("site_url", "%q is not an absolute URL", s.SiteURL)
 		}
 	}
 	return ps
+}
+
+// templates returns the source's values that may hold templates, by key.
+func (s *Source) templates() map[string]string {
+	t := map[string]string{"category.id": s.Category.ID, "category.title": s.Category.Title}
+	for i, tag := range s.Tags {
+		t[fmt.Sprintf("tags[%d]", i)] = tag
+	}
+	f := s.Fields
+	for k, v := range map[string]string{"id": f.ID, "title": f.Title, "link": f.Link, "published": f.Published, "updated": f.Updated,
+		"author": f.Author, "summary": f.Summary, "content": f.Content, "image": f.Image} {
+		t["fields."+k] = v
+	}
+	if s.Detail != nil {
+		t["detail.url"] = s.Detail.URL
+	}
+	for k, v := range t {
+		if !strings.Contains(v, "{{") {
+			delete(t, k)
+		}
+	}
+	return t
 }
 
 func (c *Config) declares(id string) bool {

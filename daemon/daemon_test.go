@@ -44,7 +44,7 @@ func TestGracefulShutdown(t *testing.T) {
 		Output:     config.Output{Items: 50},
 		Server:     config.Server{Listen: addr, ShutdownTimeout: config.Duration(5 * time.Second)},
 		Categories: []config.Category{{ID: "news", Title: "News"}},
-		Sources: []config.Source{{ID: "slow", Type: "feed", URL: upstream.URL, Category: "news",
+		Sources: []config.Source{{ID: "slow", Type: "feed", URL: upstream.URL, Category: config.CategorySpec{ID: "news"},
 			Schedule: "@every 1h", Timeout: config.Duration(5 * time.Second), MaxBody: 1 << 20}},
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -131,7 +131,7 @@ func TestPingOnlyOnChange(t *testing.T) {
 		Server:     config.Server{Listen: "127.0.0.1:0", ShutdownTimeout: config.Duration(5 * time.Second)},
 		WebSub:     config.WebSub{Hub: hub.URL},
 		Categories: []config.Category{{ID: "news", Title: "News"}, {ID: "other", Title: "Other"}},
-		Sources: []config.Source{{ID: "up", Type: "feed", URL: upstream.URL, Category: "news",
+		Sources: []config.Source{{ID: "up", Type: "feed", URL: upstream.URL, Category: config.CategorySpec{ID: "news"},
 			Schedule: "@every 1h", Timeout: config.Duration(5 * time.Second), MaxBody: 1 << 20}},
 	}
 	ctx := context.Background()

@@ -205,7 +205,7 @@ func (p *Publisher) TTL(categoryID string) time.Duration {
 	for _, s := range p.cfg.Sources {
 		iv := config.Interval(s.Schedule)
 		any = append(any, iv)
-		if s.Category == categoryID {
+		if s.Category.ID == categoryID {
 			own = append(own, iv)
 		}
 	}

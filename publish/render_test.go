@@ -24,7 +24,7 @@ func testConfig() *config.Config {
 			{ID: "empty", Title: "Nothing yet"},
 		},
 		Sources: []config.Source{
-			{ID: "a", Schedule: "@every 10m", Category: "news"},
+			{ID: "a", Schedule: "@every 10m", Category: config.CategorySpec{ID: "news"}},
 			{ID: "b", Schedule: "@hourly"},
 		},
 	}

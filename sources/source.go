@@ -27,6 +27,9 @@ type Batch struct {
 	Skipped []error
 	// NotModified is set when the upstream answered 304: nothing changed.
 	NotModified bool
+	// CategoryTitles gives the titles of categories the source derived
+	// per item (a templated category id → its rendered title).
+	CategoryTitles map[string]string
 	// BaseURL is the URL relative links resolve against: the document's
 	// own site link if it has one, else the URL it was fetched from.
 	BaseURL string
@@ -51,6 +54,10 @@ type Env struct {
 	Logger   *slog.Logger
 	// Now returns the current time; tests set it.
 	Now func() time.Time
+	// FullText returns the content of an article of this source that was
+	// stored with its full text, so a detail step need not fetch it
+	// again. Nil means nothing is stored.
+	FullText func(ctx context.Context, articleID string) (content string, ok bool)
 }
 
 type constructor func(cfg config.Source, env Env) (Source, error)

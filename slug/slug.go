@@ -1,29 +1,31 @@
-// Package category owns category ids and filing: slugs made from names
-// (pinyin for Chinese) and the rules that file articles into categories.
-package category
+// Package slug makes ids that are safe as URL path segments and file
+// names from names in any script: pinyin for Chinese. It also provides
+// the functions templates over item fields may call.
+package slug
 
 import (
 	"strings"
+	"text/template"
 	"unicode"
 
 	"github.com/mozillazg/go-pinyin"
 	"golang.org/x/text/unicode/norm"
 )
 
-// MaxSlug is the longest id Slug returns, in bytes.
-const MaxSlug = 80
+// MaxLen is the longest id Make returns, in bytes.
+const MaxLen = 80
 
 // reserved are names Windows refuses as file names, whatever the extension.
 var reserved = map[string]bool{"con": true, "prn": true, "aux": true, "nul": true,
 	"com1": true, "com2": true, "com3": true, "com4": true, "com5": true, "com6": true, "com7": true, "com8": true, "com9": true,
 	"lpt1": true, "lpt2": true, "lpt3": true, "lpt4": true, "lpt5": true, "lpt6": true, "lpt7": true, "lpt8": true, "lpt9": true}
 
-// Slug turns a category name into an id that is safe as a URL path segment
+// Make turns a name into an id that is safe as a URL path segment
 // and a file name: Chinese characters become their pinyin without tones,
 // syllables joined (日照日报 → rizhaoribao); Latin letters lose their
 // accents and are lower-cased; anything else separates words with "-".
 // It returns "" when nothing usable is left.
-func Slug(name string) string {
+func Make(name string) string {
 	args := pinyin.NewArgs()
 	var b strings.Builder
 	sep := false
@@ -51,11 +53,36 @@ func Slug(name string) string {
 		}
 	}
 	s := strings.Trim(b.String(), "-")
-	if len(s) > MaxSlug {
-		s = strings.TrimRight(s[:MaxSlug], "-")
+	if len(s) > MaxLen {
+		s = strings.TrimRight(s[:MaxLen], "-")
 	}
 	if reserved[s] {
 		s += "-"
 	}
 	return s
+}
+
+// Pinyin returns the pinyin of the Chinese characters in s without tones,
+// syllables joined, and keeps other letters and digits as they are,
+// lower-cased: 日照日报 → rizhaoribao.
+func Pinyin(s string) string {
+	args := pinyin.NewArgs()
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			if py := pinyin.SinglePinyin(r, args); len(py) > 0 {
+				b.WriteString(py[0])
+			}
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+// Funcs are the functions templates over item fields may call:
+// pinyin and slug.
+func Funcs() template.FuncMap {
+	return template.FuncMap{"pinyin": Pinyin, "slug": Make}
 }
