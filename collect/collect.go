@@ -25,6 +25,7 @@ type Store interface {
 	SaveCategory(ctx context.Context, id, title, description string) error
 	SetSourceStatus(ctx context.Context, st store.SourceStatus) error
 	SetValidators(ctx context.Context, url, etag, lastModified string) error
+	FullText(ctx context.Context, sourceID, id string) (content string, ok bool, err error)
 }
 
 // Collector collects sources into a store. Make one with New.
@@ -36,6 +37,7 @@ type Collector struct {
 	filer   *category.Filer
 	logger  *slog.Logger
 	now     func() time.Time
+	backoff *backoff
 }
 
 // New returns a collector for cfg. userAgent names feedsmith and its
@@ -44,6 +46,7 @@ func New(cfg *config.Config, st Store, userAgent string, logger *slog.Logger, no
 	f := sources.NewFetcher(userAgent, 0, 0)
 	f.Validators = st
 	f.Now = now
+	f.Limiter = sources.NewHostLimiter(cfg.Defaults.PerHost, time.Duration(cfg.Defaults.HostGap))
 	return &Collector{
 		cfg:     cfg,
 		store:   st,
@@ -52,6 +55,7 @@ func New(cfg *config.Config, st Store, userAgent string, logger *slog.Logger, no
 		filer:   category.NewFiler(cfg.Categories),
 		logger:  logger,
 		now:     now,
+		backoff: newBackoff(time.Duration(cfg.Defaults.MaxBackoff)),
 	}
 }
 
@@ -68,6 +72,10 @@ type Result struct {
 	Duration time.Duration
 	// Err is why the source failed; what it stored before stays stored.
 	Err error
+	// Deferred is set when the run was skipped because the source is
+	// backing off after failures (or its upstream asked to wait) until
+	// this time.
+	Deferred time.Time
 }
 
 // Run collects one source and records its status in the store. A failure
@@ -76,11 +84,17 @@ func (c *Collector) Run(ctx context.Context, src config.Source) (res Result) {
 	start := c.now()
 	res.SourceID = src.ID
 	log := c.logger.With("source", src.ID)
+	if until := c.backoff.until(src.ID); start.Before(until) {
+		log.Info("source backing off", "until", until)
+		res.Deferred = until
+		return res
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			res.Err = fmt.Errorf("internal error: %v", r)
 		}
 		res.Duration = c.now().Sub(start)
+		c.backoff.record(src.ID, start, res.Err)
 		c.record(ctx, start, &res, log)
 	}()
 	batch, err := c.collect(ctx, src, log)
@@ -116,6 +130,13 @@ func (c *Collector) collect(ctx context.Context, src config.Source, log *slog.Lo
 		Fetcher:  c.fetcher.WithLimits(time.Duration(src.Timeout), int64(src.MaxBody)),
 		Logger:   log,
 		Now:      c.now,
+		FullText: func(ctx context.Context, id string) (string, bool) {
+			content, ok, err := c.store.FullText(ctx, src.ID, id)
+			if err != nil {
+				log.Warn("could not read stored full text", "id", id, "error", err)
+			}
+			return content, ok
+		},
 	})
 	if err != nil {
 		return sources.Batch{}, err
@@ -144,6 +165,9 @@ func (c *Collector) prepare(ctx context.Context, src config.Source, b sources.Ba
 		}
 		seen[a.ID] = true
 		for _, d := range c.filer.File(&a, defaultCategory(src)) {
+			if t := b.CategoryTitles[d.ID]; t != "" {
+				d.Title = t // a templated category's own title
+			}
 			if err := c.store.SaveCategory(ctx, d.ID, d.Title, ""); err != nil {
 				log.Warn("could not save category", "category", d.ID, "error", err)
 			}

@@ -146,3 +146,60 @@ func TestRun(t *testing.T) {
 		}
 	})
 }
+
+func TestBackoff(t *testing.T) {
+	ctx := context.Background()
+	var requests int
+	var mu sync.Mutex
+	status := http.StatusTooManyRequests
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		requests++
+		if status != http.StatusOK {
+			w.Header().Set("Retry-After", "600")
+			w.WriteHeader(status)
+			return
+		}
+		io.WriteString(w, rss(item("a", "t", "<p>x")))
+	}))
+	defer srv.Close()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	cfg := &config.Config{Site: config.Site{BaseURL: "https://feeds.example.org/"},
+		Defaults: config.Defaults{PerHost: 2, MaxBackoff: config.Duration(time.Hour)}}
+	src := config.Source{ID: "up", Type: "feed", URL: srv.URL, Timeout: config.Duration(5 * time.Second)}
+	now := time.Date(2022, 3, 1, 12, 0, 0, 0, time.UTC)
+	c := New(cfg, st, "feedsmith/test", slog.New(slog.NewTextHandler(io.Discard, nil)), func() time.Time { return now })
+
+	if r := c.Run(ctx, src); r.Err == nil || !strings.Contains(r.Err.Error(), "429") {
+		t.Fatalf("first run: %+v", r)
+	}
+	now = now.Add(5 * time.Minute) // the next tick, inside the upstream's Retry-After
+	r := c.Run(ctx, src)
+	if !r.Deferred.Equal(time.Date(2022, 3, 1, 12, 10, 0, 0, time.UTC)) || r.Err != nil {
+		t.Errorf("run during Retry-After: %+v, want deferred to 12:10", r)
+	}
+	mu.Lock()
+	status = http.StatusOK
+	if requests != 1 {
+		t.Errorf("%d requests, want the deferred run to send none", requests)
+	}
+	mu.Unlock()
+	now = now.Add(6 * time.Minute)
+	if r := c.Run(ctx, src); r.Err != nil || r.New != 1 {
+		t.Errorf("run after Retry-After: %+v", r)
+	}
+	// Success resets the backoff: a new failure waits the first step only.
+	mu.Lock()
+	status = http.StatusInternalServerError
+	mu.Unlock()
+	c.Run(ctx, src)
+	// (Retry-After counts on 429 and 503 only.)
+	if until := c.backoff.until("up"); !until.Equal(now.Add(firstBackoff)) {
+		t.Errorf("backoff after a reset = %v", until.Sub(now))
+	}
+}

@@ -205,6 +205,9 @@ func (d *Daemon) runSource(ctx context.Context, id string) {
 		return // removed by a reload since it was scheduled
 	}
 	res := st.collector.Run(ctx, src)
+	if !res.Deferred.IsZero() {
+		return // backing off: nothing was fetched
+	}
 	d.metrics.ObserveSource(res, d.now())
 	d.attemptedMu.Lock()
 	d.attempted[id] = true

@@ -40,6 +40,8 @@ type Fetcher struct {
 	Validators ValidatorSource
 	// Now returns the current time, for Retry-After dates; nil is time.Now.
 	Now func() time.Time
+	// Limiter, when set, bounds the requests to each host.
+	Limiter *HostLimiter
 }
 
 // ValidatorSource gives the stored ETag and Last-Modified of a URL (the
@@ -145,6 +147,13 @@ func (f *Fetcher) Get(ctx context.Context, rawURL string) (*Response, error) {
 	req.Header.Set("Accept", feedAccept)
 	if err := f.setConditional(ctx, req, rawURL); err != nil {
 		return nil, err
+	}
+	if f.Limiter != nil {
+		release, err := f.Limiter.Acquire(ctx, u.Host)
+		if err != nil {
+			return nil, fmt.Errorf("GET %s: waiting for a turn at %s: %w", rawURL, u.Host, err)
+		}
+		defer release()
 	}
 	resp, err := f.Client.Do(req)
 	if err != nil {

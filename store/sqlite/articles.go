@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/feedsmith/feedsmith/article"
@@ -130,4 +131,18 @@ func (s *Store) fillCategories(ctx context.Context, tx *sql.Tx, page string, arg
 		}
 	}
 	return rows.Err()
+}
+
+// FullText returns the content of a live article of sourceID that was
+// stored with its full text (from a detail step), and whether there is one.
+func (s *Store) FullText(ctx context.Context, sourceID, id string) (content string, ok bool, err error) {
+	err = s.read.QueryRowContext(ctx, `SELECT content FROM articles
+		WHERE source_id = ? AND id = ? AND full_text = 1 AND pruned = 0`, sourceID, id).Scan(&content)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return "", false, nil
+	case err != nil:
+		return "", false, fmt.Errorf("read full text of %s/%s: %w", sourceID, id, err)
+	}
+	return content, true, nil
 }

@@ -99,6 +99,11 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 		`CREATE INDEX article_categories_updated ON article_categories
 			(category, updated_unix DESC) WHERE pruned = 0`,
 	),
+	execAll(
+		// full_text = 1: content came from a detail step (the item's own
+		// page or record), so the next run need not fetch it again.
+		`ALTER TABLE articles ADD COLUMN full_text INTEGER NOT NULL DEFAULT 0`,
+	),
 }
 
 // execAll returns a migration that executes stmts in order.

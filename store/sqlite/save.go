@@ -97,11 +97,11 @@ func newSaver(ctx context.Context, tx *sql.Tx, source string, now time.Time) (*s
 			ORDER BY a.first_seen_unix, a.source_id, a.id LIMIT 1`},
 		{&sv.insert, `INSERT INTO articles (source_id, id, title, link, author,
 			published, published_unix, updated, updated_unix, first_seen, first_seen_unix,
-			summary, content, tags, image, enclosures, hash)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+			summary, content, tags, image, enclosures, hash, full_text)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&sv.update, `UPDATE articles SET title = ?, link = ?, author = ?, summary = ?,
-			content = ?, tags = ?, image = ?, enclosures = ?, hash = ?, updated = ?, updated_unix = ?
-			WHERE source_id = ? AND id = ?`},
+			content = ?, tags = ?, image = ?, enclosures = ?, hash = ?, updated = ?, updated_unix = ?,
+			full_text = ? WHERE source_id = ? AND id = ?`},
 		{&sv.insertShared, `INSERT INTO article_sources (source_id, article_id,
 			canon_source_id, canon_article_id, first_seen) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT DO NOTHING`},
@@ -174,7 +174,7 @@ func (sv *saver) insertArticle(ctx context.Context, a *article.Article, hash str
 	_, err := sv.insert.ExecContext(ctx, sv.source, a.ID, a.Title, a.Link, a.Author,
 		formatTime(published), published.UnixNano(), formatTime(updated), updated.UnixNano(),
 		formatTime(sv.now), sv.now.UnixNano(), a.Summary, a.Content,
-		encodeTags(a.Tags), a.Image, encodeEnclosures(a.Enclosures), hash)
+		encodeTags(a.Tags), a.Image, encodeEnclosures(a.Enclosures), hash, a.FullText)
 	if err != nil {
 		return err
 	}
@@ -202,7 +202,7 @@ func (sv *saver) updateArticle(ctx context.Context, a *article.Article, hash str
 	}
 	_, err := sv.update.ExecContext(ctx, a.Title, a.Link, a.Author, a.Summary, a.Content,
 		encodeTags(a.Tags), a.Image, encodeEnclosures(a.Enclosures), hash,
-		formatTime(updated), updated.UnixNano(), st.sourceID, st.id)
+		formatTime(updated), updated.UnixNano(), a.FullText, st.sourceID, st.id)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"context"
+	"github.com/feedsmith/feedsmith/article"
 	"testing"
 	"time"
 
@@ -72,4 +74,37 @@ func testValidators(t *testing.T, open Opener) {
 	if etag, lm, err := s.Validators(ctx, "https://example.org/other"); err != nil || etag != "" || lm != "" {
 		t.Errorf("other url: %q, %q, %v; want nothing", etag, lm, err)
 	}
+}
+
+// testFullText: an article saved with its full text can be read back for
+// the detail step; one saved with list data only cannot, until an update
+// brings the full text.
+func testFullText(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	listOnly := art("a1", 1, "news")
+	full := art("a2", 2, "news")
+	full.Content, full.FullText = "<p>全文</p>", true
+	full.Hash = article.ContentHash(&full)
+	save(t, s, "src", at(10), listOnly, full)
+	check := func(id, wantContent string, wantOK bool) {
+		t.Helper()
+		content, ok, err := s.FullText(ctx, "src", id)
+		if err != nil || ok != wantOK || content != wantContent {
+			t.Errorf("FullText(%s) = %q, %v, %v; want %q, %v", id, content, ok, err, wantContent, wantOK)
+		}
+	}
+	check("a1", "", false)
+	check("a2", "<p>全文</p>", true)
+	check("missing", "", false)
+	if _, ok, _ := s.FullText(ctx, "other", "a2"); ok {
+		t.Error("FullText found another source's article")
+	}
+	detailed := listOnly
+	detailed.Content, detailed.FullText = "<p>later</p>", true
+	detailed.Hash = article.ContentHash(&detailed)
+	if r := save(t, s, "src", at(11), detailed); r.Updated != 1 {
+		t.Errorf("detail arriving later: %+v, want an update", r)
+	}
+	check("a1", "<p>later</p>", true)
 }

@@ -26,6 +26,7 @@ type Store interface {
 	Validators(ctx context.Context, url string) (etag, lastModified string, err error)
 	SetValidators(ctx context.Context, url, etag, lastModified string) error
 	Prune(ctx context.Context, maxAge time.Duration, maxItems int, now time.Time) (removed int, changed []string, err error)
+	FullText(ctx context.Context, sourceID, id string) (content string, ok bool, err error)
 	Close() error
 }
 
@@ -56,6 +57,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"PruneNoResurrection", testPruneNoResurrection},
 		{"PruneUnfiled", testPruneUnfiled},
 		{"ConcurrentSaves", testConcurrentSaves},
+		{"FullText", testFullText},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open) })
