@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/feedsmith/feedsmith/article"
@@ -106,7 +107,12 @@ func (c *Collector) Run(ctx context.Context, src config.Source) (res Result) {
 	if batch.NotModified {
 		return res
 	}
-	arts := c.prepare(ctx, src, batch, log)
+	arts, derived := c.prepare(src, batch)
+	for _, d := range derived {
+		if err := c.store.SaveCategory(ctx, d.ID, d.Title, ""); err != nil {
+			log.Warn("could not save category", "category", d.ID, "error", err)
+		}
+	}
 	saved, err := c.store.Save(ctx, src.ID, arts, start)
 	if err != nil {
 		res.Err = err
@@ -130,13 +136,7 @@ func (c *Collector) collect(ctx context.Context, src config.Source, log *slog.Lo
 		Fetcher:  c.fetcher.WithLimits(time.Duration(src.Timeout), int64(src.MaxBody)),
 		Logger:   log,
 		Now:      c.now,
-		FullText: func(ctx context.Context, id string) (string, bool) {
-			content, ok, err := c.store.FullText(ctx, src.ID, id)
-			if err != nil {
-				log.Warn("could not read stored full text", "id", id, "error", err)
-			}
-			return content, ok
-		},
+		FullText: c.fullText(src.ID, log),
 	})
 	if err != nil {
 		return sources.Batch{}, err
@@ -152,11 +152,12 @@ func deadline(src config.Source) time.Duration {
 	return 10 * max(time.Duration(src.Timeout), time.Second)
 }
 
-// prepare normalizes and files the batch's articles, and saves the
-// categories derived from their names.
-func (c *Collector) prepare(ctx context.Context, src config.Source, b sources.Batch, log *slog.Logger) []article.Article {
+// prepare normalizes and files the batch's articles. It returns them
+// and the categories derived from their names, with their titles.
+func (c *Collector) prepare(src config.Source, b sources.Batch) ([]article.Article, []category.Derived) {
 	arts := make([]article.Article, 0, len(b.Articles))
 	seen := map[string]bool{}
+	var derived []category.Derived
 	for _, a := range b.Articles {
 		a.SourceID = src.ID
 		c.norm.Article(&a, b.BaseURL)
@@ -168,13 +169,29 @@ func (c *Collector) prepare(ctx context.Context, src config.Source, b sources.Ba
 			if t := b.CategoryTitles[d.ID]; t != "" {
 				d.Title = t // a templated category's own title
 			}
-			if err := c.store.SaveCategory(ctx, d.ID, d.Title, ""); err != nil {
-				log.Warn("could not save category", "category", d.ID, "error", err)
+			if !slices.ContainsFunc(derived, func(x category.Derived) bool { return x.ID == d.ID }) {
+				derived = append(derived, d)
 			}
 		}
 		arts = append(arts, a)
 	}
-	return arts
+	return arts, derived
+}
+
+// Preview collects src and prepares its articles as Run would, without
+// storing anything or sending conditional requests: for tuning selectors
+// and paths.
+func (c *Collector) Preview(ctx context.Context, src config.Source) ([]article.Article, []category.Derived, sources.Batch, error) {
+	p := *c
+	p.fetcher = c.fetcher.WithLimits(0, 0)
+	p.fetcher.Validators = nil
+	p.store = nil
+	batch, err := p.collect(ctx, src, c.logger.With("source", src.ID))
+	if err != nil {
+		return nil, nil, batch, err
+	}
+	arts, derived := p.prepare(src, batch)
+	return arts, derived, batch, nil
 }
 
 func (c *Collector) record(ctx context.Context, start time.Time, res *Result, log *slog.Logger) {
@@ -204,4 +221,19 @@ func defaultCategory(src config.Source) string {
 		return ""
 	}
 	return src.Category.ID
+}
+
+// fullText reads what the store holds with full text, for detail steps;
+// nil without a store (preview).
+func (c *Collector) fullText(sourceID string, log *slog.Logger) func(context.Context, string) (string, bool) {
+	if c.store == nil {
+		return nil
+	}
+	return func(ctx context.Context, id string) (string, bool) {
+		content, ok, err := c.store.FullText(ctx, sourceID, id)
+		if err != nil {
+			log.Warn("could not read stored full text", "id", id, "error", err)
+		}
+		return content, ok
+	}
 }

@@ -41,6 +41,7 @@ func New(now func() time.Time) *Normalizer {
 // content, image and enclosures.
 func (n *Normalizer) Article(a *article.Article, base string) {
 	a.Title = Text(a.Title)
+	rawLink := a.Link
 	a.Link = ResolveURL(a.Link, base)
 	if a.Link != "" {
 		a.Link = CanonicalURL(a.Link)
@@ -65,9 +66,14 @@ func (n *Normalizer) Article(a *article.Article, base string) {
 	a.Categories = list(a.Categories)
 	n.dates(a)
 
-	if id := line(a.ID); id != "" {
+	switch id := line(a.ID); {
+	case id != "" && id == strings.TrimSpace(rawLink) && a.Link != "":
+		// An id taken from the link follows the link's canonical form, so
+		// a tracking parameter that comes and goes makes no new article.
+		a.ID = a.Link
+	case id != "":
 		a.ID = id
-	} else {
+	default:
 		a.ID = article.StableID("", a.Link, a.Title, a.Content)
 	}
 	a.Hash = article.ContentHash(a)

@@ -149,6 +149,8 @@ func TestArticleID(t *testing.T) {
 	tests := []struct{ name, id, link, want string }{
 		{"given id trimmed", "  guid-1\v ", "https://example.com/x", "guid-1"},
 		{"link when no id", "", "https://example.com/x?utm_source=a", "https://example.com/x"},
+		{"id taken from the link follows its canonical form", "https://example.com/x?utm_source=a#top", "https://example.com/x?utm_source=a#top", "https://example.com/x"},
+		{"a guid that is another URL stays", "https://example.com/guid/1", "https://example.com/x?utm_source=a", "https://example.com/guid/1"},
 		{"hash when no link", " ", "", article.StableID("", "", "T", "<p>c</p>")},
 	}
 	for _, tt := range tests {

@@ -325,3 +325,33 @@ func TestCheckAndVersion(t *testing.T) {
 		t.Errorf("unknown command: exit %d %q", code, errs)
 	}
 }
+
+func TestPreview(t *testing.T) {
+	dir, cfg := shippedConfig(t)
+	code, out, errs := runCommand(t, "preview", "haibin", "-config", cfg)
+	if code != 0 {
+		t.Fatalf("preview: exit %d\n%s%s", code, out, errs)
+	}
+	for _, want := range []string{"港口一季度货物吞吐量同比增长8.6%", "2022-03-01 09:30:00 +08:00", "haibin", "http://news.example.com/haibin/2022/0301/gangkou.html", "3 articles, 0 skipped"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("preview table lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, _ = runCommand(t, "preview", "-config", cfg, "-json", "news-mirror")
+	var items []struct {
+		ID, Published, Title string
+		Categories           []string
+	}
+	if err := json.Unmarshal([]byte(out), &items); code != 0 || err != nil || len(items) != 4 {
+		t.Fatalf("preview -json: exit %d, %v, %d items\n%s", code, err, len(items), out)
+	}
+	if items[0].Published != "2022-02-14T08:47:41+08:00" || items[0].Categories[0] != "rizhaoribao" {
+		t.Errorf("first item: %+v", items[0])
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data")); err == nil {
+		t.Error("preview created the store")
+	}
+	if code, _, errs := runCommand(t, "preview", "nope", "-config", cfg); code != 2 || !strings.Contains(errs, `no source "nope"`) {
+		t.Errorf("unknown source: exit %d %q", code, errs)
+	}
+}

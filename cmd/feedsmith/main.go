@@ -28,6 +28,7 @@ var commands = map[string]command{
 	"run":     runDaemon,
 	"build":   runBuild,
 	"check":   runCheck,
+	"preview": runPreview,
 	"version": runVersion,
 }
 
@@ -38,6 +39,8 @@ Usage:
                                                  collect on schedule and serve the feeds (the daemon)
   feedsmith build   [-config config.yaml] [-v]   collect every source once, write the output tree, exit
   feedsmith check   [-config config.yaml]        validate the configuration and exit
+  feedsmith preview SOURCE_ID [-config config.yaml] [-json]
+                                                 run one source, store nothing, show what it extracted
   feedsmith version                              print the version
 
 Run "feedsmith COMMAND -h" for a command's flags.
@@ -58,6 +61,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	return cmd(ctx, args[1:], stdout, stderr)
 }
+
+const levelWarn = slog.LevelWarn
 
 // newLogger logs to w as text (or JSON when format is "json"), without
 // timestamps under journald, which adds its own.
