@@ -23,6 +23,7 @@ type feedSource struct {
 	cfg     config.Source
 	fetcher *Fetcher
 	loc     *time.Location
+	detail  *pageDetail
 }
 
 func newFeed(cfg config.Source, env Env) (Source, error) {
@@ -36,10 +37,15 @@ func newFeed(cfg config.Source, env Env) (Source, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
+	detail, err := newPageDetail(cfg, env)
+	if err != nil {
+		return nil, err
+	}
 	return &feedSource{
 		cfg:     cfg,
 		fetcher: env.Fetcher.WithLimits(time.Duration(cfg.Timeout), int64(cfg.MaxBody)),
 		loc:     loc,
+		detail:  detail,
 	}, nil
 }
 
@@ -75,6 +81,10 @@ func (s *feedSource) Collect(ctx context.Context) (Batch, error) {
 		if it != nil {
 			b.Articles = append(b.Articles, s.article(it))
 		}
+	}
+	if s.detail != nil {
+		// Items that carry only summaries get their pages' full text.
+		s.detail.fill(ctx, b.Articles, b.BaseURL)
 	}
 	return b, nil
 }

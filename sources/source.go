@@ -64,6 +64,8 @@ type constructor func(cfg config.Source, env Env) (Source, error)
 
 var kinds = map[string]constructor{
 	"feed":  newFeed,
+	"html":  newHTML,
+	"json":  newJSON,
 	"posts": newPosts,
 }
 

@@ -1,0 +1,238 @@
+package sources
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/feedsmith/feedsmith/article"
+	"github.com/feedsmith/feedsmith/config"
+)
+
+// jsonDetailWorkers bounds the detail requests of one source in flight:
+// an API that answers one list quickly may still be slow per record.
+const jsonDetailWorkers = 2
+
+// jsonSource reads a JSON API: a list document holding an array of
+// records, and optionally a detail document per record for its full text.
+type jsonSource struct {
+	cfg      config.Source
+	fetcher  *Fetcher
+	mapper   *recordMapper
+	detail   recordField // the detail URL template; unset without a detail
+	fullText func(ctx context.Context, articleID string) (string, bool)
+	logger   *slog.Logger
+}
+
+// jsonDetail is an article whose full text is still to be fetched.
+type jsonDetail struct {
+	index int
+	url   string
+}
+
+func newJSON(cfg config.Source, env Env) (Source, error) {
+	var errs []error
+	problem := func(key, msg string) { errs = append(errs, fmt.Errorf("%s: %s", key, msg)) }
+	if strings.TrimSpace(cfg.URL) == "" {
+		problem("url", "required for type json")
+	}
+	if strings.TrimSpace(cfg.Items) == "" {
+		problem("items", "required for type json (the gjson path to the array of records)")
+	}
+	if strings.TrimSpace(cfg.Fields.Title) == "" {
+		problem("fields.title", "required for type json")
+	}
+	if env.Fetcher == nil {
+		errs = append(errs, errors.New("no fetcher"))
+	}
+	mapper, err := newRecordMapper(cfg, cmp.Or(env.Location, time.UTC))
+	errs = append(errs, err)
+	s := &jsonSource{cfg: cfg, mapper: mapper, fullText: env.FullText, logger: env.Logger}
+	if d := cfg.Detail; d != nil {
+		if strings.TrimSpace(d.URL) == "" || strings.TrimSpace(d.Content) == "" {
+			problem("detail", "a json detail needs url (a template) and content (a gjson path)")
+		}
+		s.detail, err = parseRecordTemplate("detail.url", d.URL)
+		errs = append(errs, err)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("source %s: %w", cfg.ID, err)
+	}
+	if s.logger == nil {
+		s.logger = slog.New(slog.DiscardHandler)
+	}
+	s.fetcher = env.Fetcher.WithLimits(time.Duration(cfg.Timeout), int64(cfg.MaxBody))
+	return s, nil
+}
+
+// Collect fetches the list, maps its records to articles and, with a
+// detail, fetches the full text of those not already stored with it.
+func (s *jsonSource) Collect(ctx context.Context) (Batch, error) {
+	resp, err := s.fetcher.Get(ctx, s.cfg.URL)
+	if err != nil {
+		return Batch{}, err
+	}
+	b := Batch{}
+	if resp.ETag != "" || resp.LastModified != "" {
+		b.Validators = []Validator{{URL: s.cfg.URL, ETag: resp.ETag, LastModified: resp.LastModified}}
+	}
+	if resp.NotModified {
+		b.NotModified = true
+		return b, nil
+	}
+	items, err := s.items(resp)
+	if err != nil {
+		return Batch{}, err
+	}
+	b.BaseURL = resp.URL
+	details := s.records(ctx, items, &b)
+	s.fetchDetails(ctx, b.Articles, details)
+	return b, nil
+}
+
+// records maps items to b's articles and category titles, skipping the
+// records that fail, and returns the details still to fetch.
+func (s *jsonSource) records(ctx context.Context, items []gjson.Result, b *Batch) []jsonDetail {
+	var details []jsonDetail
+	for i, raw := range items {
+		r := &record{raw: raw}
+		a, title, err := s.mapper.article(r)
+		if err != nil {
+			b.Skipped = append(b.Skipped, fmt.Errorf("record %d: %w", i, err))
+			continue
+		}
+		a.SourceID = s.cfg.ID
+		for _, id := range a.Categories {
+			if _, ok := b.CategoryTitles[id]; !ok {
+				if b.CategoryTitles == nil {
+					b.CategoryTitles = map[string]string{}
+				}
+				b.CategoryTitles[id] = title
+			}
+		}
+		b.Articles = append(b.Articles, a)
+		if s.cfg.Detail == nil || s.stored(ctx, &b.Articles[len(b.Articles)-1]) {
+			continue
+		}
+		u, err := s.detailURL(r, b.BaseURL)
+		if err != nil {
+			s.logger.Warn("no detail url", "record", i, "error", err)
+			continue
+		}
+		details = append(details, jsonDetail{index: len(b.Articles) - 1, url: u})
+	}
+	return details
+}
+
+// items decodes the list document and returns its array of records.
+func (s *jsonSource) items(resp *Response) ([]gjson.Result, error) {
+	body, err := DecodeText(resp.Body, resp.ContentType, s.cfg.Charset)
+	if err != nil {
+		return nil, fmt.Errorf("decode %s: %w", s.cfg.URL, err)
+	}
+	if !gjson.ValidBytes(body) {
+		return nil, fmt.Errorf("parse %s: not valid JSON", s.cfg.URL)
+	}
+	list := gjson.GetBytes(body, s.cfg.Items)
+	if !list.IsArray() {
+		return nil, fmt.Errorf("items path %q is not an array in %s", s.cfg.Items, s.cfg.URL)
+	}
+	return list.Array(), nil
+}
+
+// stored reports whether a's full text is already stored, and if so
+// takes it: fetching it again would cost a request for nothing.
+func (s *jsonSource) stored(ctx context.Context, a *article.Article) bool {
+	if s.fullText == nil {
+		return false
+	}
+	content, ok := s.fullText(ctx, a.ID)
+	if ok {
+		a.Content, a.FullText = content, true
+	}
+	return ok
+}
+
+// detailURL renders the detail URL of r; one relative to the list
+// resolves against the list's URL.
+func (s *jsonSource) detailURL(r *record, base string) (string, error) {
+	u, err := s.detail.value(r)
+	if err != nil {
+		return "", err
+	}
+	if u == "" {
+		return "", errors.New("detail.url is empty")
+	}
+	if ref, err := url.Parse(u); err == nil && base != "" && !ref.IsAbs() {
+		if b, err := url.Parse(base); err == nil {
+			u = b.ResolveReference(ref).String()
+		}
+	}
+	return u, nil
+}
+
+// fetchDetails fetches the full text of each of details, a few at a
+// time. A failure leaves the article with its list data and FullText
+// unset, so the next run tries again. A cancelled ctx stops the fetches
+// but keeps what was fetched: a first run with many records may outlast
+// its deadline, and the next run then only fetches the rest.
+func (s *jsonSource) fetchDetails(ctx context.Context, arts []article.Article, details []jsonDetail) {
+	sem := make(chan struct{}, jsonDetailWorkers)
+	var wg sync.WaitGroup
+	for n, d := range details {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			s.logger.Warn("detail fetches stopped", "left", len(details)-n, "error", ctx.Err())
+			break
+		}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			content, err := s.fetchDetail(ctx, d.url)
+			if err != nil {
+				s.logger.Warn("detail fetch failed", "url", d.url, "error", err)
+				return
+			}
+			arts[d.index].Content, arts[d.index].FullText = content, true
+		})
+	}
+	wg.Wait()
+}
+
+// fetchDetail returns the content at the detail path of the document at
+// rawURL. Only http(s) is fetched: the URL is built from outside data,
+// which must not name a local file.
+func (s *jsonSource) fetchDetail(ctx context.Context, rawURL string) (string, error) {
+	if u, err := url.Parse(rawURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("detail url %q is not an absolute http(s) URL", rawURL)
+	}
+	resp, err := s.fetcher.Get(ctx, rawURL)
+	if err != nil {
+		return "", err
+	}
+	if resp.NotModified {
+		return "", fmt.Errorf("GET %s: not modified, and nothing stored", rawURL)
+	}
+	body, err := DecodeText(resp.Body, resp.ContentType, s.cfg.Charset)
+	if err != nil {
+		return "", fmt.Errorf("decode %s: %w", rawURL, err)
+	}
+	if !gjson.ValidBytes(body) {
+		return "", fmt.Errorf("parse %s: not valid JSON", rawURL)
+	}
+	content := jsonText(gjson.GetBytes(body, s.cfg.Detail.Content))
+	if content == "" {
+		return "", fmt.Errorf("%s: nothing at %q", rawURL, s.cfg.Detail.Content)
+	}
+	return content, nil
+}
