@@ -121,6 +121,13 @@ func (c *Collector) Run(ctx context.Context, src config.Source) (res Result) {
 	res.New, res.Updated, res.Unchanged, res.Changed = saved.New, saved.Updated, saved.Unchanged, saved.Changed
 	// Validators are saved only now that the articles are: a crash in
 	// between re-fetches the document instead of losing its articles.
+	// While a detail is missing, they are forgotten instead, so the next
+	// run gets the listing again (not a 304) and retries that detail.
+	if src.Detail != nil && slices.ContainsFunc(arts, func(a article.Article) bool { return !a.FullText }) {
+		for i := range batch.Validators {
+			batch.Validators[i].ETag, batch.Validators[i].LastModified = "", ""
+		}
+	}
 	for _, v := range batch.Validators {
 		if err := c.store.SetValidators(ctx, v.URL, v.ETag, v.LastModified); err != nil {
 			log.Warn("could not save validators", "url", v.URL, "error", err)

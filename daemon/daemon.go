@@ -18,6 +18,7 @@ import (
 
 	"github.com/feedsmith/feedsmith/collect"
 	"github.com/feedsmith/feedsmith/config"
+	"github.com/feedsmith/feedsmith/jekyll"
 	"github.com/feedsmith/feedsmith/metrics"
 	"github.com/feedsmith/feedsmith/publish"
 	"github.com/feedsmith/feedsmith/schedule"
@@ -255,6 +256,11 @@ func (d *Daemon) publish(ctx context.Context, changed []string, ping bool) error
 			d.logger.Error("write output", "error", err)
 		}
 	}
+	if j := st.cfg.Outputs.Jekyll; j != nil && (changed == nil || len(changed) > 0) {
+		if err := d.writeJekyll(ctx, st, *j); err != nil {
+			d.logger.Error("write jekyll posts", "error", err)
+		}
+	}
 	if ping {
 		d.ping(st, paths)
 	}
@@ -283,4 +289,13 @@ func (d *Daemon) ping(st *state, paths []string) {
 		// The pinger logs each failure itself.
 		_ = st.pinger.Publish(ctx, urls)
 	}()
+}
+
+func (d *Daemon) writeJekyll(ctx context.Context, st *state, cfg config.Jekyll) error {
+	titles, err := st.publisher.CategoryTitles(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = jekyll.New(cfg, func(id string) string { return titles[id] }, d.now).WriteStored(ctx, d.store)
+	return err
 }

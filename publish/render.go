@@ -119,6 +119,19 @@ func (p *Publisher) RenderCategory(ctx context.Context, ch feeds.Channel) ([]Fil
 	return files, nil
 }
 
+// CategoryTitles maps every published category id to its title.
+func (p *Publisher) CategoryTitles(ctx context.Context) (map[string]string, error) {
+	chans, err := p.channels(ctx)
+	if err != nil {
+		return nil, err
+	}
+	titles := make(map[string]string, len(chans))
+	for _, ch := range chans {
+		titles[ch.ID] = ch.Title
+	}
+	return titles, nil
+}
+
 func (p *Publisher) isAll(id string) bool {
 	return p.cfg.Output.All != nil && p.cfg.Output.All.ID == id
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/feedsmith/feedsmith/collect"
 	"github.com/feedsmith/feedsmith/config"
+	"github.com/feedsmith/feedsmith/jekyll"
 	"github.com/feedsmith/feedsmith/publish"
 	"github.com/feedsmith/feedsmith/sources"
 	"github.com/feedsmith/feedsmith/store/sqlite"
@@ -86,9 +87,21 @@ func (b *build) run(ctx context.Context) error {
 	}
 	// Even when every source failed, what they published before stays
 	// published: the tree is rendered from the store either way.
-	tree, err := publish.New(b.cfg, st, buildVersion()).Render(ctx)
+	pub := publish.New(b.cfg, st, buildVersion())
+	tree, err := pub.Render(ctx)
 	if err != nil {
 		return err
+	}
+	if j := b.cfg.Outputs.Jekyll; j != nil {
+		titles, err := pub.CategoryTitles(ctx)
+		if err != nil {
+			return err
+		}
+		js, err := jekyll.New(*j, func(id string) string { return titles[id] }, b.now).WriteStored(ctx, st)
+		fmt.Fprintf(b.stdout, "jekyll: %d posts written, %d unchanged, %d archived, in %s\n", js.Written, js.Unchanged, js.Archived, j.Dir)
+		if err != nil {
+			return err
+		}
 	}
 	ws, err := publish.WriteTree(b.cfg.Output.Dir, tree)
 	fmt.Fprintf(b.stdout, "wrote %d files, %d unchanged, to %s in %s\n",
