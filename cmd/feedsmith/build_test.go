@@ -51,15 +51,15 @@ func TestBuildShippedConfig(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("build exited %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
-	for _, want := range []string{"news-mirror", "blog", "haibin", "releases", "4 new, 0 updated, 0 unchanged"} {
+	for _, want := range []string{"news-mirror", "blog", "haibin", "releases", "market-news", "lanshan", "4 new, 0 updated, 0 unchanged"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q:\n%s", want, out)
 		}
 	}
 	pub := filepath.Join(dir, "public")
 	counts := map[string]int{
-		"rizhaoribao": 3, "rizhaowanbao": 1, "haibin": 3, "engineering": 3,
-		"releases": 3, "databases": 1, "all": 13,
+		"rizhaoribao": 5, "rizhaowanbao": 1, "juxianrongmei": 1, "haibin": 3, "lanshan": 3,
+		"engineering": 3, "releases": 3, "databases": 1, "all": 19,
 	}
 	for cat, n := range counts {
 		for _, ext := range []string{"atom", "rss", "json"} {
@@ -118,6 +118,18 @@ func TestBuildShippedConfig(t *testing.T) {
 					t.Errorf("%s contains %q", f, bad)
 				}
 			}
+		}
+	})
+
+	t.Run("json records file into pinyin categories, gbk page scraped", func(t *testing.T) {
+		jx := parseFeed(t, filepath.Join(pub, "feeds", "juxianrongmei.atom"))
+		if jx.Title != "莒县融媒新闻" || jx.Items[0].Title != "莒县：“小书包”里的非遗课堂" {
+			t.Errorf("juxianrongmei: %q %q", jx.Title, itemTitles(jx))
+		}
+		ls := parseFeed(t, filepath.Join(pub, "feeds", "lanshan.rss"))
+		item := findItem(t, ls, "岚山茶农忙春管 “北方绿茶”迎丰收")
+		if item.Published != "Wed, 16 Feb 2022 16:05:00 +0800" {
+			t.Errorf("scraped date %q", item.Published)
 		}
 	})
 
