@@ -210,9 +210,6 @@ func (d *Daemon) runSource(ctx context.Context, id string) {
 		return // backing off: nothing was fetched
 	}
 	d.metrics.ObserveSource(res, d.now())
-	d.attemptedMu.Lock()
-	d.attempted[id] = true
-	d.attemptedMu.Unlock()
 	// The index page shows every run's status, so something is always
 	// published; the feeds only when their categories changed.
 	changed := res.Changed
@@ -222,6 +219,11 @@ func (d *Daemon) runSource(ctx context.Context, id string) {
 	if err := d.publish(context.WithoutCancel(ctx), changed, true); err != nil {
 		d.logger.Error("publish failed", "source", id, "error", err)
 	}
+	// Only now, with what the run found being served, does it count
+	// towards readiness.
+	d.attemptedMu.Lock()
+	d.attempted[id] = true
+	d.attemptedMu.Unlock()
 }
 
 func (s *state) source(id string) (config.Source, bool) {
