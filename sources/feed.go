@@ -52,17 +52,9 @@ func newFeed(cfg config.Source, env Env) (Source, error) {
 // Collect fetches, decodes and parses the feed. Fetch errors already name
 // the URL or path; decode and parse errors are given it here.
 func (s *feedSource) Collect(ctx context.Context) (Batch, error) {
-	resp, err := s.fetcher.Get(ctx, s.cfg.URL)
-	if err != nil {
-		return Batch{}, err
-	}
-	b := Batch{}
-	if resp.ETag != "" || resp.LastModified != "" {
-		b.Validators = []Validator{{URL: s.cfg.URL, ETag: resp.ETag, LastModified: resp.LastModified}}
-	}
-	if resp.NotModified {
-		b.NotModified = true
-		return b, nil
+	resp, b, err := fetchDocument(ctx, s.fetcher, s.cfg.URL)
+	if err != nil || b.NotModified {
+		return b, err
 	}
 	body, err := decodeFeed(resp.Body, resp.ContentType, s.cfg.Charset)
 	if err != nil {

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"text/template"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
@@ -18,7 +17,6 @@ import (
 	"github.com/feedsmith/feedsmith/article"
 	"github.com/feedsmith/feedsmith/config"
 	"github.com/feedsmith/feedsmith/datetime"
-	"github.com/feedsmith/feedsmith/slug"
 )
 
 // htmlSource scrapes a listing page with CSS selectors: one item per
@@ -30,7 +28,7 @@ type htmlSource struct {
 	item    cascadia.Selector
 	// title, link, date, summary and image select the item's fields.
 	title, link, date, summary, image fieldSelector
-	derive                            htmlTemplates
+	derive                            itemTemplates
 	detail                            *pageDetail
 }
 
@@ -48,7 +46,7 @@ func newHTML(cfg config.Source, env Env) (Source, error) {
 	}
 	errs := s.compile(cfg.Select)
 	var err error
-	if s.derive, err = parseHTMLTemplates(cfg); err != nil {
+	if s.derive, err = parseItemTemplates(cfg); err != nil {
 		errs = append(errs, err)
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -95,17 +93,9 @@ func (s *htmlSource) compile(sel config.Select) []error {
 // Collect fetches and parses the listing page, then the items' own pages
 // when the source has a detail step.
 func (s *htmlSource) Collect(ctx context.Context) (Batch, error) {
-	resp, err := s.fetcher.Get(ctx, s.cfg.URL)
-	if err != nil {
-		return Batch{}, err
-	}
-	b := Batch{}
-	if resp.ETag != "" || resp.LastModified != "" {
-		b.Validators = []Validator{{URL: s.cfg.URL, ETag: resp.ETag, LastModified: resp.LastModified}}
-	}
-	if resp.NotModified {
-		b.NotModified = true
-		return b, nil
+	resp, b, err := fetchDocument(ctx, s.fetcher, s.cfg.URL)
+	if err != nil || b.NotModified {
+		return b, err
 	}
 	body, err := DecodeHTML(resp.Body, resp.ContentType, s.cfg.Charset)
 	if err != nil {
@@ -165,8 +155,19 @@ func (s *htmlSource) article(item *goquery.Selection, page *url.URL, b *Batch) (
 		Summary:   rec["summary"],
 		Image:     rec["image"],
 	}
-	if err := s.derive.apply(&a, rec, b); err != nil {
+	data := make(map[string]any, len(rec))
+	for k, v := range rec {
+		data[k] = v
+	}
+	title, err := s.derive.apply(&record{data: data, done: true}, &a)
+	if err != nil {
 		return article.Article{}, fmt.Errorf("%w (title %q)", err, a.Title)
+	}
+	if title != "" {
+		if b.CategoryTitles == nil {
+			b.CategoryTitles = map[string]string{}
+		}
+		b.CategoryTitles[a.Categories[0]] = title
 	}
 	return a, nil
 }
@@ -250,74 +251,4 @@ func (f fieldSelector) value(item *goquery.Selection) string {
 	}
 	v, _ := s.Attr(f.attr)
 	return strings.Join(strings.Fields(v), " ")
-}
-
-// htmlTemplates derive an item's tags and category from its fields
-// (title, link, date, summary, image).
-type htmlTemplates struct {
-	categoryID, categoryTitle *template.Template
-	tags                      []*template.Template
-}
-
-func parseHTMLTemplates(cfg config.Source) (htmlTemplates, error) {
-	var t htmlTemplates
-	var errs []error
-	parse := func(key, text string) *template.Template {
-		tmpl, err := template.New(key).Funcs(slug.Funcs()).Option("missingkey=zero").Parse(text)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: invalid template: %w", key, err))
-		}
-		return tmpl
-	}
-	if cfg.Category.Templated() {
-		t.categoryID = parse("category.id", cfg.Category.ID)
-		if cfg.Category.Title != "" {
-			t.categoryTitle = parse("category.title", cfg.Category.Title)
-		}
-	}
-	for i, tag := range cfg.Tags {
-		t.tags = append(t.tags, parse(fmt.Sprintf("tags[%d]", i), tag))
-	}
-	return t, errors.Join(errs...)
-}
-
-// apply adds the rendered tags to a and files it in its derived category,
-// whose title it records in b. The category id is a slug of the rendered
-// id; an item whose id renders to nothing usable is an error, as in the
-// json source: it would be in no feed.
-func (t htmlTemplates) apply(a *article.Article, rec map[string]string, b *Batch) error {
-	var errs []error
-	render := func(tmpl *template.Template) string {
-		var out strings.Builder
-		if err := tmpl.Execute(&out, rec); err != nil {
-			errs = append(errs, err)
-		}
-		return strings.TrimSpace(out.String())
-	}
-	rendered := a.Tags
-	for _, tmpl := range t.tags {
-		rendered = append(rendered, render(tmpl))
-	}
-	a.Tags = tags(rendered)
-	if t.categoryID == nil {
-		return errors.Join(errs...)
-	}
-	name := render(t.categoryID)
-	title := name
-	if t.categoryTitle != nil {
-		title = cmp.Or(render(t.categoryTitle), name)
-	}
-	if err := errors.Join(errs...); err != nil {
-		return err
-	}
-	id := slug.Make(name)
-	if id == "" {
-		return fmt.Errorf("category.id gives no usable id (from %q)", name)
-	}
-	a.Categories = append(a.Categories, id)
-	if b.CategoryTitles == nil {
-		b.CategoryTitles = map[string]string{}
-	}
-	b.CategoryTitles[id] = title
-	return nil
 }

@@ -76,17 +76,9 @@ func newJSON(cfg config.Source, env Env) (Source, error) {
 // Collect fetches the list, maps its records to articles and, with a
 // detail, fetches the full text of those not already stored with it.
 func (s *jsonSource) Collect(ctx context.Context) (Batch, error) {
-	resp, err := s.fetcher.Get(ctx, s.cfg.URL)
-	if err != nil {
-		return Batch{}, err
-	}
-	b := Batch{}
-	if resp.ETag != "" || resp.LastModified != "" {
-		b.Validators = []Validator{{URL: s.cfg.URL, ETag: resp.ETag, LastModified: resp.LastModified}}
-	}
-	if resp.NotModified {
-		b.NotModified = true
-		return b, nil
+	resp, b, err := fetchDocument(ctx, s.fetcher, s.cfg.URL)
+	if err != nil || b.NotModified {
+		return b, err
 	}
 	items, err := s.items(resp)
 	if err != nil {

@@ -135,11 +135,73 @@ func (r *record) decoded() (any, error) {
 // and templated category.
 type recordMapper struct {
 	id, title, link, published, updated, author, summary, content, image recordField
-	tags                                                                 []recordField
+	derive                                                               itemTemplates
+	loc                                                                  *time.Location
+}
+
+// itemTemplates derive an item's tags and its category from its fields;
+// the json and html sources share them.
+type itemTemplates struct {
+	tags []recordField
 	// category and categoryTitle are set only for a templated category;
 	// a declared one is filed by the collect stage.
 	category, categoryTitle *recordField
-	loc                     *time.Location
+}
+
+// parseItemTemplates compiles cfg's tags and templated category; errors
+// name the configuration key.
+func parseItemTemplates(cfg config.Source) (itemTemplates, error) {
+	var t itemTemplates
+	var errs []error
+	parse := func(key, text string) recordField {
+		rf, err := parseRecordTemplate(key, text)
+		errs = append(errs, err)
+		return rf
+	}
+	for i, tag := range cfg.Tags {
+		t.tags = append(t.tags, parse(fmt.Sprintf("tags[%d]", i), tag))
+	}
+	if cfg.Category.Templated() {
+		id, title := parse("category.id", cfg.Category.ID), parse("category.title", cfg.Category.Title)
+		t.category, t.categoryTitle = &id, &title
+	}
+	return t, errors.Join(errs...)
+}
+
+// apply adds r's rendered tags to a and files it in r's templated
+// category, returning that category's title ("" without one). The id is
+// passed through slug.Make so it is always a safe path segment; one that
+// renders to nothing usable is an error: the item would be in no feed.
+func (t itemTemplates) apply(r *record, a *article.Article) (string, error) {
+	for _, f := range t.tags {
+		tag, err := f.value(r)
+		if err != nil {
+			return "", err
+		}
+		if tag != "" && !slices.Contains(a.Tags, tag) {
+			a.Tags = append(a.Tags, tag)
+		}
+	}
+	if t.category == nil {
+		return "", nil
+	}
+	name, err := t.category.value(r)
+	if err != nil {
+		return "", err
+	}
+	title, err := t.categoryTitle.value(r)
+	if err != nil {
+		return "", err
+	}
+	id := slug.Make(name)
+	if id == "" {
+		return "", fmt.Errorf("category.id gives no usable id (from %q)", name)
+	}
+	a.Categories = []string{id}
+	if title == "" {
+		title = name
+	}
+	return title, nil
 }
 
 // newRecordMapper compiles cfg's fields, tags and category; errors name
@@ -150,11 +212,6 @@ func newRecordMapper(cfg config.Source, loc *time.Location) (*recordMapper, erro
 	var errs []error
 	parse := func(dst *recordField, key, text string) {
 		rf, err := parseRecordField(key, text)
-		errs = append(errs, err)
-		*dst = rf
-	}
-	parseTemplate := func(dst *recordField, key, text string) {
-		rf, err := parseRecordTemplate(key, text)
 		errs = append(errs, err)
 		*dst = rf
 	}
@@ -169,15 +226,9 @@ func newRecordMapper(cfg config.Source, loc *time.Location) (*recordMapper, erro
 	} {
 		parse(x.dst, x.key, x.text)
 	}
-	m.tags = make([]recordField, len(cfg.Tags))
-	for i, t := range cfg.Tags {
-		parseTemplate(&m.tags[i], fmt.Sprintf("tags[%d]", i), t)
-	}
-	if cfg.Category.Templated() {
-		m.category, m.categoryTitle = new(recordField), new(recordField)
-		parseTemplate(m.category, "category.id", cfg.Category.ID)
-		parseTemplate(m.categoryTitle, "category.title", cfg.Category.Title)
-	}
+	var err error
+	m.derive, err = parseItemTemplates(cfg)
+	errs = append(errs, err)
 	return m, errors.Join(errs...)
 }
 
@@ -188,16 +239,7 @@ func (m *recordMapper) article(r *record) (article.Article, string, error) {
 	if err != nil {
 		return article.Article{}, "", err
 	}
-	for _, f := range m.tags {
-		tag, err := f.value(r)
-		if err != nil {
-			return article.Article{}, "", err
-		}
-		if tag != "" && !slices.Contains(a.Tags, tag) {
-			a.Tags = append(a.Tags, tag)
-		}
-	}
-	title, err := m.categorize(r, &a)
+	title, err := m.derive.apply(r, &a)
 	if err != nil {
 		return article.Article{}, "", err
 	}
@@ -231,31 +273,6 @@ func (m *recordMapper) fields(r *record) (article.Article, error) {
 	a.ID = article.StableID(id, a.Link, a.Title, a.Content)
 	a.Published, a.Updated = recordDate(pub, m.loc), recordDate(upd, m.loc)
 	return a, nil
-}
-
-// categorize files a in r's templated category, returning its title;
-// the id is passed through slug.Make so it is always a safe path segment.
-func (m *recordMapper) categorize(r *record, a *article.Article) (string, error) {
-	if m.category == nil {
-		return "", nil
-	}
-	name, err := m.category.value(r)
-	if err != nil {
-		return "", err
-	}
-	title, err := m.categoryTitle.value(r)
-	if err != nil {
-		return "", err
-	}
-	id := slug.Make(name)
-	if id == "" {
-		return "", fmt.Errorf("category.id gives no usable id (from %q)", name)
-	}
-	a.Categories = []string{id}
-	if title == "" {
-		title = name
-	}
-	return title, nil
 }
 
 // recordDate reads s as datetime.Parse does, and any other positive

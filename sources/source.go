@@ -87,3 +87,18 @@ func New(cfg config.Source, env Env) (Source, error) {
 	}
 	return c(cfg, env)
 }
+
+// fetchDocument fetches a source's own document and starts its batch
+// with the response's validators, and NotModified on a 304.
+func fetchDocument(ctx context.Context, f *Fetcher, url string) (*Response, Batch, error) {
+	resp, err := f.Get(ctx, url)
+	if err != nil {
+		return nil, Batch{}, err
+	}
+	var b Batch
+	if resp.ETag != "" || resp.LastModified != "" {
+		b.Validators = []Validator{{URL: url, ETag: resp.ETag, LastModified: resp.LastModified}}
+	}
+	b.NotModified = resp.NotModified
+	return resp, b, nil
+}
