@@ -25,6 +25,11 @@ func (d *Daemon) Reload(ctx context.Context, cfg *config.Config) error {
 	if cfg.Site.BaseURL != old.Site.BaseURL || cfg.WebSub.Hub != old.WebSub.Hub || cfg.Server.AdminToken != old.Server.AdminToken {
 		d.logger.Warn("site.base_url, websub.hub and server.admin_token in HTTP headers change on restart; the feeds change now")
 	}
+	d.state.Store(d.newState(cfg))
+	if err := d.schedule(ctx); err != nil {
+		d.state.Store(prev)
+		return fmt.Errorf("reload schedule: %w", err)
+	}
 	kept := map[string]bool{}
 	for _, s := range cfg.Sources {
 		kept[s.ID] = true
@@ -33,11 +38,6 @@ func (d *Daemon) Reload(ctx context.Context, cfg *config.Config) error {
 		if !kept[s.ID] {
 			d.metrics.ForgetSource(s.ID)
 		}
-	}
-	d.state.Store(d.newState(cfg))
-	if err := d.schedule(ctx); err != nil {
-		d.state.Store(prev)
-		return fmt.Errorf("reload schedule: %w", err)
 	}
 	return d.publish(ctx, nil, true)
 }

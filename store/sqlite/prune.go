@@ -117,16 +117,5 @@ func (p *pruner) tombstone(ctx context.Context, where string, args ...any) error
 // markChanged marks changed the categories query returns.
 func (p *pruner) markChanged(ctx context.Context, query string, args ...any) error {
 	rows, err := p.tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return err
-		}
-		p.changed[c] = true
-	}
-	return rows.Err()
+	return collectStrings(rows, err, p.changed)
 }

@@ -242,16 +242,5 @@ func (sv *saver) addCategories(ctx context.Context, st stored, cats []string) er
 // markLiveCategories marks changed every category the article is shown in.
 func (sv *saver) markLiveCategories(ctx context.Context, sourceID, id string) error {
 	rows, err := sv.liveCategories.QueryContext(ctx, sourceID, id)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return err
-		}
-		sv.changed[c] = true
-	}
-	return rows.Err()
+	return collectStrings(rows, err, sv.changed)
 }
