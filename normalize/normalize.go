@@ -40,7 +40,10 @@ func New(now func() time.Time) *Normalizer {
 // from); once the article's own link is resolved, it is the base for the
 // content, image and enclosures.
 func (n *Normalizer) Article(a *article.Article, base string) {
-	a.Title = Text(a.Title)
+	// Text twice: a title whose markup came entity-escaped
+	// ("&lt;script&gt;") must not become markup once decoded, since
+	// some readers and Jekyll themes render titles as HTML.
+	a.Title = Text(Text(a.Title))
 	rawLink := a.Link
 	a.Link = ResolveURL(a.Link, base)
 	if a.Link != "" {
@@ -59,7 +62,9 @@ func (n *Normalizer) Article(a *article.Article, base string) {
 	} else {
 		a.Summary = Text(a.Summary)
 	}
-	a.Summary = Summary(a.Summary, n.SummaryLen)
+	// The summary is plain text, but RSS readers render description as
+	// HTML: entity-escaped markup must not come back as markup (see Title).
+	a.Summary = Summary(Text(a.Summary), n.SummaryLen)
 
 	a.Author = line(a.Author)
 	a.Tags = list(a.Tags)

@@ -17,6 +17,24 @@ func clock() time.Time { return now }
 
 const feedURL = "https://Example.com/feed.xml"
 
+func TestEscapedMarkupStaysText(t *testing.T) {
+	n := New(clock)
+	a := &article.Article{
+		Title:   "Alert &lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(1)&gt;done",
+		Summary: "&lt;svg onload=alert(1)&gt;摘要 &amp;lt;b&amp;gt;",
+		Content: "<p>x</p>",
+	}
+	n.Article(a, feedURL)
+	for name, got := range map[string]string{"title": a.Title, "summary": a.Summary} {
+		if strings.ContainsAny(got, "<>") && strings.Contains(got, "alert") || strings.Contains(got, "onload") || strings.Contains(got, "onerror") {
+			t.Errorf("%s = %q: escaped markup came back as markup", name, got)
+		}
+	}
+	if a.Title != "Alert done" { // a script element's text goes with it
+		t.Errorf("title = %q", a.Title)
+	}
+}
+
 func TestArticleText(t *testing.T) {
 	n := New(clock)
 	a := &article.Article{
