@@ -90,6 +90,10 @@ func (c *Collector) Run(ctx context.Context, src config.Source) (res Result) {
 		res.Deferred = until
 		return res
 	}
+	// The deadline covers saving too: a document of 100,000 items must
+	// not hold the store's write transaction for minutes.
+	ctx, cancel := context.WithTimeout(ctx, deadline(src))
+	defer cancel()
 	defer func() {
 		if r := recover(); r != nil {
 			res.Err = fmt.Errorf("internal error: %v", r)
