@@ -48,10 +48,13 @@ type WriteStats struct{ Written, Unchanged int }
 // are already the same is left alone (its mtime too); any other is
 // written to a temporary file in the same folder, synced and renamed over
 // the old one, so a reader sees either the old or the new document, never
-// half of one.
+// half of one. Temporary files that a write killed before its rename
+// left beside the tree's files are removed first; the caller must not
+// run two WriteTree on one folder at once.
 func WriteTree(dir string, t Tree) (WriteStats, error) {
 	var st WriteStats
 	var errs []error
+	removeStale(dir, t)
 	for _, f := range t {
 		if err := checkPath(f.Path); err != nil {
 			errs = append(errs, err)
@@ -69,6 +72,35 @@ func WriteTree(dir string, t Tree) (WriteStats, error) {
 		st.Written++
 	}
 	return st, errors.Join(errs...)
+}
+
+// removeStale removes the temporary files of WriteFile beside the files
+// of t. A process killed between CreateTemp and Rename leaves one behind,
+// and nothing else would ever remove it: over many kills they pile up.
+func removeStale(dir string, t Tree) {
+	prefixes := map[string]bool{} // folder/.name.tmp-
+	folders := map[string]bool{}
+	for _, f := range t {
+		if checkPath(f.Path) != nil {
+			continue
+		}
+		name := filepath.Join(dir, filepath.FromSlash(f.Path))
+		prefixes[filepath.Join(filepath.Dir(name), "."+filepath.Base(name)+".tmp-")] = true
+		folders[filepath.Dir(name)] = true
+	}
+	for folder := range folders {
+		entries, _ := os.ReadDir(folder) // a missing folder has nothing stale
+		for _, e := range entries {
+			name := filepath.Join(folder, e.Name())
+			i := strings.LastIndex(name, ".tmp-")
+			if i < 0 || !e.Type().IsRegular() || !prefixes[name[:i+len(".tmp-")]] {
+				continue
+			}
+			if strings.Trim(name[i+len(".tmp-"):], "0123456789") == "" {
+				os.Remove(name)
+			}
+		}
+	}
 }
 
 // WriteFile writes data to name atomically: temp file, fsync, rename,

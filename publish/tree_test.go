@@ -82,3 +82,32 @@ func TestWriteFileReplacesAtomically(t *testing.T) {
 		t.Errorf("file = %q", got)
 	}
 }
+
+func TestWriteTreeRemovesStaleTemps(t *testing.T) {
+	dir := t.TempDir()
+	feeds := filepath.Join(dir, "feeds")
+	if err := os.MkdirAll(feeds, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	stale := []string{".news.atom.tmp-123456", ".news.rss.tmp-9"}
+	kept := []string{".other.atom.tmp-12", ".news.atom.tmp-abc", "notes.tmp-1", ".news.atom.tmp-"}
+	for _, n := range append(append([]string{}, stale...), kept...) {
+		if err := os.WriteFile(filepath.Join(feeds, n), []byte("half"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tree := Tree{{Path: "feeds/news.atom", Body: []byte("<feed/>")}, {Path: "feeds/news.rss", Body: []byte("<rss/>")}}
+	if _, err := WriteTree(dir, tree); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range stale {
+		if _, err := os.Stat(filepath.Join(feeds, n)); !os.IsNotExist(err) {
+			t.Errorf("stale temp %s left: %v", n, err)
+		}
+	}
+	for _, n := range kept {
+		if _, err := os.Stat(filepath.Join(feeds, n)); err != nil {
+			t.Errorf("%s, not a temp of this tree, was removed: %v", n, err)
+		}
+	}
+}
