@@ -96,7 +96,7 @@ func removeStale(dir string, t Tree) {
 			if i < 0 || !e.Type().IsRegular() || !prefixes[name[:i+len(".tmp-")]] {
 				continue
 			}
-			if strings.Trim(name[i+len(".tmp-"):], "0123456789") == "" {
+			if suffix := name[i+len(".tmp-"):]; suffix != "" && strings.Trim(suffix, "0123456789") == "" {
 				os.Remove(name)
 			}
 		}
