@@ -107,9 +107,6 @@ func (d *Daemon) newState(cfg *config.Config) *state {
 	return s
 }
 
-// Handler is the HTTP handler the daemon serves (for tests).
-func (d *Daemon) Handler() http.Handler { return d.srv.Handler() }
-
 // Run serves and collects until ctx is cancelled, then shuts down
 // gracefully: no new runs, running jobs and requests get the configured
 // shutdown timeout to finish, the store is closed. ready is called once
@@ -138,24 +135,35 @@ func (d *Daemon) Run(ctx context.Context, ready func()) error {
 	if ready != nil {
 		ready()
 	}
+	var failed error
 	select {
 	case <-ctx.Done():
 	case err := <-serveErr:
-		d.logger.Error("server stopped", "error", err)
+		failed = fmt.Errorf("serve: %w", err)
 	}
-	return d.shutdown(hs)
+	return errors.Join(failed, d.shutdown(hs))
 }
+
+// httpGrace bounds how long in-flight requests may take at shutdown.
+const httpGrace = 5 * time.Second
 
 func (d *Daemon) shutdown(hs *http.Server) error {
 	timeout := time.Duration(d.state.Load().cfg.Server.ShutdownTimeout)
 	d.logger.Info("shutting down", "timeout", timeout, "running_jobs", d.sched.Running())
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
+	// No new runs start; the running ones get the deadline to finish,
+	// and meanwhile readers are still served what is published. Then the
+	// server stops accepting and lets its requests finish: net/http drops
+	// a request whose headers arrive after that, so it gets a grace of
+	// its own rather than what the jobs left of the deadline.
 	var errs []error
 	if err := d.sched.Stop(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("stop jobs: %w", err))
 	}
-	if err := hs.Shutdown(ctx); err != nil {
+	hctx, hcancel := context.WithTimeout(context.Background(), min(timeout, httpGrace))
+	defer hcancel()
+	if err := hs.Shutdown(hctx); err != nil {
 		errs = append(errs, fmt.Errorf("stop server: %w", err))
 	}
 	pinged := make(chan struct{})

@@ -59,11 +59,22 @@ func TestGracefulShutdown(t *testing.T) {
 	<-ready
 
 	// A request whose headers are not complete yet when shutdown begins.
+	// A first request on the same connection makes sure the server has
+	// accepted it: shutdown closes the listener at once, and a connection
+	// still in its backlog would be refused, rightly.
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
+	reader := bufio.NewReader(conn)
+	io.WriteString(conn, "GET /healthz HTTP/1.1\r\nHost: "+addr+"\r\n\r\n")
+	if resp, err := http.ReadResponse(reader, nil); err != nil {
+		t.Fatal(err)
+	} else {
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
 	io.WriteString(conn, "GET /feeds/news.atom HTTP/1.1\r\nHost: "+addr+"\r\n")
 
 	select {
@@ -74,7 +85,7 @@ func TestGracefulShutdown(t *testing.T) {
 	cancel()
 	time.Sleep(50 * time.Millisecond)
 	io.WriteString(conn, "Connection: close\r\n\r\n")
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	resp, err := http.ReadResponse(reader, nil)
 	if err != nil {
 		t.Fatalf("in-flight request: %v", err)
 	}
