@@ -248,3 +248,6 @@ func (c *Collector) fullText(sourceID string, log *slog.Logger) func(context.Con
 		return content, ok
 	}
 }
+
+// Close releases the collector's idle upstream connections.
+func (c *Collector) Close() { c.fetcher.Client.CloseIdleConnections() }

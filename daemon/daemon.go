@@ -161,6 +161,7 @@ func (d *Daemon) shutdown(hs *http.Server) error {
 	if err := d.sched.Stop(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("stop jobs: %w", err))
 	}
+	d.state.Load().collector.Close()
 	hctx, hcancel := context.WithTimeout(context.Background(), min(timeout, httpGrace))
 	defer hcancel()
 	if err := hs.Shutdown(hctx); err != nil {

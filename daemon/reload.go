@@ -30,6 +30,7 @@ func (d *Daemon) Reload(ctx context.Context, cfg *config.Config) error {
 		d.state.Store(prev)
 		return fmt.Errorf("reload schedule: %w", err)
 	}
+	prev.collector.Close() // a run still using it just opens new connections
 	kept := map[string]bool{}
 	for _, s := range cfg.Sources {
 		kept[s.ID] = true
