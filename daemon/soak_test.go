@@ -24,7 +24,8 @@ import (
 )
 
 // TestSoak serves every feed to concurrent readers while the sources
-// refresh every second against a changing upstream. Every response must
+// refresh every second against a changing upstream, and one source's
+// upstream never answers. Every response must
 // be a 2xx or 304, complete, and match its ETag; goroutines must not
 // grow. It runs for FEEDSMITH_SOAK (default 3s; scripts/soak runs it
 // for minutes) and reports requests, p99 latency and heap figures.
@@ -42,6 +43,10 @@ func TestSoak(t *testing.T) {
 	}
 	var version atomic.Int64
 	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/hang" { // a hostile upstream: never answers
+			<-r.Context().Done()
+			return
+		}
 		n := version.Add(1)
 		fmt.Fprintf(w, `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title><link>https://news.example.org/</link><description>d</description>`)
 		for i := range 20 {
@@ -68,6 +73,10 @@ func TestSoak(t *testing.T) {
 		cfg.Sources = append(cfg.Sources, config.Source{ID: id, Type: "feed", URL: upstream.URL + "/" + id, Category: config.CategorySpec{ID: id},
 			Schedule: "@every 1s", Timeout: config.Duration(5 * time.Second), MaxBody: 1 << 20})
 	}
+	// One source hangs on every fetch: the others keep their schedule
+	// and the server keeps answering.
+	cfg.Sources = append(cfg.Sources, config.Source{ID: "hang", Type: "feed", URL: upstream.URL + "/hang", Category: config.CategorySpec{ID: "a"},
+		Schedule: "@every 1s", Timeout: config.Duration(time.Second), MaxBody: 1 << 20})
 	ctx, cancel := context.WithCancel(context.Background())
 	d, err := New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), "test")
 	if err != nil {
