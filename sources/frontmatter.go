@@ -329,7 +329,10 @@ func yamlError(err error, yml []byte) error {
 	case yamlParserProblemRE.MatchString(msg):
 		line++
 	}
-	return &lineError{max(line+yamlStart-1, 1), errors.New("front matter: yaml: " + msg)}
+	// YAML also breaks lines at a lone "\r"; files are numbered by "\n",
+	// so a line past the header is the closing fence's.
+	fence := yamlStart + bytes.Count(yml, []byte("\n"))
+	return &lineError{min(max(line+yamlStart-1, 1), fence), errors.New("front matter: yaml: " + msg)}
 }
 
 // yamlAllowed reports whether a line has only characters YAML allows.
