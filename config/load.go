@@ -32,7 +32,9 @@ func (p Problem) String() string {
 	if p.Key != "" {
 		b.WriteString(p.Key + ": ")
 	}
-	b.WriteString(p.Msg)
+	// One problem, one line: a value quoted in the message may hold
+	// line breaks.
+	b.WriteString(strings.ReplaceAll(p.Msg, "\n", `\n`))
 	return b.String()
 }
 
