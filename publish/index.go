@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/feedsmith/feedsmith/config"
 	"github.com/feedsmith/feedsmith/feeds"
 	"github.com/feedsmith/feedsmith/store"
 )
@@ -71,11 +72,7 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .5
 </html>
 `))
 
-func (p *Publisher) index(ctx context.Context, chans []feeds.Channel) ([]byte, error) {
-	infos, err := p.store.Categories(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("list categories: %w", err)
-	}
+func (p *Publisher) index(ctx context.Context, chans []feeds.Channel, infos []store.CategoryInfo) ([]byte, error) {
 	counts := map[string]store.CategoryInfo{}
 	for _, c := range infos {
 		counts[c.ID] = c
@@ -88,6 +85,7 @@ func (p *Publisher) index(ctx context.Context, chans []feeds.Channel) ([]byte, e
 	for _, s := range statuses {
 		byID[s.SourceID] = s
 	}
+	loc := p.cfg.Location(config.Source{}) // the site's zone
 	page := indexPage{Title: p.cfg.Site.Title, Description: p.cfg.Site.Description, Language: p.cfg.Site.Language}
 	for _, ch := range chans {
 		info := counts[ch.ID]
@@ -95,7 +93,7 @@ func (p *Publisher) index(ctx context.Context, chans []feeds.Channel) ([]byte, e
 		if p.isAll(ch.ID) {
 			n, info.Newest = "all", ch.Updated
 		}
-		page.Categories = append(page.Categories, indexCategory{Channel: ch, Articles: n, Newest: p.when(info.Newest)})
+		page.Categories = append(page.Categories, indexCategory{Channel: ch, Articles: n, Newest: when(info.Newest, loc)})
 	}
 	for _, s := range p.cfg.Sources {
 		st := byID[s.ID]
@@ -105,7 +103,7 @@ func (p *Publisher) index(ctx context.Context, chans []feeds.Channel) ([]byte, e
 			next = p.NextRun(s.ID)
 		}
 		page.Sources = append(page.Sources, indexSource{SourceStatus: st, Type: s.Type,
-			LastAttempt: p.when(st.LastAttempt), LastSuccess: p.when(st.LastSuccess), NextRun: p.when(next)})
+			LastAttempt: when(st.LastAttempt, loc), LastSuccess: when(st.LastSuccess, loc), NextRun: when(next, loc)})
 	}
 	var b bytes.Buffer
 	if err := indexTemplate.Execute(&b, page); err != nil {
@@ -114,15 +112,12 @@ func (p *Publisher) index(ctx context.Context, chans []feeds.Channel) ([]byte, e
 	return b.Bytes(), nil
 }
 
-// when formats a time for people, in the site's time zone; "—" for never.
-func (p *Publisher) when(t time.Time) string {
+// when formats a time for people, in loc; "—" for never.
+func when(t time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return "—"
 	}
-	if loc, err := time.LoadLocation(p.cfg.Site.Timezone); err == nil {
-		t = t.In(loc)
-	}
-	return t.Format("2006-01-02 15:04 -07:00")
+	return t.In(loc).Format("2006-01-02 15:04 -07:00")
 }
 
 func (p *Publisher) opml(chans []feeds.Channel) ([]byte, error) {

@@ -65,7 +65,7 @@ func (p *Publisher) Render(ctx context.Context) (Tree, error) {
 // every category), the "all" feed when any category changed, and always
 // feeds.opml and index.html, which are cheap and list every category.
 func (p *Publisher) RenderChanged(ctx context.Context, changed []string) (Tree, error) {
-	chans, err := p.channels(ctx)
+	chans, infos, err := p.channels(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +87,7 @@ func (p *Publisher) RenderChanged(ctx context.Context, changed []string) (Tree, 
 		}
 		t = append(t, File{Path: "feeds.opml", ContentType: "text/x-opml; charset=utf-8", Body: opml, MaxAge: time.Hour})
 	}
-	index, err := p.index(ctx, chans)
+	index, err := p.index(ctx, chans, infos)
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +121,7 @@ func (p *Publisher) RenderCategory(ctx context.Context, ch feeds.Channel) ([]Fil
 
 // CategoryTitles maps every published category id to its title.
 func (p *Publisher) CategoryTitles(ctx context.Context) (map[string]string, error) {
-	chans, err := p.channels(ctx)
+	chans, _, err := p.channels(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -136,12 +136,13 @@ func (p *Publisher) isAll(id string) bool {
 	return p.cfg.Output.All != nil && p.cfg.Output.All.ID == id
 }
 
-// channels lists every category to publish: the declared ones in config
+// channels lists every category to publish, with the store's summary of
+// each category it holds: the declared ones in config
 // order, then those derived from articles (sorted by id), then "all".
-func (p *Publisher) channels(ctx context.Context) ([]feeds.Channel, error) {
+func (p *Publisher) channels(ctx context.Context) ([]feeds.Channel, []store.CategoryInfo, error) {
 	infos, err := p.store.Categories(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("list categories: %w", err)
+		return nil, nil, fmt.Errorf("list categories: %w", err)
 	}
 	stored := map[string]store.CategoryInfo{}
 	for _, c := range infos {
@@ -179,7 +180,7 @@ func (p *Publisher) channels(ctx context.Context) ([]feeds.Channel, error) {
 	for i := range chans {
 		chans[i].CategoryTitles = titles
 	}
-	return chans, nil
+	return chans, infos, nil
 }
 
 func (p *Publisher) channel(id, title, description string, updated time.Time) feeds.Channel {
