@@ -253,6 +253,16 @@ func (s *Source) templates() map[string]string {
 	return t
 }
 
+// Source returns the source with the given id.
+func (c *Config) Source(id string) (Source, bool) {
+	for _, s := range c.Sources {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return Source{}, false
+}
+
 func (c *Config) declares(id string) bool {
 	for _, cat := range c.Categories {
 		if cat.ID == id {

@@ -210,7 +210,7 @@ func (d *Daemon) schedule(ctx context.Context) error {
 // starts, then publishes what it changed.
 func (d *Daemon) runSource(ctx context.Context, id string) {
 	st := d.state.Load()
-	src, ok := st.source(id)
+	src, ok := st.cfg.Source(id)
 	if !ok {
 		return // removed by a reload since it was scheduled
 	}
@@ -233,15 +233,6 @@ func (d *Daemon) runSource(ctx context.Context, id string) {
 	d.attemptedMu.Lock()
 	d.attempted[id] = true
 	d.attemptedMu.Unlock()
-}
-
-func (s *state) source(id string) (config.Source, bool) {
-	for _, src := range s.cfg.Sources {
-		if src.ID == id {
-			return src, true
-		}
-	}
-	return config.Source{}, false
 }
 
 // publish renders the changed categories (nil: everything), swaps them

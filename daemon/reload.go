@@ -45,7 +45,7 @@ func (d *Daemon) Reload(ctx context.Context, cfg *config.Config) error {
 
 // refresh runs a source now, for the admin endpoint.
 func (d *Daemon) refresh(_ context.Context, id string) error {
-	if _, ok := d.state.Load().source(id); !ok {
+	if _, ok := d.state.Load().cfg.Source(id); !ok {
 		return fmt.Errorf("%q: %w", id, server.ErrUnknownSource)
 	}
 	return d.sched.RunNow(id)

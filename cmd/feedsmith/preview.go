@@ -45,7 +45,7 @@ func runPreview(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stderr, err)
 		return 2
 	}
-	src, ok := findSource(cfg, id)
+	src, ok := cfg.Source(id)
 	if !ok {
 		fmt.Fprintf(stderr, "feedsmith: no source %q in %s\n", id, *path)
 		return 2
@@ -68,15 +68,6 @@ func runPreview(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	fmt.Fprintf(stdout, "%d articles, %d skipped\n", len(arts), len(batch.Skipped))
 	return 0
-}
-
-func findSource(cfg *config.Config, id string) (config.Source, bool) {
-	for _, s := range cfg.Sources {
-		if s.ID == id {
-			return s, true
-		}
-	}
-	return config.Source{}, false
 }
 
 // excerpt is the first n characters of an article's text.
