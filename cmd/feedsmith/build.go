@@ -26,9 +26,17 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.SetOutput(stderr)
 	path := fs.String("config", "config.yaml", "configuration file")
 	verbose := fs.Bool("v", false, "log every source's progress, not only problems")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile (pprof) of the build to this file")
+	memProfile := fs.String("memprofile", "", "write a heap profile (pprof) at the end of the build to this file")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	stop, err := startProfiles(*cpuProfile, *memProfile)
+	if err != nil {
+		fmt.Fprintf(stderr, "feedsmith: %v\n", err)
+		return 1
+	}
+	defer stop()
 	cfg, err := config.Load(*path)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
