@@ -5,10 +5,16 @@ package collect
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/feedsmith/feedsmith/article"
@@ -27,6 +33,8 @@ type Store interface {
 	SetSourceStatus(ctx context.Context, st store.SourceStatus) error
 	SetValidators(ctx context.Context, url, etag, lastModified string) error
 	FullText(ctx context.Context, sourceID, id string) (content string, ok bool, err error)
+	FileStamps(ctx context.Context, sourceID string) (fingerprint string, stamps map[string]store.FileStamp, err error)
+	SaveFileStamps(ctx context.Context, sourceID, fingerprint string, files []store.FileStamp) error
 }
 
 // Collector collects sources into a store. Make one with New.
@@ -39,6 +47,10 @@ type Collector struct {
 	logger  *slog.Logger
 	now     func() time.Time
 	backoff *backoff
+	version string
+	// Full makes every source read every file again, as if nothing had
+	// been read before (build -full).
+	Full bool
 }
 
 // New returns a collector for cfg. userAgent names feedsmith and its
@@ -57,6 +69,7 @@ func New(cfg *config.Config, st Store, userAgent string, logger *slog.Logger, no
 		logger:  logger,
 		now:     now,
 		backoff: newBackoff(time.Duration(cfg.Defaults.MaxBackoff)),
+		version: userAgent,
 	}
 }
 
@@ -102,7 +115,16 @@ func (c *Collector) Run(ctx context.Context, src config.Source) (res Result) {
 		c.backoff.record(src.ID, start, res.Err)
 		c.record(ctx, start, &res, log)
 	}()
-	batch, err := c.collect(ctx, src, log)
+	s, fp, err := c.source(ctx, src, log)
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	if ch, ok := s.(sources.Chunker); ok {
+		res.Err = c.runChunks(ctx, src, ch, fp, start, &res, log)
+		return res
+	}
+	batch, err := s.Collect(ctx)
 	if err != nil {
 		res.Err = err
 		return res
@@ -111,18 +133,11 @@ func (c *Collector) Run(ctx context.Context, src config.Source) (res Result) {
 	if batch.NotModified {
 		return res
 	}
-	arts, derived := c.prepare(src, batch)
-	for _, d := range derived {
-		if err := c.store.SaveCategory(ctx, d.ID, d.Title, ""); err != nil {
-			log.Warn("could not save category", "category", d.ID, "error", err)
-		}
-	}
-	saved, err := c.store.Save(ctx, src.ID, arts, start)
-	if err != nil {
+	arts, derived := c.prepare(src, batch, map[string]bool{})
+	if err := c.save(ctx, src, start, arts, derived, &res, log); err != nil {
 		res.Err = err
 		return res
 	}
-	res.New, res.Updated, res.Unchanged, res.Changed = saved.New, saved.Updated, saved.Unchanged, saved.Changed
 	// Validators are saved only now that the articles are: a crash in
 	// between re-fetches the document instead of losing its articles.
 	// While a detail is missing, they are forgotten instead, so the next
@@ -140,21 +155,70 @@ func (c *Collector) Run(ctx context.Context, src config.Source) (res Result) {
 	return res
 }
 
-func (c *Collector) collect(ctx context.Context, src config.Source, log *slog.Logger) (sources.Batch, error) {
-	s, err := sources.New(src, sources.Env{
+// source makes the source for src. Its fingerprint names everything
+// besides a file's bytes that its articles depend on; files read under
+// the same fingerprint and unchanged since are not read again.
+func (c *Collector) source(ctx context.Context, src config.Source, log *slog.Logger) (sources.Source, string, error) {
+	env := sources.Env{
 		Site:     c.cfg.Site,
 		Location: c.cfg.Location(src),
 		Fetcher:  c.fetcher.WithLimits(time.Duration(src.Timeout), int64(src.MaxBody)),
 		Logger:   log,
 		Now:      c.now,
 		FullText: c.fullText(src.ID, log),
-	})
-	if err != nil {
-		return sources.Batch{}, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, deadline(src))
-	defer cancel()
-	return s.Collect(ctx)
+	fp := c.fingerprint(src)
+	if c.store != nil && !c.Full {
+		old, stamps, err := c.store.FileStamps(ctx, src.ID)
+		if err != nil {
+			log.Warn("could not read file stamps; reading every file", "error", err)
+		} else if old == fp && len(stamps) > 0 {
+			env.Unchanged = func(f store.FileStamp) bool {
+				s, ok := stamps[f.Path]
+				return ok && s == f
+			}
+		}
+	}
+	s, err := sources.New(src, env)
+	return s, fp, err
+}
+
+// fingerprint hashes what a source's articles depend on besides its
+// documents: its configuration, the site's, the categories' rules and
+// the program's version.
+func (c *Collector) fingerprint(src config.Source) string {
+	h := sha256.New()
+	enc := json.NewEncoder(h)
+	for _, v := range []any{src, c.cfg.Site, c.cfg.Categories, c.cfg.Location(src).String(), c.version} {
+		if err := enc.Encode(v); err != nil {
+			fmt.Fprintf(h, "%v", err) // never: config values encode
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// save stores one batch's prepared articles and the categories they
+// derived, adding to res.
+func (c *Collector) save(ctx context.Context, src config.Source, start time.Time, arts []article.Article, derived []category.Derived, res *Result, log *slog.Logger) error {
+	for _, d := range derived {
+		if err := c.store.SaveCategory(ctx, d.ID, d.Title, ""); err != nil {
+			log.Warn("could not save category", "category", d.ID, "error", err)
+		}
+	}
+	saved, err := c.store.Save(ctx, src.ID, arts, start)
+	if err != nil {
+		return err
+	}
+	res.New += saved.New
+	res.Updated += saved.Updated
+	res.Unchanged += saved.Unchanged
+	for _, ch := range saved.Changed {
+		if !slices.Contains(res.Changed, ch) {
+			res.Changed = append(res.Changed, ch)
+		}
+	}
+	slices.Sort(res.Changed)
+	return nil
 }
 
 // deadline bounds a whole collection: a posts folder or a feed with its
@@ -163,16 +227,16 @@ func deadline(src config.Source) time.Duration {
 	return 10 * max(time.Duration(src.Timeout), time.Second)
 }
 
-// prepare normalizes and files the batch's articles. It returns them
-// and the categories derived from their names, with their titles.
-func (c *Collector) prepare(src config.Source, b sources.Batch) ([]article.Article, []category.Derived) {
+// prepare normalizes and files the batch's articles, leaving out those
+// whose id is in seen (a duplicate guid: first wins) and adding the rest.
+// It returns them and the categories derived from their names, with
+// their titles. Articles are normalized in parallel.
+func (c *Collector) prepare(src config.Source, b sources.Batch, seen map[string]bool) ([]article.Article, []category.Derived) {
+	c.normalizeAll(src.ID, b.Articles, b.BaseURL)
 	arts := make([]article.Article, 0, len(b.Articles))
-	seen := map[string]bool{}
 	var derived []category.Derived
 	for _, a := range b.Articles {
-		a.SourceID = src.ID
-		c.norm.Article(&a, b.BaseURL)
-		if seen[a.ID] { // a duplicate guid within one document: first wins
+		if seen[a.ID] {
 			continue
 		}
 		seen[a.ID] = true
@@ -189,6 +253,29 @@ func (c *Collector) prepare(src config.Source, b sources.Batch) ([]article.Artic
 	return arts, derived
 }
 
+// normalizeAll normalizes arts in place with one worker per CPU.
+func (c *Collector) normalizeAll(sourceID string, arts []article.Article, baseURL string) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(arts)/minPerWorker+1) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(arts) {
+					return
+				}
+				arts[i].SourceID = sourceID
+				c.norm.Article(&arts[i], baseURL)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// minPerWorker is how many articles make starting another normalizing
+// worker worth it.
+const minPerWorker = 8
+
 // Preview collects src and prepares its articles as Run would, without
 // storing anything or sending conditional requests: for tuning selectors
 // and paths.
@@ -197,11 +284,17 @@ func (c *Collector) Preview(ctx context.Context, src config.Source) ([]article.A
 	p.fetcher = c.fetcher.WithLimits(0, 0)
 	p.fetcher.Validators = nil
 	p.store = nil
-	batch, err := p.collect(ctx, src, c.logger.With("source", src.ID))
+	s, _, err := p.source(ctx, src, c.logger.With("source", src.ID))
+	if err != nil {
+		return nil, nil, sources.Batch{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, deadline(src))
+	defer cancel()
+	batch, err := s.Collect(ctx)
 	if err != nil {
 		return nil, nil, batch, err
 	}
-	arts, derived := p.prepare(src, batch)
+	arts, derived := p.prepare(src, batch, map[string]bool{})
 	return arts, derived, batch, nil
 }
 

@@ -80,6 +80,12 @@ func (p *Publisher) RenderChanged(ctx context.Context, changed []string) (Tree, 
 		}
 		t = append(t, files...)
 	}
+	return p.appendLists(ctx, t, chans, infos)
+}
+
+// appendLists appends to t feeds.opml and index.html, which list every
+// category.
+func (p *Publisher) appendLists(ctx context.Context, t Tree, chans []feeds.Channel, infos []store.CategoryInfo) (Tree, error) {
 	if len(chans) > 0 { // OPML 2.0 needs at least one outline
 		opml, err := p.opml(chans)
 		if err != nil {

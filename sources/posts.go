@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/feedsmith/feedsmith/article"
 	"github.com/feedsmith/feedsmith/config"
+	"github.com/feedsmith/feedsmith/store"
 )
 
 const (
@@ -33,6 +35,9 @@ const (
 	// without opening thousands of files.
 	postWorkers = 4
 )
+
+// errFuture is article's answer for a post dated in the future.
+var errFuture = errors.New("dated in the future")
 
 // postNameRE is Jekyll's post file name, YYYY-MM-DD-slug.ext, limited to
 // the extensions posts renders.
@@ -47,20 +52,24 @@ type postsSource struct {
 	loc       *time.Location
 	now       func() time.Time
 	md        goldmark.Markdown
+	unchanged func(store.FileStamp) bool
 }
 
 // postFile is one file whose name is a post's.
 type postFile struct {
 	path, name, date, slug string
 	markdown               bool
+	stamp                  store.FileStamp
 }
 
 // postResult is what reading one post gave: an article, an error, or
-// neither when the post is not to be published.
+// neither when the post is not to be published. stamp is set when the
+// file need not be read again while it stays the same.
 type postResult struct {
 	article article.Article
 	ok      bool
 	err     error
+	stamp   bool
 }
 
 // newPosts returns the source for a folder of Jekyll-style posts.
@@ -79,6 +88,7 @@ func newPosts(cfg config.Source, env Env) (Source, error) {
 		permalink: tmpl,
 		loc:       cmp.Or(env.Location, time.UTC),
 		now:       env.Now,
+		unchanged: env.Unchanged,
 		md: goldmark.New(
 			goldmark.WithExtensions(extension.GFM),
 			// Raw HTML passes: content is sanitized later in the pipeline.
@@ -92,27 +102,67 @@ func newPosts(cfg config.Source, env Env) (Source, error) {
 // cannot be read are listed in Skipped; unpublished and future posts are
 // left out, as Jekyll leaves them out by default.
 func (s *postsSource) Collect(ctx context.Context) (Batch, error) {
+	var all Batch
+	err := s.CollectChunks(ctx, math.MaxInt, func(b Batch) error {
+		all.BaseURL = b.BaseURL
+		all.Articles = append(all.Articles, b.Articles...)
+		all.Skipped = append(all.Skipped, b.Skipped...)
+		all.Files = append(all.Files, b.Files...)
+		all.Unchanged += b.Unchanged
+		return nil
+	})
+	return all, err
+}
+
+// CollectChunks reads the posts as Collect does, size files at a time,
+// leaving out the files Env.Unchanged knows. The first batch carries the
+// folder's skipped entries and the count of unchanged files.
+func (s *postsSource) CollectChunks(ctx context.Context, size int, emit func(Batch) error) error {
 	files, skipped, err := s.list(ctx)
 	if err != nil {
-		return Batch{}, err
+		return err
 	}
-	results := s.readAll(ctx, files)
-	if err := ctx.Err(); err != nil {
-		return Batch{}, err
+	unchanged := 0
+	if s.unchanged != nil {
+		files = slices.DeleteFunc(files, func(f postFile) bool {
+			if s.unchanged(f.stamp) {
+				unchanged++
+				return true
+			}
+			return false
+		})
 	}
-	b := Batch{Skipped: skipped}
-	if s.siteURL != "" {
-		b.BaseURL = strings.TrimRight(s.siteURL, "/") + "/"
-	}
-	for _, r := range results {
-		switch {
-		case r.err != nil:
-			b.Skipped = append(b.Skipped, r.err)
-		case r.ok:
-			b.Articles = append(b.Articles, r.article)
+	first := true
+	for len(files) > 0 || first {
+		chunk := files[:min(size, len(files))]
+		files = files[len(chunk):]
+		b := Batch{}
+		if first {
+			b.Skipped, b.Unchanged, first = skipped, unchanged, false
+		}
+		if s.siteURL != "" {
+			b.BaseURL = strings.TrimRight(s.siteURL, "/") + "/"
+		}
+		results := s.readAll(ctx, chunk)
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		for i, r := range results {
+			switch {
+			case r.err != nil:
+				b.Skipped = append(b.Skipped, r.err)
+			case r.ok:
+				b.Articles = append(b.Articles, r.article)
+			}
+			if r.stamp {
+				b.Files = append(b.Files, chunk[i].stamp)
+			}
+		}
+		if err := emit(b); err != nil {
+			return err
 		}
 	}
-	return b, nil
+	return nil
 }
 
 // list walks the folder for post files, leaving out folders whose names
@@ -162,21 +212,21 @@ func (s *postsSource) list(ctx context.Context) ([]postFile, []error, error) {
 }
 
 // postFileOf reports whether the entry is a post: a regular file (or a
-// link to one) with a post's name.
+// link to one) with a post's name. Its stamp is the target's size and
+// modification time.
 func postFileOf(path string, d fs.DirEntry) (postFile, bool) {
 	m := postNameRE.FindStringSubmatch(d.Name())
 	if m == nil {
 		return postFile{}, false
 	}
-	if !d.Type().IsRegular() {
-		fi, err := os.Stat(path) // a link; devices and pipes are not posts
-		if err != nil || !fi.Mode().IsRegular() {
-			return postFile{}, false
-		}
+	fi, err := os.Stat(path)
+	if err != nil || !fi.Mode().IsRegular() { // devices and pipes are not posts
+		return postFile{}, false
 	}
 	ext := strings.ToLower(m[3])
 	return postFile{path: path, name: d.Name(), date: m[1], slug: m[2],
-		markdown: ext == "md" || ext == "markdown"}, true
+		markdown: ext == "md" || ext == "markdown",
+		stamp:    store.FileStamp{Path: path, Size: fi.Size(), ModUnix: fi.ModTime().UnixNano()}}, true
 }
 
 // readAll reads the posts with a few workers; results keep files' order.
@@ -208,6 +258,10 @@ send:
 // the line where it is known.
 func (s *postsSource) read(f postFile) postResult {
 	a, ok, err := s.article(f)
+	if err == errFuture {
+		// Left out, and read again next time: by then it may be due.
+		return postResult{}
+	}
 	if err != nil {
 		var le *lineError
 		if errors.As(err, &le) {
@@ -216,7 +270,8 @@ func (s *postsSource) read(f postFile) postResult {
 			err = fmt.Errorf("%s: %w", f.path, err)
 		}
 	}
-	return postResult{article: a, ok: ok, err: err}
+	// A post that failed is read again next time, to report it again.
+	return postResult{article: a, ok: ok, err: err, stamp: err == nil}
 }
 
 func (s *postsSource) article(f postFile) (article.Article, bool, error) {
@@ -236,7 +291,7 @@ func (s *postsSource) article(f postFile) (article.Article, bool, error) {
 		date = fm.Date
 	}
 	if s.now != nil && date.After(s.now()) {
-		return article.Article{}, false, nil
+		return article.Article{}, false, errFuture
 	}
 	tmpl := cmp.Or(fm.Permalink, s.permalink)
 	path, err := postURL{date, cmp.Or(fm.Slug, f.slug), fm.Categories}.expand(tmpl)

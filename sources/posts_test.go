@@ -15,6 +15,7 @@ import (
 
 	"github.com/feedsmith/feedsmith/article"
 	"github.com/feedsmith/feedsmith/config"
+	"github.com/feedsmith/feedsmith/store"
 )
 
 func postsZone(t testing.TB) *time.Location {
@@ -305,5 +306,40 @@ func BenchmarkPosts(b *testing.B) {
 		if err != nil || len(batch.Articles) != 200 {
 			b.Fatalf("got %d articles, %v (skipped %v)", len(batch.Articles), err, batch.Skipped)
 		}
+	}
+}
+
+// TestPostsStamps checks which files a collection stamps (those that
+// need not be read again while unchanged: published, unpublished, not
+// the future ones nor the broken ones) and that Env.Unchanged keeps
+// known files unread.
+func TestPostsStamps(t *testing.T) {
+	now := time.Date(2022, 2, 17, 12, 0, 0, 0, postsZone(t))
+	dir := "testdata/posts/frontmatter"
+	b := collectPosts(t, config.Source{Path: dir}, Env{Now: func() time.Time { return now }})
+	stamped := map[string]store.FileStamp{}
+	for _, f := range b.Files {
+		fi, err := os.Stat(f.Path)
+		if err != nil || f.Size != fi.Size() || f.ModUnix != fi.ModTime().UnixNano() {
+			t.Errorf("stamp %+v does not match the file (%v)", f, err)
+		}
+		stamped[f.Path] = f
+	}
+	// The three published posts and the unpublished one are stamped;
+	// the five dated after now are not: they are read again until due.
+	if len(stamped) != 4 || len(b.Articles) != 3 || len(b.Skipped) != 0 {
+		t.Errorf("%d files stamped, %d articles, %d skipped; want 4, 3, 0", len(stamped), len(b.Articles), len(b.Skipped))
+	}
+
+	again := collectPosts(t, config.Source{Path: dir}, Env{
+		Now: func() time.Time { return now },
+		Unchanged: func(f store.FileStamp) bool {
+			s, ok := stamped[f.Path]
+			return ok && s == f
+		},
+	})
+	if len(again.Articles) != 0 || len(again.Files) != 0 || again.Unchanged != len(stamped) || len(again.Skipped) != len(b.Skipped) {
+		t.Errorf("second collection: %d articles, %d files, %d unchanged, %d skipped; want 0, 0, %d, %d",
+			len(again.Articles), len(again.Files), again.Unchanged, len(again.Skipped), len(stamped), len(b.Skipped))
 	}
 }

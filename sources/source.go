@@ -11,6 +11,7 @@ import (
 
 	"github.com/feedsmith/feedsmith/article"
 	"github.com/feedsmith/feedsmith/config"
+	"github.com/feedsmith/feedsmith/store"
 )
 
 // Source collects the current articles of one configured source.
@@ -37,6 +38,21 @@ type Batch struct {
 	// caller saves them only after the articles are stored, so a crash in
 	// between refetches instead of losing articles.
 	Validators []Validator
+	// Files are the stamps of the files read this time whose reading
+	// need not be repeated while they stay the same; the caller saves
+	// them after the articles, for Env.Unchanged to find next time.
+	Files []store.FileStamp
+	// Unchanged counts the files left unread because Env.Unchanged
+	// knew them.
+	Unchanged int
+}
+
+// A Chunker is a source that can deliver a large collection in batches
+// of about size articles, in order, so that it never sits in memory
+// whole. Every batch is complete in itself (its own articles, skipped
+// items and files); a collection is done when CollectChunks returns nil.
+type Chunker interface {
+	CollectChunks(ctx context.Context, size int, emit func(Batch) error) error
 }
 
 // Validator is the ETag and Last-Modified an upstream gave for a URL.
@@ -58,6 +74,10 @@ type Env struct {
 	// stored with its full text, so a detail step need not fetch it
 	// again. Nil means nothing is stored.
 	FullText func(ctx context.Context, articleID string) (content string, ok bool)
+	// Unchanged reports whether a file was read before with the same
+	// size and modification time (and the same configuration), so that
+	// it need not be read again. Nil means every file is read.
+	Unchanged func(store.FileStamp) bool
 }
 
 type constructor func(cfg config.Source, env Env) (Source, error)

@@ -46,3 +46,20 @@ type CategoryInfo struct {
 	// original offset; zero when the category has none.
 	Newest time.Time
 }
+
+// FileStamp is what a source knew of a file it read: the file is taken
+// to be unchanged while its size and modification time stay the same.
+type FileStamp struct {
+	Path    string
+	Size    int64
+	ModUnix int64 // nanoseconds
+}
+
+// Rendered is what a writer of the output folder last wrote for one
+// category: the category's change sequence number it rendered, and a
+// stamp of the files it wrote (their configuration and sizes), so that
+// an unchanged category need not be rendered again.
+type Rendered struct {
+	Seq   int64
+	Stamp string
+}

@@ -26,6 +26,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.SetOutput(stderr)
 	path := fs.String("config", "config.yaml", "configuration file")
 	verbose := fs.Bool("v", false, "log every source's progress, not only problems")
+	full := fs.Bool("full", false, "read every post file and render every feed again, even those unchanged since the last build")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile (pprof) of the build to this file")
 	memProfile := fs.String("memprofile", "", "write a heap profile (pprof) at the end of the build to this file")
 	if err := fs.Parse(args); err != nil {
@@ -47,7 +48,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		level = slog.LevelDebug
 	}
 	b := &build{cfg: cfg, stdout: stdout, logger: newLogger(stderr, level, "text"), now: time.Now,
-		progress: newProgress(stderr, len(cfg.Sources))}
+		progress: newProgress(stderr, len(cfg.Sources)), full: *full}
 	if err := b.run(ctx); err != nil {
 		fmt.Fprintf(stderr, "feedsmith: %v\n", err)
 		return 1
@@ -62,6 +63,7 @@ type build struct {
 	logger   *slog.Logger
 	now      func() time.Time
 	progress *progress
+	full     bool
 }
 
 var errAllFailed = errors.New("every source failed")
@@ -77,7 +79,9 @@ func (b *build) run(ctx context.Context) error {
 	if ua == "" {
 		ua = sources.UserAgent(buildVersion())
 	}
-	results := b.collect(ctx, collect.New(b.cfg, st, ua, b.logger, b.now))
+	c := collect.New(b.cfg, st, ua, b.logger, b.now)
+	c.Full = b.full
+	results := b.collect(ctx, c)
 	failed := 0
 	for _, r := range results {
 		if r.Err != nil {
@@ -96,7 +100,13 @@ func (b *build) run(ctx context.Context) error {
 	// Even when every source failed, what they published before stays
 	// published: the tree is rendered from the store either way.
 	pub := publish.New(b.cfg, st, buildVersion())
-	tree, err := pub.Render(ctx)
+	var tree publish.Tree
+	record := func(context.Context) error { return nil }
+	if b.full {
+		tree, err = pub.Render(ctx)
+	} else {
+		tree, record, err = pub.RenderStale(ctx, st, b.cfg.Output.Dir)
+	}
 	if err != nil {
 		return err
 	}
@@ -116,6 +126,10 @@ func (b *build) run(ctx context.Context) error {
 		ws.Written, ws.Unchanged, b.cfg.Output.Dir, b.now().Sub(start).Round(time.Millisecond))
 	if err != nil {
 		return err
+	}
+	if err := record(ctx); err != nil {
+		// Only costs the next build a full render.
+		b.logger.Warn("could not record the rendered feeds", "error", err)
 	}
 	if len(results) > 0 && failed == len(results) {
 		return errAllFailed

@@ -104,6 +104,44 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 		// page or record), so the next run need not fetch it again.
 		`ALTER TABLE articles ADD COLUMN full_text INTEGER NOT NULL DEFAULT 0`,
 	),
+	execAll(
+		// What a source read from disk: a file whose size and mtime are
+		// still these is not read again while the source's fingerprint
+		// (its configuration and feedsmith's version) stays the same.
+		`CREATE TABLE source_files (
+			source_id TEXT NOT NULL,
+			path TEXT NOT NULL,
+			size INTEGER NOT NULL,
+			mod_unix INTEGER NOT NULL,
+			PRIMARY KEY (source_id, path)
+		) WITHOUT ROWID`,
+		`CREATE TABLE source_fingerprints (
+			source_id TEXT PRIMARY KEY,
+			fingerprint TEXT NOT NULL
+		)`,
+		// Each category's feeds change when its seq grows; "" stands
+		// for any change at all (the all feed). A writer of the output
+		// folder records the seq it rendered in rendered, with a stamp
+		// of what it wrote, and skips categories that did not move.
+		`CREATE TABLE category_changes (
+			category TEXT PRIMARY KEY,
+			seq INTEGER NOT NULL
+		)`,
+		`CREATE TABLE rendered (
+			output TEXT NOT NULL,
+			category TEXT NOT NULL,
+			seq INTEGER NOT NULL,
+			stamp TEXT NOT NULL,
+			PRIMARY KEY (output, category)
+		) WITHOUT ROWID`,
+		// The hash of the last document body whose articles were all
+		// saved: an upstream that answers 200 with the same bytes is
+		// treated as not modified.
+		`ALTER TABLE validators ADD COLUMN body_hash TEXT NOT NULL DEFAULT ''`,
+		// Counting a source's live articles reads this index, not the
+		// articles' text.
+		`CREATE INDEX articles_live ON articles (source_id) WHERE pruned = 0`,
+	),
 }
 
 // execAll returns a migration that executes stmts in order.

@@ -44,6 +44,11 @@ func (s *Store) prune(ctx context.Context, p *pruner, maxAge time.Duration, maxI
 			return fmt.Errorf("by items: %w", err)
 		}
 	}
+	if p.removed > 0 || len(p.changed) > 0 {
+		if err := recordChanges(ctx, tx, slices.Sorted(maps.Keys(p.changed))); err != nil {
+			return err
+		}
+	}
 	return tx.Commit()
 }
 

@@ -57,6 +57,11 @@ func (s *Store) save(ctx context.Context, sourceID string, arts []article.Articl
 			return store.SaveResult{}, fmt.Errorf("article %q: %w", arts[i].ID, err)
 		}
 	}
+	if sv.res.New+sv.res.Updated > 0 || len(sv.changed) > 0 {
+		if err := recordChanges(quiet, tx, slices.Sorted(maps.Keys(sv.changed))); err != nil {
+			return store.SaveResult{}, err
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return store.SaveResult{}, err
 	}

@@ -27,6 +27,11 @@ type Store interface {
 	SetValidators(ctx context.Context, url, etag, lastModified string) error
 	Prune(ctx context.Context, maxAge time.Duration, maxItems int, now time.Time) (removed int, changed []string, err error)
 	FullText(ctx context.Context, sourceID, id string) (content string, ok bool, err error)
+	FileStamps(ctx context.Context, sourceID string) (fingerprint string, stamps map[string]store.FileStamp, err error)
+	SaveFileStamps(ctx context.Context, sourceID, fingerprint string, files []store.FileStamp) error
+	Changes(ctx context.Context) (map[string]int64, error)
+	Rendered(ctx context.Context, output string) (map[string]store.Rendered, error)
+	SetRendered(ctx context.Context, output string, r map[string]store.Rendered) error
 	Close() error
 }
 
@@ -58,6 +63,9 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"PruneUnfiled", testPruneUnfiled},
 		{"ConcurrentSaves", testConcurrentSaves},
 		{"FullText", testFullText},
+		{"FileStamps", testFileStamps},
+		{"Changes", testChanges},
+		{"Rendered", testRendered},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open) })

@@ -1,0 +1,81 @@
+package collect
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/feedsmith/feedsmith/article"
+	"github.com/feedsmith/feedsmith/category"
+	"github.com/feedsmith/feedsmith/config"
+	"github.com/feedsmith/feedsmith/sources"
+	"github.com/feedsmith/feedsmith/store"
+)
+
+// chunkSize is how many articles of a large source are prepared and
+// saved at a time: enough to make a transaction worth it, few enough
+// that a folder of 100,000 posts never sits in memory whole.
+const chunkSize = 512
+
+// chunk is one prepared batch of a chunked source, on its way to saving.
+type chunk struct {
+	arts    []article.Article
+	derived []category.Derived
+	files   []store.FileStamp
+}
+
+// runChunks collects a chunked source: while one chunk is being saved,
+// the next is read and prepared. Each chunk is saved in its own
+// transaction, then the stamps of its files; a failure stops the run,
+// and what was saved stays saved (the next run reads the rest again).
+func (c *Collector) runChunks(ctx context.Context, src config.Source, s sources.Chunker, fp string, start time.Time, res *Result, log *slog.Logger) error {
+	work := make(chan chunk, 1)
+	failed := make(chan struct{}) // closed when saving failed
+	var saved Result
+	var saveErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for ch := range work {
+			if saveErr = c.save(ctx, src, start, ch.arts, ch.derived, &saved, log); saveErr != nil {
+				close(failed)
+				for range work { // drain until the collecting side stops
+				}
+				return
+			}
+			if len(ch.files) > 0 {
+				if err := c.store.SaveFileStamps(ctx, src.ID, fp, ch.files); err != nil {
+					log.Warn("could not save file stamps", "error", err)
+				}
+			}
+		}
+	}()
+	seen := map[string]bool{}
+	err := s.CollectChunks(ctx, chunkSize, func(b sources.Batch) error {
+		res.Skipped = append(res.Skipped, b.Skipped...)
+		res.Unchanged += b.Unchanged
+		arts, derived := c.prepare(src, b, seen)
+		if len(arts) == 0 && len(derived) == 0 && len(b.Files) == 0 {
+			return nil
+		}
+		select {
+		case work <- chunk{arts, derived, b.Files}:
+			return nil
+		case <-failed:
+			return errSaveFailed
+		}
+	})
+	close(work)
+	<-done
+	res.New, res.Updated, res.Changed = saved.New, saved.Updated, saved.Changed
+	res.Unchanged += saved.Unchanged
+	if saveErr != nil {
+		return saveErr
+	}
+	return err
+}
+
+// errSaveFailed stops a chunked collection whose saving failed; the
+// saving error is the one reported.
+var errSaveFailed = errors.New("saving failed")

@@ -1,0 +1,105 @@
+package publish
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/feedsmith/feedsmith/feeds"
+	"github.com/feedsmith/feedsmith/store"
+)
+
+// ChangeStore is what rendering only the stale categories needs of the
+// store: each category's change number, and what was written before.
+type ChangeStore interface {
+	Changes(ctx context.Context) (map[string]int64, error)
+	Rendered(ctx context.Context, output string) (map[string]store.Rendered, error)
+	SetRendered(ctx context.Context, output string, r map[string]store.Rendered) error
+}
+
+// RenderStale renders, for the output folder dir, the feeds of the
+// categories that are stale there: whose articles changed since they
+// were last written to dir (the store's change numbers against its
+// rendered records), whose channel (title, configuration, version) is
+// not the one they were written with, or whose files on disk are
+// missing or not the ones written. feeds.opml and index.html are always
+// rendered. After the tree is written to dir, record saves what was
+// written, so that the next build skips what did not move.
+func (p *Publisher) RenderStale(ctx context.Context, cs ChangeStore, dir string) (t Tree, record func(context.Context) error, err error) {
+	output, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("output folder %s: %w", dir, err)
+	}
+	seqs, err := cs.Changes(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	prev, err := cs.Rendered(ctx, output)
+	if err != nil {
+		return nil, nil, err
+	}
+	chans, infos, err := p.channels(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	next := map[string]store.Rendered{}
+	for _, ch := range chans {
+		seq := seqs[ch.ID]
+		if p.isAll(ch.ID) {
+			seq = seqs[""]
+		}
+		cfg := p.channelStamp(ch)
+		if r, ok := prev[ch.ID]; ok && r.Seq == seq && r.Stamp == cfg+filesStamp(dir, ch.ID) {
+			continue
+		}
+		files, err := p.RenderCategory(ctx, ch)
+		if err != nil {
+			return nil, nil, err
+		}
+		t = append(t, files...)
+		next[ch.ID] = store.Rendered{Seq: seq, Stamp: cfg}
+	}
+	t, err = p.appendLists(ctx, t, chans, infos)
+	if err != nil {
+		return nil, nil, err
+	}
+	record = func(ctx context.Context) error {
+		for id, r := range next {
+			r.Stamp += filesStamp(dir, id)
+			next[id] = r
+		}
+		return cs.SetRendered(ctx, output, next)
+	}
+	return t, record, nil
+}
+
+// channelStamp hashes what a category's feeds depend on besides its
+// articles: the channel (titles of every category included), the item
+// limit and the program's version.
+func (p *Publisher) channelStamp(ch feeds.Channel) string {
+	h := sha256.New()
+	if err := json.NewEncoder(h).Encode(ch); err != nil {
+		fmt.Fprintf(h, "%v", err) // never: a channel encodes
+	}
+	fmt.Fprintf(h, "%d\x00%s", p.cfg.Output.Items, p.version)
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// filesStamp describes a category's feed files as they are on disk:
+// size and modification time of each, "-" for a missing one.
+func filesStamp(dir, id string) string {
+	s := ""
+	for _, f := range Formats {
+		fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(FeedPath(id, f.Ext))))
+		if err != nil {
+			s += " -"
+			continue
+		}
+		s += fmt.Sprintf(" %d:%d", fi.Size(), fi.ModTime().UnixNano())
+	}
+	return s
+}
