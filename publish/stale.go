@@ -27,24 +27,26 @@ type ChangeStore interface {
 // rendered records), whose channel (title, configuration, version) is
 // not the one they were written with, or whose files on disk are
 // missing or not the ones written. feeds.opml and index.html are always
-// rendered. After the tree is written to dir, record saves what was
-// written, so that the next build skips what did not move.
-func (p *Publisher) RenderStale(ctx context.Context, cs ChangeStore, dir string) (t Tree, record func(context.Context) error, err error) {
+// rendered. Each category's files are written with w as soon as they are
+// rendered (w writes under dir). After the writes succeed, record saves
+// what was written, so that the next build skips what did not move.
+// With all set, every category is taken to be stale.
+func (p *Publisher) RenderStale(ctx context.Context, cs ChangeStore, dir string, w *TreeWriter, all bool) (record func(context.Context) error, err error) {
 	output, err := filepath.Abs(dir)
 	if err != nil {
-		return nil, nil, fmt.Errorf("output folder %s: %w", dir, err)
+		return nil, fmt.Errorf("output folder %s: %w", dir, err)
 	}
 	seqs, err := cs.Changes(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	prev, err := cs.Rendered(ctx, output)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	chans, infos, err := p.channels(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	next := map[string]store.Rendered{}
 	for _, ch := range chans {
@@ -53,20 +55,21 @@ func (p *Publisher) RenderStale(ctx context.Context, cs ChangeStore, dir string)
 			seq = seqs[""]
 		}
 		cfg := p.channelStamp(ch)
-		if r, ok := prev[ch.ID]; ok && r.Seq == seq && r.Stamp == cfg+filesStamp(dir, ch.ID) {
+		if r, ok := prev[ch.ID]; ok && !all && r.Seq == seq && r.Stamp == cfg+filesStamp(dir, ch.ID) {
 			continue
 		}
 		files, err := p.RenderCategory(ctx, ch)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		t = append(t, files...)
+		w.Write(files...)
 		next[ch.ID] = store.Rendered{Seq: seq, Stamp: cfg}
 	}
-	t, err = p.appendLists(ctx, t, chans, infos)
+	lists, err := p.appendLists(ctx, nil, chans, infos)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
+	w.Write(lists...)
 	record = func(ctx context.Context) error {
 		for id, r := range next {
 			r.Stamp += filesStamp(dir, id)
@@ -74,7 +77,7 @@ func (p *Publisher) RenderStale(ctx context.Context, cs ChangeStore, dir string)
 		}
 		return cs.SetRendered(ctx, output, next)
 	}
-	return t, record, nil
+	return record, nil
 }
 
 // channelStamp hashes what a category's feeds depend on besides its

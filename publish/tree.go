@@ -52,53 +52,76 @@ type WriteStats struct{ Written, Unchanged int }
 // left beside the tree's files are removed first; the caller must not
 // run two WriteTree on one folder at once.
 func WriteTree(dir string, t Tree) (WriteStats, error) {
-	var st WriteStats
-	var errs []error
-	removeStale(dir, t)
-	for _, f := range t {
+	w := NewTreeWriter(dir)
+	w.Write(t...)
+	return w.Stats, w.Err()
+}
+
+// A TreeWriter writes the files of a tree under its folder as they come,
+// as WriteTree does, so that a large tree never sits in memory whole.
+type TreeWriter struct {
+	dir   string
+	Stats WriteStats
+	errs  []error
+	// temps lists, per folder read so far, the names in it that look
+	// like WriteFile's temporary files.
+	temps map[string][]string
+}
+
+// NewTreeWriter returns a writer of files under dir.
+func NewTreeWriter(dir string) *TreeWriter {
+	return &TreeWriter{dir: dir, temps: map[string][]string{}}
+}
+
+// Write writes files; errors are kept for Err, and the other files are
+// still written.
+func (w *TreeWriter) Write(files ...File) {
+	for _, f := range files {
 		if err := checkPath(f.Path); err != nil {
-			errs = append(errs, err)
+			w.errs = append(w.errs, err)
 			continue
 		}
-		name := filepath.Join(dir, filepath.FromSlash(f.Path))
+		name := filepath.Join(w.dir, filepath.FromSlash(f.Path))
+		w.removeStale(name)
 		if old, err := os.ReadFile(name); err == nil && bytes.Equal(old, f.Body) {
-			st.Unchanged++
+			w.Stats.Unchanged++
 			continue
 		}
 		if err := WriteFile(name, f.Body); err != nil {
-			errs = append(errs, err)
+			w.errs = append(w.errs, err)
 			continue
 		}
-		st.Written++
+		w.Stats.Written++
 	}
-	return st, errors.Join(errs...)
 }
 
-// removeStale removes the temporary files of WriteFile beside the files
-// of t. A process killed between CreateTemp and Rename leaves one behind,
-// and nothing else would ever remove it: over many kills they pile up.
-func removeStale(dir string, t Tree) {
-	prefixes := map[string]bool{} // folder/.name.tmp-
-	folders := map[string]bool{}
-	for _, f := range t {
-		if checkPath(f.Path) != nil {
-			continue
-		}
-		name := filepath.Join(dir, filepath.FromSlash(f.Path))
-		prefixes[filepath.Join(filepath.Dir(name), "."+filepath.Base(name)+".tmp-")] = true
-		folders[filepath.Dir(name)] = true
-	}
-	for folder := range folders {
+// Err returns the errors of every Write so far.
+func (w *TreeWriter) Err() error { return errors.Join(w.errs...) }
+
+// removeStale removes the temporary files of WriteFile beside name. A
+// process killed between CreateTemp and Rename leaves one behind, and
+// nothing else would ever remove it: over many kills they pile up.
+func (w *TreeWriter) removeStale(name string) {
+	folder := filepath.Dir(name)
+	temps, ok := w.temps[folder]
+	if !ok {
 		entries, _ := os.ReadDir(folder) // a missing folder has nothing stale
 		for _, e := range entries {
-			name := filepath.Join(folder, e.Name())
-			i := strings.LastIndex(name, ".tmp-")
-			if i < 0 || !e.Type().IsRegular() || !prefixes[name[:i+len(".tmp-")]] {
+			n := e.Name()
+			i := strings.LastIndex(n, ".tmp-")
+			if i <= 0 || n[0] != '.' || !e.Type().IsRegular() {
 				continue
 			}
-			if suffix := name[i+len(".tmp-"):]; suffix != "" && strings.Trim(suffix, "0123456789") == "" {
-				os.Remove(name)
+			if suffix := n[i+len(".tmp-"):]; suffix != "" && strings.Trim(suffix, "0123456789") == "" {
+				temps = append(temps, n)
 			}
+		}
+		w.temps[folder] = temps
+	}
+	prefix := "." + filepath.Base(name) + ".tmp-"
+	for _, t := range temps {
+		if strings.HasPrefix(t, prefix) && strings.Trim(t[len(prefix):], "0123456789") == "" {
+			os.Remove(filepath.Join(folder, t))
 		}
 	}
 }

@@ -100,13 +100,9 @@ func (b *build) run(ctx context.Context) error {
 	// Even when every source failed, what they published before stays
 	// published: the tree is rendered from the store either way.
 	pub := publish.New(b.cfg, st, buildVersion())
-	var tree publish.Tree
-	record := func(context.Context) error { return nil }
-	if b.full {
-		tree, err = pub.Render(ctx)
-	} else {
-		tree, record, err = pub.RenderStale(ctx, st, b.cfg.Output.Dir)
-	}
+	// Feeds are written as they are rendered, a category at a time.
+	w := publish.NewTreeWriter(b.cfg.Output.Dir)
+	record, err := pub.RenderStale(ctx, st, b.cfg.Output.Dir, w, b.full)
 	if err != nil {
 		return err
 	}
@@ -121,10 +117,9 @@ func (b *build) run(ctx context.Context) error {
 			return err
 		}
 	}
-	ws, err := publish.WriteTree(b.cfg.Output.Dir, tree)
 	fmt.Fprintf(b.stdout, "wrote %d files, %d unchanged, to %s in %s\n",
-		ws.Written, ws.Unchanged, b.cfg.Output.Dir, b.now().Sub(start).Round(time.Millisecond))
-	if err != nil {
+		w.Stats.Written, w.Stats.Unchanged, b.cfg.Output.Dir, b.now().Sub(start).Round(time.Millisecond))
+	if err := w.Err(); err != nil {
 		return err
 	}
 	if err := record(ctx); err != nil {
