@@ -55,7 +55,7 @@ func (c *Collector) runChunks(ctx context.Context, src config.Source, s sources.
 	err := s.CollectChunks(ctx, chunkSize, func(b sources.Batch) error {
 		res.Skipped = append(res.Skipped, b.Skipped...)
 		res.Unchanged += b.Unchanged
-		arts, derived := c.prepare(src, b, seen)
+		arts, derived := c.prepare(ctx, src, b, seen)
 		if len(arts) == 0 && len(derived) == 0 && len(b.Files) == 0 {
 			return nil
 		}

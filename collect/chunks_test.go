@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -69,5 +72,54 @@ func TestRunChunks(t *testing.T) {
 	}
 	if want := []string{"c1"}; fmt.Sprint(r.Changed) != fmt.Sprint(want) {
 		t.Errorf("changed = %v, want %v", r.Changed, want)
+	}
+}
+
+// TestRunSameBody checks that an upstream answering 200 with the bytes
+// whose articles were saved last time counts as not modified, unless
+// the source's configuration changed; other bytes are read.
+func TestRunSameBody(t *testing.T) {
+	ctx := context.Background()
+	var mu sync.Mutex
+	body := rss(item("a", "海滨步道", "<p>one"), item("b", "开工", "<p>two"))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		w.Header().Set("Content-Type", "application/rss+xml")
+		io.WriteString(w, body) // no validators: every answer is a 200
+	}))
+	defer srv.Close()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	cfg := &config.Config{Site: config.Site{BaseURL: "https://feeds.example.org/"}, Categories: []config.Category{{ID: "news"}, {ID: "sea"}}}
+	src := config.Source{ID: "up", Type: "feed", URL: srv.URL, Category: config.CategorySpec{ID: "news"}, Timeout: config.Duration(5 * time.Second)}
+	now := time.Date(2022, 3, 1, 12, 0, 0, 0, time.UTC)
+	c := New(cfg, st, "feedsmith/test", slog.New(slog.NewTextHandler(io.Discard, nil)), func() time.Time { return now })
+
+	if r := c.Run(ctx, src); r.Err != nil || r.New != 2 || r.NotModified {
+		t.Fatalf("first run: %+v", r)
+	}
+	if r := c.Run(ctx, src); r.Err != nil || !r.NotModified || r.New+r.Updated+r.Unchanged != 0 {
+		t.Errorf("same bytes: %+v, want not modified", r)
+	}
+	src.Category.ID = "sea" // another configuration reads the same bytes again
+	if r := c.Run(ctx, src); r.Err != nil || r.NotModified || r.Unchanged != 2 || fmt.Sprint(r.Changed) != "[sea]" {
+		t.Errorf("other configuration: %+v, want 2 unchanged filed into sea", r)
+	}
+	if r := c.Run(ctx, src); r.Err != nil || !r.NotModified {
+		t.Errorf("same bytes again: %+v, want not modified", r)
+	}
+	mu.Lock()
+	body = rss(item("a", "海滨步道", "<p>one, edited"), item("b", "开工", "<p>two"))
+	mu.Unlock()
+	if r := c.Run(ctx, src); r.Err != nil || r.NotModified || r.Updated != 1 || r.Unchanged != 1 {
+		t.Errorf("other bytes: %+v, want 1 updated, 1 unchanged", r)
+	}
+	c.Full = true
+	if r := c.Run(ctx, src); r.Err != nil || r.NotModified || r.Unchanged != 2 {
+		t.Errorf("full: %+v, want the document read", r)
 	}
 }

@@ -32,6 +32,8 @@ type Store interface {
 	SaveCategory(ctx context.Context, id, title, description string) error
 	SetSourceStatus(ctx context.Context, st store.SourceStatus) error
 	SetValidators(ctx context.Context, url, etag, lastModified string) error
+	BodyHash(ctx context.Context, url string) (string, error)
+	SetBodyHash(ctx context.Context, url, hash string) error
 	FullText(ctx context.Context, sourceID, id string) (content string, ok bool, err error)
 	FileStamps(ctx context.Context, sourceID string) (fingerprint string, stamps map[string]store.FileStamp, err error)
 	SaveFileStamps(ctx context.Context, sourceID, fingerprint string, files []store.FileStamp) error
@@ -133,7 +135,7 @@ func (c *Collector) Run(ctx context.Context, src config.Source) (res Result) {
 	if batch.NotModified {
 		return res
 	}
-	arts, derived := c.prepare(src, batch, map[string]bool{})
+	arts, derived := c.prepare(ctx, src, batch, map[string]bool{})
 	if err := c.save(ctx, src, start, arts, derived, &res, log); err != nil {
 		res.Err = err
 		return res
@@ -144,12 +146,15 @@ func (c *Collector) Run(ctx context.Context, src config.Source) (res Result) {
 	// run gets the listing again (not a 304) and retries that detail.
 	if src.Detail != nil && slices.ContainsFunc(arts, func(a article.Article) bool { return !a.FullText }) {
 		for i := range batch.Validators {
-			batch.Validators[i].ETag, batch.Validators[i].LastModified = "", ""
+			batch.Validators[i] = sources.Validator{URL: batch.Validators[i].URL}
 		}
 	}
 	for _, v := range batch.Validators {
 		if err := c.store.SetValidators(ctx, v.URL, v.ETag, v.LastModified); err != nil {
 			log.Warn("could not save validators", "url", v.URL, "error", err)
+		}
+		if err := c.store.SetBodyHash(ctx, v.URL, bodyHash(fp, v.BodySum)); err != nil {
+			log.Warn("could not save the body hash", "url", v.URL, "error", err)
 		}
 	}
 	return res
@@ -169,6 +174,10 @@ func (c *Collector) source(ctx context.Context, src config.Source, log *slog.Log
 	}
 	fp := c.fingerprint(src)
 	if c.store != nil && !c.Full {
+		env.Fetcher.SameBody = func(ctx context.Context, url, sum string) bool {
+			h, err := c.store.BodyHash(ctx, url)
+			return err == nil && h != "" && h == bodyHash(fp, sum)
+		}
 		old, stamps, err := c.store.FileStamps(ctx, src.ID)
 		if err != nil {
 			log.Warn("could not read file stamps; reading every file", "error", err)
@@ -195,6 +204,17 @@ func (c *Collector) fingerprint(src config.Source) string {
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// bodyHash is what is kept of a document body whose articles were saved:
+// its sum under the source's fingerprint, so that the same bytes read
+// under another configuration are read again. "" for no sum.
+func bodyHash(fingerprint, sum string) string {
+	if sum == "" {
+		return ""
+	}
+	h := sha256.Sum256([]byte(fingerprint + "\x00" + sum))
+	return hex.EncodeToString(h[:])
 }
 
 // save stores one batch's prepared articles and the categories they
@@ -231,8 +251,8 @@ func deadline(src config.Source) time.Duration {
 // whose id is in seen (a duplicate guid: first wins) and adding the rest.
 // It returns them and the categories derived from their names, with
 // their titles. Articles are normalized in parallel.
-func (c *Collector) prepare(src config.Source, b sources.Batch, seen map[string]bool) ([]article.Article, []category.Derived) {
-	c.normalizeAll(src.ID, b.Articles, b.BaseURL)
+func (c *Collector) prepare(ctx context.Context, src config.Source, b sources.Batch, seen map[string]bool) ([]article.Article, []category.Derived) {
+	c.normalizeAll(ctx, src.ID, b.Articles, b.BaseURL)
 	arts := make([]article.Article, 0, len(b.Articles))
 	var derived []category.Derived
 	for _, a := range b.Articles {
@@ -253,15 +273,16 @@ func (c *Collector) prepare(src config.Source, b sources.Batch, seen map[string]
 	return arts, derived
 }
 
-// normalizeAll normalizes arts in place with one worker per CPU.
-func (c *Collector) normalizeAll(sourceID string, arts []article.Article, baseURL string) {
+// normalizeAll normalizes arts in place with one worker per CPU. It
+// stops early when ctx ends (saving then fails with ctx's error).
+func (c *Collector) normalizeAll(ctx context.Context, sourceID string, arts []article.Article, baseURL string) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(arts)/minPerWorker+1) {
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1)) - 1
-				if i >= len(arts) {
+				if i >= len(arts) || ctx.Err() != nil {
 					return
 				}
 				arts[i].SourceID = sourceID
@@ -294,7 +315,7 @@ func (c *Collector) Preview(ctx context.Context, src config.Source) ([]article.A
 	if err != nil {
 		return nil, nil, batch, err
 	}
-	arts, derived := p.prepare(src, batch, map[string]bool{})
+	arts, derived := p.prepare(ctx, src, batch, map[string]bool{})
 	return arts, derived, batch, nil
 }
 

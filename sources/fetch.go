@@ -42,6 +42,11 @@ type Fetcher struct {
 	Now func() time.Time
 	// Limiter, when set, bounds the requests to each host.
 	Limiter *HostLimiter
+	// SameBody, when set, reports whether a source's document body (its
+	// SHA-256, hex) is the one whose articles were last saved for url:
+	// the document then counts as not modified, as if it had been a 304.
+	// Many upstreams answer every request with 200 and the same bytes.
+	SameBody func(ctx context.Context, url, sum string) bool
 }
 
 // ValidatorSource gives the stored ETag and Last-Modified of a URL (the

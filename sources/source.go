@@ -4,6 +4,8 @@ package sources
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"sort"
@@ -55,9 +57,11 @@ type Chunker interface {
 	CollectChunks(ctx context.Context, size int, emit func(Batch) error) error
 }
 
-// Validator is the ETag and Last-Modified an upstream gave for a URL.
+// Validator is the ETag and Last-Modified an upstream gave for a URL,
+// and the SHA-256 (hex) of the body it sent.
 type Validator struct {
 	URL, ETag, LastModified string
+	BodySum                 string
 }
 
 // Env is what every source kind may need besides its own configuration.
@@ -109,16 +113,23 @@ func New(cfg config.Source, env Env) (Source, error) {
 }
 
 // fetchDocument fetches a source's own document and starts its batch
-// with the response's validators, and NotModified on a 304.
+// with the response's validators, and NotModified on a 304 or on the
+// same body as the last saved one (Fetcher.SameBody).
 func fetchDocument(ctx context.Context, f *Fetcher, url string) (*Response, Batch, error) {
 	resp, err := f.Get(ctx, url)
 	if err != nil {
 		return nil, Batch{}, err
 	}
 	var b Batch
-	if resp.ETag != "" || resp.LastModified != "" {
-		b.Validators = []Validator{{URL: url, ETag: resp.ETag, LastModified: resp.LastModified}}
-	}
 	b.NotModified = resp.NotModified
+	v := Validator{URL: url, ETag: resp.ETag, LastModified: resp.LastModified}
+	if !resp.NotModified && f.SameBody != nil {
+		sum := sha256.Sum256(resp.Body)
+		v.BodySum = hex.EncodeToString(sum[:])
+		b.NotModified = f.SameBody(ctx, url, v.BodySum)
+	}
+	if v.ETag != "" || v.LastModified != "" || v.BodySum != "" {
+		b.Validators = []Validator{v}
+	}
 	return resp, b, nil
 }

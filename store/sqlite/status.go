@@ -89,16 +89,49 @@ func (s *Store) Validators(ctx context.Context, url string) (etag, lastModified 
 // SetValidators keeps the ETag and Last-Modified received for url for
 // the next conditional request; two empty values forget them.
 func (s *Store) SetValidators(ctx context.Context, url, etag, lastModified string) error {
-	var err error
-	if etag == "" && lastModified == "" {
-		_, err = s.write.ExecContext(ctx, `DELETE FROM validators WHERE url = ?`, url)
-	} else {
-		_, err = s.write.ExecContext(ctx, `INSERT INTO validators (url, etag, last_modified)
-			VALUES (?, ?, ?) ON CONFLICT (url) DO UPDATE
-			SET etag = excluded.etag, last_modified = excluded.last_modified`, url, etag, lastModified)
+	_, err := s.write.ExecContext(ctx, `INSERT INTO validators (url, etag, last_modified)
+		VALUES (?, ?, ?) ON CONFLICT (url) DO UPDATE
+		SET etag = excluded.etag, last_modified = excluded.last_modified`, url, etag, lastModified)
+	if err == nil {
+		err = s.dropEmptyValidators(ctx, url)
 	}
 	if err != nil {
 		return fmt.Errorf("save validators of %s: %w", url, err)
 	}
 	return nil
+}
+
+// BodyHash returns the hash last kept for url's body with SetBodyHash,
+// "" when none.
+func (s *Store) BodyHash(ctx context.Context, url string) (string, error) {
+	var h string
+	err := s.read.QueryRowContext(ctx, `SELECT body_hash FROM validators WHERE url = ?`, url).Scan(&h)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read body hash of %s: %w", url, err)
+	}
+	return h, nil
+}
+
+// SetBodyHash keeps a hash of the body received for url, so that the
+// same bytes answered with 200 count as not modified; "" forgets it.
+func (s *Store) SetBodyHash(ctx context.Context, url, hash string) error {
+	_, err := s.write.ExecContext(ctx, `INSERT INTO validators (url, etag, last_modified, body_hash)
+		VALUES (?, '', '', ?) ON CONFLICT (url) DO UPDATE SET body_hash = excluded.body_hash`, url, hash)
+	if err == nil {
+		err = s.dropEmptyValidators(ctx, url)
+	}
+	if err != nil {
+		return fmt.Errorf("save body hash of %s: %w", url, err)
+	}
+	return nil
+}
+
+// dropEmptyValidators removes url's row when it keeps nothing.
+func (s *Store) dropEmptyValidators(ctx context.Context, url string) error {
+	_, err := s.write.ExecContext(ctx, `DELETE FROM validators
+		WHERE url = ? AND etag = '' AND last_modified = '' AND body_hash = ''`, url)
+	return err
 }

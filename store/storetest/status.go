@@ -74,6 +74,28 @@ func testValidators(t *testing.T, open Opener) {
 	if etag, lm, err := s.Validators(ctx, "https://example.org/other"); err != nil || etag != "" || lm != "" {
 		t.Errorf("other url: %q, %q, %v; want nothing", etag, lm, err)
 	}
+	// The body hash is kept beside the validators, each forgotten alone.
+	if h, err := s.BodyHash(ctx, url); err != nil || h != "" {
+		t.Errorf("body hash before any: %q, %v", h, err)
+	}
+	for _, step := range []func() error{
+		func() error { return s.SetBodyHash(ctx, url, "h1") },
+		func() error { return s.SetValidators(ctx, url, `"e"`, "") },
+		func() error { return s.SetValidators(ctx, url, "", "") },
+	} {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+		if h, err := s.BodyHash(ctx, url); err != nil || h != "h1" {
+			t.Errorf("body hash = %q, %v; want h1", h, err)
+		}
+	}
+	if err := s.SetBodyHash(ctx, url, ""); err != nil {
+		t.Fatal(err)
+	}
+	if h, err := s.BodyHash(ctx, url); err != nil || h != "" {
+		t.Errorf("forgotten body hash = %q, %v", h, err)
+	}
 }
 
 // testFullText: an article saved with its full text can be read back for

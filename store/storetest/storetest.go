@@ -25,6 +25,8 @@ type Store interface {
 	SourceStatuses(ctx context.Context) ([]store.SourceStatus, error)
 	Validators(ctx context.Context, url string) (etag, lastModified string, err error)
 	SetValidators(ctx context.Context, url, etag, lastModified string) error
+	BodyHash(ctx context.Context, url string) (string, error)
+	SetBodyHash(ctx context.Context, url, hash string) error
 	Prune(ctx context.Context, maxAge time.Duration, maxItems int, now time.Time) (removed int, changed []string, err error)
 	FullText(ctx context.Context, sourceID, id string) (content string, ok bool, err error)
 	FileStamps(ctx context.Context, sourceID string) (fingerprint string, stamps map[string]store.FileStamp, err error)
