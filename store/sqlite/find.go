@@ -3,7 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
+	"encoding/json"
 
 	"github.com/feedsmith/feedsmith/article"
 )
@@ -23,29 +23,109 @@ type stored struct {
 // storedColumns are what find reads of an article a.
 const storedColumns = `a.source_id, a.id, a.hash, a.published_unix, a.updated_unix, a.pruned`
 
-func scanStored(row *sql.Row) (stored, bool, error) {
-	var st stored
-	err := row.Scan(&st.sourceID, &st.id, &st.hash, &st.publishedUnix, &st.updatedUnix, &st.pruned)
-	if errors.Is(err, sql.ErrNoRows) {
-		return st, false, nil
+// lookups are the stored articles one Save's articles may be, read in
+// three queries before the first article is saved instead of three per
+// article, and kept current as the Save goes.
+type lookups struct {
+	own    map[string]stored // by id, of the saving source
+	shared map[string]stored // by id, delivered before by another source
+	byLink map[string]stored // by link, of another source or pruned
+}
+
+// lookup reads what find needs for arts: the saving source's articles
+// with their ids, those it shares by id, and for the rest the first
+// article (oldest first seen) of another source, or a pruned one, with
+// each link.
+func (sv *saver) lookup(ctx context.Context, tx *sql.Tx, arts []article.Article) error {
+	sv.found = lookups{own: map[string]stored{}, shared: map[string]stored{}, byLink: map[string]stored{}}
+	ids := make([]string, 0, len(arts))
+	for i := range arts {
+		ids = append(ids, arts[i].ID)
 	}
-	return st, err == nil, err
+	rows, err := tx.QueryContext(ctx, `SELECT `+storedColumns+`, a.id FROM articles a
+		WHERE a.source_id = ? AND a.id IN (SELECT value FROM json_each(?))`, sv.source, jsonList(ids))
+	err = scanLookups(rows, err, func(k string, st stored) {
+		st.own = true
+		sv.found.own[k] = st
+	})
+	if err != nil {
+		return err
+	}
+	ids = ids[:0]
+	for i := range arts {
+		if _, ok := sv.found.own[arts[i].ID]; !ok {
+			ids = append(ids, arts[i].ID)
+		}
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT `+storedColumns+`, s.article_id FROM article_sources s
+		JOIN articles a ON a.source_id = s.canon_source_id AND a.id = s.canon_article_id
+		WHERE s.source_id = ? AND s.article_id IN (SELECT value FROM json_each(?))`, sv.source, jsonList(ids))
+	err = scanLookups(rows, err, func(k string, st stored) { sv.found.shared[k] = st })
+	if err != nil {
+		return err
+	}
+	var links []string
+	for i := range arts {
+		a := &arts[i]
+		if _, ok := sv.found.own[a.ID]; !ok && a.Link != "" {
+			if _, ok := sv.found.shared[a.ID]; !ok {
+				links = append(links, a.Link)
+			}
+		}
+	}
+	// A live article of the same source with this link is another
+	// article (a source may reuse a link); a pruned one is not.
+	rows, err = tx.QueryContext(ctx, `SELECT `+storedColumns+`, a.link FROM articles a
+		WHERE a.link IN (SELECT value FROM json_each(?)) AND a.link <> '' AND (a.source_id <> ? OR a.pruned = 1)
+		ORDER BY a.first_seen_unix, a.source_id, a.id`, jsonList(links), sv.source)
+	return scanLookups(rows, err, func(k string, st stored) {
+		if _, ok := sv.found.byLink[k]; !ok { // the first is the one
+			st.byLink = true
+			st.own = st.sourceID == sv.source
+			sv.found.byLink[k] = st
+		}
+	})
+}
+
+// jsonList encodes strings as a JSON array, for json_each.
+func jsonList(s []string) string {
+	if len(s) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(s) // strings always encode
+	return string(b)
+}
+
+// scanLookups calls add with each row's key (its last column) and
+// stored article.
+func scanLookups(rows *sql.Rows, err error, add func(key string, st stored)) error {
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var st stored
+		var key string
+		if err := rows.Scan(&st.sourceID, &st.id, &st.hash, &st.publishedUnix, &st.updatedUnix, &st.pruned, &key); err != nil {
+			return err
+		}
+		add(key, st)
+	}
+	return rows.Err()
 }
 
 // find looks a up by (source, id), then among the ids it was recorded
 // with as a duplicate, then by link.
-func (sv *saver) find(ctx context.Context, a *article.Article) (stored, bool, error) {
-	st, found, err := scanStored(sv.selectOwn.QueryRowContext(ctx, sv.source, a.ID))
-	if found || err != nil {
-		st.own = true
-		return st, found, err
+func (sv *saver) find(a *article.Article) (stored, bool) {
+	if st, ok := sv.found.own[a.ID]; ok {
+		return st, true
 	}
-	st, found, err = scanStored(sv.selectShared.QueryRowContext(ctx, sv.source, a.ID))
-	if found || err != nil || a.Link == "" {
-		return st, found, err
+	if st, ok := sv.found.shared[a.ID]; ok {
+		return st, true
 	}
-	st, found, err = scanStored(sv.selectByLink.QueryRowContext(ctx, a.Link, sv.source))
-	st.byLink = true
-	st.own = st.sourceID == sv.source
-	return st, found, err
+	if a.Link == "" {
+		return stored{}, false
+	}
+	st, ok := sv.found.byLink[a.Link]
+	return st, ok
 }

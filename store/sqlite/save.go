@@ -49,6 +49,9 @@ func (s *Store) save(ctx context.Context, sourceID string, arts []article.Articl
 	// the driver a goroutine per statement: check ctx between articles
 	// instead. database/sql rolls the transaction back when ctx ends.
 	quiet := context.WithoutCancel(ctx)
+	if err := sv.lookup(quiet, tx, arts); err != nil {
+		return store.SaveResult{}, err
+	}
 	for i := range arts {
 		if err := ctx.Err(); err != nil {
 			return store.SaveResult{}, err
@@ -78,8 +81,8 @@ type saver struct {
 	stmts   []*sql.Stmt
 	res     store.SaveResult
 	changed map[string]bool
+	found   lookups
 
-	selectOwn, selectShared, selectByLink        *sql.Stmt
 	insert, update, insertShared, insertCategory *sql.Stmt
 	updateCategories, liveCategories             *sql.Stmt
 }
@@ -90,16 +93,6 @@ func newSaver(ctx context.Context, tx *sql.Tx, source string, now time.Time) (*s
 		stmt  **sql.Stmt
 		query string
 	}{
-		{&sv.selectOwn, `SELECT ` + storedColumns + ` FROM articles a
-			WHERE a.source_id = ? AND a.id = ?`},
-		{&sv.selectShared, `SELECT ` + storedColumns + ` FROM article_sources s
-			JOIN articles a ON a.source_id = s.canon_source_id AND a.id = s.canon_article_id
-			WHERE s.source_id = ? AND s.article_id = ?`},
-		// A live article of the same source with this link is another
-		// article (a source may reuse a link); a pruned one is not.
-		{&sv.selectByLink, `SELECT ` + storedColumns + ` FROM articles a
-			WHERE a.link = ? AND a.link <> '' AND (a.source_id <> ? OR a.pruned = 1)
-			ORDER BY a.first_seen_unix, a.source_id, a.id LIMIT 1`},
 		{&sv.insert, `INSERT INTO articles (source_id, id, title, link, author,
 			published, published_unix, updated, updated_unix, first_seen, first_seen_unix,
 			summary, content, tags, image, enclosures, hash, full_text)
@@ -145,10 +138,8 @@ func (sv *saver) save(ctx context.Context, a *article.Article) error {
 	if hash == "" {
 		hash = article.ContentHash(a)
 	}
-	st, found, err := sv.find(ctx, a)
+	st, found := sv.find(a)
 	switch {
-	case err != nil:
-		return err
 	case !found:
 		sv.res.New++
 		return sv.insertArticle(ctx, a, hash)
@@ -183,8 +174,9 @@ func (sv *saver) insertArticle(ctx context.Context, a *article.Article, hash str
 	if err != nil {
 		return err
 	}
-	st := stored{sourceID: sv.source, id: a.ID,
+	st := stored{sourceID: sv.source, id: a.ID, own: true, hash: hash,
 		publishedUnix: published.UnixNano(), updatedUnix: updated.UnixNano()}
+	sv.found.own[a.ID] = st
 	return sv.addCategories(ctx, st, a.Categories)
 }
 
@@ -196,6 +188,8 @@ func (sv *saver) share(ctx context.Context, a *article.Article, st stored) error
 		if err != nil {
 			return err
 		}
+		st.byLink = false // found by id from now on
+		sv.found.shared[a.ID] = st
 	}
 	return sv.addCategories(ctx, st, a.Categories)
 }
@@ -211,7 +205,8 @@ func (sv *saver) updateArticle(ctx context.Context, a *article.Article, hash str
 	if err != nil {
 		return err
 	}
-	st.updatedUnix = updated.UnixNano()
+	st.updatedUnix, st.hash = updated.UnixNano(), hash
+	sv.found.own[a.ID] = st
 	_, err = sv.updateCategories.ExecContext(ctx, st.updatedUnix, st.sourceID, st.id)
 	if err != nil {
 		return err
