@@ -113,6 +113,7 @@ func runServe(ctx context.Context, args []string) error {
 	dir := fs.String("dir", "", "folder of documents written by gen (required)")
 	listen := fs.String("listen", "127.0.0.1:0", "loopback address to serve on")
 	mode := fs.String("mode", "200", "200: always send the document; 304: answer matching validators with 304")
+	addrFile := fs.String("addr-file", "", "write the address served on to this file once listening (for -listen 127.0.0.1:0)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -139,6 +140,12 @@ func runServe(ctx context.Context, args []string) error {
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       60 * time.Second,
 	}
+	if *addrFile != "" {
+		if err := writeAddr(*addrFile, ln.Addr().String()); err != nil {
+			ln.Close()
+			return err
+		}
+	}
 	fmt.Fprintf(os.Stderr, "serving %d documents on http://%s/feeds/ (mode %s)\n", len(docs), ln.Addr(), *mode)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -151,6 +158,20 @@ func runServe(ctx context.Context, args []string) error {
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("shut down: %w", err)
+	}
+	return nil
+}
+
+// writeAddr writes addr to path whole: written to a temporary file, then
+// renamed, so a reader polling for path never sees half of it.
+func writeAddr(path, addr string) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(addr+"\n"), 0o644); err != nil {
+		return fmt.Errorf("write address: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write address: %w", err)
 	}
 	return nil
 }
