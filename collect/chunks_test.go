@@ -102,7 +102,7 @@ func TestRunSameBody(t *testing.T) {
 	if r := c.Run(ctx, src); r.Err != nil || r.New != 2 || r.NotModified {
 		t.Fatalf("first run: %+v", r)
 	}
-	if r := c.Run(ctx, src); r.Err != nil || !r.NotModified || r.New+r.Updated+r.Unchanged != 0 {
+	if r := c.Run(ctx, src); r.Err != nil || !r.NotModified || !r.SameBody || r.New+r.Updated+r.Unchanged != 0 {
 		t.Errorf("same bytes: %+v, want not modified", r)
 	}
 	src.Category.ID = "sea" // another configuration reads the same bytes again

@@ -81,8 +81,9 @@ type Result struct {
 	New, Updated, Unchanged int
 	// Skipped lists the items the source could not read; the rest were kept.
 	Skipped []error
-	// NotModified is set when the upstream answered 304.
-	NotModified bool
+	// NotModified is set when the upstream answered 304, or 200 with the
+	// same bytes as last time (SameBody).
+	NotModified, SameBody bool
 	// Changed lists the categories whose feeds must be rendered again.
 	Changed  []string
 	Duration time.Duration
@@ -131,7 +132,7 @@ func (c *Collector) Run(ctx context.Context, src config.Source) (res Result) {
 		res.Err = err
 		return res
 	}
-	res.Skipped, res.NotModified = batch.Skipped, batch.NotModified
+	res.Skipped, res.NotModified, res.SameBody = batch.Skipped, batch.NotModified, batch.SameBody
 	if batch.NotModified {
 		return res
 	}

@@ -28,8 +28,10 @@ type Batch struct {
 	Articles []article.Article
 	// Skipped lists items that could not be read; the rest are kept.
 	Skipped []error
-	// NotModified is set when the upstream answered 304: nothing changed.
-	NotModified bool
+	// NotModified is set when the upstream answered 304, or 200 with the
+	// bytes whose articles were saved last time (then SameBody is set
+	// too): nothing changed.
+	NotModified, SameBody bool
 	// CategoryTitles gives the titles of categories the source derived
 	// per item (a templated category id → its rendered title).
 	CategoryTitles map[string]string
@@ -127,6 +129,7 @@ func fetchDocument(ctx context.Context, f *Fetcher, url string) (*Response, Batc
 		sum := sha256.Sum256(resp.Body)
 		v.BodySum = hex.EncodeToString(sum[:])
 		b.NotModified = f.SameBody(ctx, url, v.BodySum)
+		b.SameBody = b.NotModified
 	}
 	if v.ETag != "" || v.LastModified != "" || v.BodySum != "" {
 		b.Validators = []Validator{v}

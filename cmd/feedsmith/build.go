@@ -162,6 +162,9 @@ func summary(src config.Source, r collect.Result) string {
 	if r.Err != nil {
 		return fmt.Sprintf("%s error: %v", head, r.Err)
 	}
+	if r.SameBody {
+		return fmt.Sprintf("%s unchanged upstream: the same bytes as last time (%s)", head, r.Duration.Round(time.Millisecond))
+	}
 	if r.NotModified {
 		return fmt.Sprintf("%s not modified upstream (%s)", head, r.Duration.Round(time.Millisecond))
 	}

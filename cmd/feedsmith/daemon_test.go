@@ -130,7 +130,7 @@ func waitMessage(t *testing.T, msgs <-chan string, want string) {
 func eventually(t *testing.T, what string, check func() string) {
 	t.Helper()
 	var last string
-	for end := time.Now().Add(20 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+	for end := time.Now().Add(45 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
 		if last = check(); last == "" {
 			return
 		}
