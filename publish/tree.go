@@ -7,10 +7,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -83,7 +85,7 @@ func (w *TreeWriter) Write(files ...File) {
 		}
 		name := filepath.Join(w.dir, filepath.FromSlash(f.Path))
 		w.removeStale(name)
-		if old, err := os.ReadFile(name); err == nil && bytes.Equal(old, f.Body) {
+		if sameFile(name, f.Body) {
 			w.Stats.Unchanged++
 			continue
 		}
@@ -94,6 +96,33 @@ func (w *TreeWriter) Write(files ...File) {
 		w.Stats.Written++
 	}
 }
+
+// sameFile reports whether the file name holds exactly body. It reads
+// the file a block at a time: the whole tree is compared on every
+// publish, and must not be read into memory beside the new one.
+func sameFile(name string, body []byte) bool {
+	f, err := os.Open(name)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || fi.Size() != int64(len(body)) {
+		return false
+	}
+	buf := compareBufs.Get().(*[]byte)
+	defer compareBufs.Put(buf)
+	for len(body) > 0 {
+		n, err := io.ReadFull(f, (*buf)[:min(len(*buf), len(body))])
+		if err != nil || !bytes.Equal((*buf)[:n], body[:n]) {
+			return false
+		}
+		body = body[n:]
+	}
+	n, _ := f.Read((*buf)[:1]) // grown since the Stat
+	return n == 0
+}
+
+var compareBufs = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
 
 // Err returns the errors of every Write so far.
 func (w *TreeWriter) Err() error { return errors.Join(w.errs...) }

@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -109,5 +110,33 @@ func TestWriteTreeRemovesStaleTemps(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(feeds, n)); err != nil {
 			t.Errorf("%s, not a temp of this tree, was removed: %v", n, err)
 		}
+	}
+}
+
+func TestSameFile(t *testing.T) {
+	dir := t.TempDir()
+	big := bytes.Repeat([]byte("海滨步道 feed bytes "), 20000) // several compare blocks
+	name := filepath.Join(dir, "f")
+	if err := os.WriteFile(name, big, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	other := bytes.Clone(big)
+	other[len(other)-1] ^= 1
+	for _, tt := range []struct {
+		name string
+		body []byte
+		want bool
+	}{
+		{"same", big, true},
+		{"last byte differs", other, false},
+		{"shorter", big[:len(big)-1], false},
+		{"empty", nil, false},
+	} {
+		if got := sameFile(name, tt.body); got != tt.want {
+			t.Errorf("%s: sameFile = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	if sameFile(filepath.Join(dir, "missing"), nil) {
+		t.Error("a missing file is the same as nothing")
 	}
 }
