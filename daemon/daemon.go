@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"runtime/debug"
 	"net/http"
 	"strings"
 	"sync"
@@ -265,6 +266,12 @@ func (d *Daemon) publish(ctx context.Context, changed []string, ping bool) error
 	}
 	if ping {
 		d.ping(st, paths)
+	}
+	if changed == nil {
+		// A full publish (start, reload) renders every feed at once:
+		// what it no longer needs goes back to the system now rather
+		// than over the next minutes.
+		debug.FreeOSMemory()
 	}
 	return nil
 }

@@ -108,7 +108,7 @@ func (s *Server) prepare(f publish.File, old *entry, now time.Time) *entry {
 			gz = old.gzip.body
 		}
 	} else {
-		body = bytes.Clone(f.Body) // the handler shares it for as long as it is served
+		body = f.Body // shared for as long as it is served: publish never changes a File's bytes
 		gz = compress(body)
 	}
 	e.lastModified = e.modified.Format(httpTimeFormat)
