@@ -27,13 +27,15 @@ type chunk struct {
 
 // runChunks collects a chunked source: while one chunk is being saved,
 // the next is read and prepared. Each chunk is saved in its own
-// transaction, then the stamps of its files; a failure stops the run,
-// and what was saved stays saved (the next run reads the rest again).
-func (c *Collector) runChunks(ctx context.Context, src config.Source, s sources.Chunker, fp string, start time.Time, res *Result, log *slog.Logger) error {
+// transaction; at the end, the stamps of the files of the saved chunks
+// replace the source's. A failure stops the run, and what was saved
+// stays saved (the next run reads the rest again).
+func (c *Collector) runChunks(ctx context.Context, src config.Source, s sources.Chunker, fp string, ks *known, start time.Time, res *Result, log *slog.Logger) error {
 	work := make(chan chunk, 1)
 	failed := make(chan struct{}) // closed when saving failed
 	var saved Result
 	var saveErr error
+	var files []store.FileStamp // of the chunks saved
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -44,11 +46,7 @@ func (c *Collector) runChunks(ctx context.Context, src config.Source, s sources.
 				}
 				return
 			}
-			if len(ch.files) > 0 {
-				if err := c.store.SaveFileStamps(ctx, src.ID, fp, ch.files); err != nil {
-					log.Warn("could not save file stamps", "error", err)
-				}
-			}
+			files = append(files, ch.files...)
 		}
 	}()
 	seen := map[string]bool{}
@@ -68,6 +66,14 @@ func (c *Collector) runChunks(ctx context.Context, src config.Source, s sources.
 	})
 	close(work)
 	<-done
+	// What was saved need not be read again, even when the run stopped
+	// early; the files of the rest are read next time. Stamps that are
+	// all the known ones, unchanged, are not written again.
+	if len(files) > 0 && !ks.all(files) {
+		if err := c.store.SaveFileStamps(context.WithoutCancel(ctx), src.ID, fp, files); err != nil {
+			log.Warn("could not save file stamps", "error", err)
+		}
+	}
 	res.New, res.Updated, res.Changed = saved.New, saved.Updated, saved.Changed
 	res.Unchanged += saved.Unchanged
 	if saveErr != nil {

@@ -118,13 +118,13 @@ func (c *Collector) Run(ctx context.Context, src config.Source) (res Result) {
 		c.backoff.record(src.ID, start, res.Err)
 		c.record(ctx, start, &res, log)
 	}()
-	s, fp, err := c.source(ctx, src, log)
+	s, fp, ks, err := c.source(ctx, src, log)
 	if err != nil {
 		res.Err = err
 		return res
 	}
 	if ch, ok := s.(sources.Chunker); ok {
-		res.Err = c.runChunks(ctx, src, ch, fp, start, &res, log)
+		res.Err = c.runChunks(ctx, src, ch, fp, ks, start, &res, log)
 		return res
 	}
 	batch, err := s.Collect(ctx)
@@ -164,7 +164,7 @@ func (c *Collector) Run(ctx context.Context, src config.Source) (res Result) {
 // source makes the source for src. Its fingerprint names everything
 // besides a file's bytes that its articles depend on; files read under
 // the same fingerprint and unchanged since are not read again.
-func (c *Collector) source(ctx context.Context, src config.Source, log *slog.Logger) (sources.Source, string, error) {
+func (c *Collector) source(ctx context.Context, src config.Source, log *slog.Logger) (_ sources.Source, fp string, ks *known, err error) {
 	env := sources.Env{
 		Site:     c.cfg.Site,
 		Location: c.cfg.Location(src),
@@ -173,7 +173,7 @@ func (c *Collector) source(ctx context.Context, src config.Source, log *slog.Log
 		Now:      c.now,
 		FullText: c.fullText(src.ID, log),
 	}
-	fp := c.fingerprint(src)
+	fp = c.fingerprint(src)
 	if c.store != nil && !c.Full {
 		env.Fetcher.SameBody = func(ctx context.Context, url, sum string) bool {
 			h, err := c.store.BodyHash(ctx, url)
@@ -183,14 +183,34 @@ func (c *Collector) source(ctx context.Context, src config.Source, log *slog.Log
 		if err != nil {
 			log.Warn("could not read file stamps; reading every file", "error", err)
 		} else if old == fp && len(stamps) > 0 {
-			env.Unchanged = func(f store.FileStamp) bool {
-				s, ok := stamps[f.Path]
-				return ok && s == f
-			}
+			k := &known{stamps: stamps}
+			env.Unchanged = k.unchanged
+			ks = k
 		}
 	}
 	s, err := sources.New(src, env)
-	return s, fp, err
+	return s, fp, ks, err
+}
+
+// known holds the file stamps a source saved last time, and counts the
+// files found unchanged.
+type known struct {
+	stamps map[string]store.FileStamp
+	hits   int
+}
+
+func (k *known) unchanged(f store.FileStamp) bool {
+	s, ok := k.stamps[f.Path]
+	if ok && s == f {
+		k.hits++
+		return true
+	}
+	return false
+}
+
+// all reports whether files are exactly the known ones, all unchanged.
+func (k *known) all(files []store.FileStamp) bool {
+	return k != nil && k.hits == len(k.stamps) && len(files) == k.hits
 }
 
 // fingerprint hashes what a source's articles depend on besides its
@@ -306,7 +326,7 @@ func (c *Collector) Preview(ctx context.Context, src config.Source) ([]article.A
 	p.fetcher = c.fetcher.WithLimits(0, 0)
 	p.fetcher.Validators = nil
 	p.store = nil
-	s, _, err := p.source(ctx, src, c.logger.With("source", src.ID))
+	s, _, _, err := p.source(ctx, src, c.logger.With("source", src.ID))
 	if err != nil {
 		return nil, nil, sources.Batch{}, err
 	}

@@ -12,10 +12,10 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/yuin/goldmark"
@@ -34,14 +34,12 @@ const (
 	// mostly I/O and YAML, and a few workers keep a large folder fast
 	// without opening thousands of files.
 	postWorkers = 4
+	// statWorkers bounds the stat calls of a listing at once.
+	statWorkers = 4
 )
 
 // errFuture is article's answer for a post dated in the future.
 var errFuture = errors.New("dated in the future")
-
-// postNameRE is Jekyll's post file name, YYYY-MM-DD-slug.ext, limited to
-// the extensions posts renders.
-var postNameRE = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})-(.+)\.(?i:(md|markdown|html|htm))$`)
 
 // postsSource reads a folder of Jekyll-style posts.
 type postsSource struct {
@@ -116,17 +114,18 @@ func (s *postsSource) Collect(ctx context.Context) (Batch, error) {
 
 // CollectChunks reads the posts as Collect does, size files at a time,
 // leaving out the files Env.Unchanged knows. The first batch carries the
-// folder's skipped entries and the count of unchanged files.
+// folder's skipped entries and the stamps of the unchanged files; the
+// batches' Files together are every file that need not be read again.
 func (s *postsSource) CollectChunks(ctx context.Context, size int, emit func(Batch) error) error {
 	files, skipped, err := s.list(ctx)
 	if err != nil {
 		return err
 	}
-	unchanged := 0
+	var known []store.FileStamp
 	if s.unchanged != nil {
 		files = slices.DeleteFunc(files, func(f postFile) bool {
 			if s.unchanged(f.stamp) {
-				unchanged++
+				known = append(known, f.stamp)
 				return true
 			}
 			return false
@@ -138,7 +137,7 @@ func (s *postsSource) CollectChunks(ctx context.Context, size int, emit func(Bat
 		files = files[len(chunk):]
 		b := Batch{}
 		if first {
-			b.Skipped, b.Unchanged, first = skipped, unchanged, false
+			b.Skipped, b.Files, b.Unchanged, first = skipped, known, len(known), false
 		}
 		if s.siteURL != "" {
 			b.BaseURL = strings.TrimRight(s.siteURL, "/") + "/"
@@ -197,7 +196,7 @@ func (s *postsSource) list(ctx context.Context) ([]postFile, []error, error) {
 			}
 			return nil
 		}
-		if f, ok := postFileOf(path, d); ok {
+		if f, ok := postFileOf(path, d.Name()); ok {
 			files = append(files, f)
 		}
 		return nil
@@ -205,28 +204,71 @@ func (s *postsSource) list(ctx context.Context) ([]postFile, []error, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	files = statAll(files)
 	slices.SortFunc(files, func(a, b postFile) int {
 		return cmp.Or(strings.Compare(a.name, b.name), strings.Compare(a.path, b.path))
 	})
 	return files, skipped, nil
 }
 
-// postFileOf reports whether the entry is a post: a regular file (or a
-// link to one) with a post's name. Its stamp is the target's size and
-// modification time.
-func postFileOf(path string, d fs.DirEntry) (postFile, bool) {
-	m := postNameRE.FindStringSubmatch(d.Name())
-	if m == nil {
+// postFileOf reports whether a file name is a post's: YYYY-MM-DD-slug
+// and one of the extensions posts renders, as Jekyll names posts. Its
+// stamp is set by statAll.
+func postFileOf(path, name string) (postFile, bool) {
+	if len(name) < len("2006-01-02-s.md") || name[10] != '-' {
 		return postFile{}, false
 	}
-	fi, err := os.Stat(path)
-	if err != nil || !fi.Mode().IsRegular() { // devices and pipes are not posts
+	for i := range 10 {
+		if c := name[i]; i == 4 || i == 7 {
+			if c != '-' {
+				return postFile{}, false
+			}
+		} else if c < '0' || c > '9' {
+			return postFile{}, false
+		}
+	}
+	dot := strings.LastIndexByte(name, '.')
+	if dot <= 11 || strings.IndexByte(name[11:dot], '\n') >= 0 {
 		return postFile{}, false
 	}
-	ext := strings.ToLower(m[3])
-	return postFile{path: path, name: d.Name(), date: m[1], slug: m[2],
-		markdown: ext == "md" || ext == "markdown",
-		stamp:    store.FileStamp{Path: path, Size: fi.Size(), ModUnix: fi.ModTime().UnixNano()}}, true
+	switch ext := strings.ToLower(name[dot+1:]); ext {
+	case "md", "markdown", "html", "htm":
+		return postFile{path: path, name: name, date: name[:10], slug: name[11:dot],
+			markdown: ext == "md" || ext == "markdown"}, true
+	}
+	return postFile{}, false
+}
+
+// statAll stamps each file with the size and modification time of what
+// it names (a link's target), a few files at once: on a large folder the
+// stat calls are most of a build that finds nothing changed. Files that
+// cannot be read, and devices and pipes, are left out.
+func statAll(files []postFile) []postFile {
+	ok := make([]bool, len(files))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(statWorkers, len(files)/256+1) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(files) {
+					return
+				}
+				fi, err := os.Stat(files[i].path)
+				if ok[i] = err == nil && fi.Mode().IsRegular(); ok[i] {
+					files[i].stamp = store.FileStamp{Path: files[i].path, Size: fi.Size(), ModUnix: fi.ModTime().UnixNano()}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	kept := files[:0]
+	for i, f := range files {
+		if ok[i] {
+			kept = append(kept, f)
+		}
+	}
+	return kept
 }
 
 // readAll reads the posts with a few workers; results keep files' order.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -338,8 +339,39 @@ func TestPostsStamps(t *testing.T) {
 			return ok && s == f
 		},
 	})
-	if len(again.Articles) != 0 || len(again.Files) != 0 || again.Unchanged != len(stamped) || len(again.Skipped) != len(b.Skipped) {
-		t.Errorf("second collection: %d articles, %d files, %d unchanged, %d skipped; want 0, 0, %d, %d",
-			len(again.Articles), len(again.Files), again.Unchanged, len(again.Skipped), len(stamped), len(b.Skipped))
+	// The known files are left unread and keep their stamps.
+	if len(again.Articles) != 0 || len(again.Files) != len(stamped) || again.Unchanged != len(stamped) || len(again.Skipped) != len(b.Skipped) {
+		t.Errorf("second collection: %d articles, %d files, %d unchanged, %d skipped; want 0, %d, %d, %d",
+			len(again.Articles), len(again.Files), again.Unchanged, len(again.Skipped), len(stamped), len(stamped), len(b.Skipped))
 	}
+	for _, f := range again.Files {
+		if stamped[f.Path] != f {
+			t.Errorf("stamp %+v is not the known one", f)
+		}
+	}
+}
+
+// postNameRE is Jekyll's post file name as a regular expression: the
+// reference postFileOf is checked against.
+var postNameRE = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})-(.+)\.(?i:(md|markdown|html|htm))$`)
+
+func FuzzPostName(f *testing.F) {
+	for _, s := range []string{"2022-02-14-hello.md", "2022-02-14-a.b.MARKDOWN", "2022-02-14-.md", "2022-02-14-x.md.txt",
+		"2022-2-14-x.md", "2022-02-14-日照日报.html", "2022-02-14-x\n.htm", "2022-02-14-x.Htm", "2022-02-14x.md", "１２３４-02-14-x.md"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		p, ok := postFileOf("dir/"+name, name)
+		m := postNameRE.FindStringSubmatch(name)
+		if ok != (m != nil) {
+			t.Fatalf("%q: postFileOf says %v, the expression %v", name, ok, m != nil)
+		}
+		if !ok {
+			return
+		}
+		ext := strings.ToLower(m[3])
+		if p.date != m[1] || p.slug != m[2] || p.markdown != (ext == "md" || ext == "markdown") || p.name != name || p.path != "dir/"+name {
+			t.Fatalf("%q: %+v, want date %q slug %q ext %q", name, p, m[1], m[2], m[3])
+		}
+	})
 }

@@ -42,9 +42,10 @@ type Batch struct {
 	// caller saves them only after the articles are stored, so a crash in
 	// between refetches instead of losing articles.
 	Validators []Validator
-	// Files are the stamps of the files read this time whose reading
-	// need not be repeated while they stay the same; the caller saves
-	// them after the articles, for Env.Unchanged to find next time.
+	// Files are the stamps of the files whose reading need not be
+	// repeated while they stay the same: those read this time, and those
+	// left unread because Env.Unchanged knew them. The caller saves them
+	// after the articles, for Env.Unchanged to find next time.
 	Files []store.FileStamp
 	// Unchanged counts the files left unread because Env.Unchanged
 	// knew them.

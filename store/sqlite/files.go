@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
 
@@ -12,87 +13,70 @@ import (
 // FileStamps returns the files source sourceID read before, by path, and
 // the fingerprint they were read under ("" and none when never).
 func (s *Store) FileStamps(ctx context.Context, sourceID string) (fingerprint string, stamps map[string]store.FileStamp, err error) {
-	fingerprint, stamps, err = s.fileStamps(ctx, sourceID)
+	var blob []byte
+	err = s.read.QueryRowContext(ctx, `SELECT fingerprint, stamps FROM source_files WHERE source_id = ?`, sourceID).
+		Scan(&fingerprint, &blob)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil, nil
+	}
+	if err == nil {
+		stamps, err = decodeStamps(blob)
+	}
 	if err != nil {
 		return "", nil, fmt.Errorf("read file stamps of %s: %w", sourceID, err)
 	}
 	return fingerprint, stamps, nil
 }
 
-func (s *Store) fileStamps(ctx context.Context, sourceID string) (string, map[string]store.FileStamp, error) {
-	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return "", nil, err
-	}
-	defer tx.Rollback()
-	var fp string
-	err = tx.QueryRowContext(ctx, `SELECT fingerprint FROM source_fingerprints WHERE source_id = ?`, sourceID).Scan(&fp)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil, nil
-	}
-	if err != nil {
-		return "", nil, err
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT path, size, mod_unix FROM source_files WHERE source_id = ?`, sourceID)
-	if err != nil {
-		return "", nil, err
-	}
-	defer rows.Close()
-	stamps := map[string]store.FileStamp{}
-	for rows.Next() {
-		var f store.FileStamp
-		if err := rows.Scan(&f.Path, &f.Size, &f.ModUnix); err != nil {
-			return "", nil, err
-		}
-		stamps[f.Path] = f
-	}
-	return fp, stamps, rows.Err()
-}
-
-// SaveFileStamps records files that source sourceID read under
-// fingerprint. When the fingerprint is not the one stored, every stamp
-// of the source read under the old one is forgotten first.
+// SaveFileStamps records the files that source sourceID read under
+// fingerprint, in place of those recorded before.
 func (s *Store) SaveFileStamps(ctx context.Context, sourceID, fingerprint string, files []store.FileStamp) error {
-	if err := s.saveFileStamps(ctx, sourceID, fingerprint, files); err != nil {
+	_, err := s.write.ExecContext(ctx, `INSERT INTO source_files (source_id, fingerprint, stamps) VALUES (?, ?, ?)
+		ON CONFLICT (source_id) DO UPDATE SET fingerprint = excluded.fingerprint, stamps = excluded.stamps`,
+		sourceID, fingerprint, encodeStamps(files))
+	if err != nil {
 		return fmt.Errorf("save file stamps of %s: %w", sourceID, err)
 	}
 	return nil
 }
 
-func (s *Store) saveFileStamps(ctx context.Context, sourceID, fingerprint string, files []store.FileStamp) error {
-	tx, err := s.write.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	var old string
-	err = tx.QueryRowContext(ctx, `SELECT fingerprint FROM source_fingerprints WHERE source_id = ?`, sourceID).Scan(&old)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return err
-	}
-	if old != fingerprint || errors.Is(err, sql.ErrNoRows) {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM source_files WHERE source_id = ?`, sourceID); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO source_fingerprints (source_id, fingerprint) VALUES (?, ?)
-			ON CONFLICT (source_id) DO UPDATE SET fingerprint = excluded.fingerprint`, sourceID, fingerprint); err != nil {
-			return err
-		}
-	}
-	st, err := tx.PrepareContext(ctx, `INSERT INTO source_files (source_id, path, size, mod_unix) VALUES (?, ?, ?, ?)
-		ON CONFLICT (source_id, path) DO UPDATE SET size = excluded.size, mod_unix = excluded.mod_unix`)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	quiet := context.WithoutCancel(ctx) // see save: ctx is checked between rows
+// encodeStamps writes each stamp as the length of its path (uvarint),
+// the path, its size and its mtime in nanoseconds (varints).
+func encodeStamps(files []store.FileStamp) []byte {
+	n := 0
 	for _, f := range files {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if _, err := st.ExecContext(quiet, sourceID, f.Path, f.Size, f.ModUnix); err != nil {
-			return err
-		}
+		n += len(f.Path) + 3*binary.MaxVarintLen64
 	}
-	return tx.Commit()
+	b := make([]byte, 0, n)
+	for _, f := range files {
+		b = binary.AppendUvarint(b, uint64(len(f.Path)))
+		b = append(b, f.Path...)
+		b = binary.AppendVarint(b, f.Size)
+		b = binary.AppendVarint(b, f.ModUnix)
+	}
+	return b
+}
+
+var errBadStamps = errors.New("malformed file stamps")
+
+func decodeStamps(b []byte) (map[string]store.FileStamp, error) {
+	stamps := map[string]store.FileStamp{}
+	for len(b) > 0 {
+		n, k := binary.Uvarint(b)
+		if k <= 0 || n > uint64(len(b)-k) {
+			return nil, errBadStamps
+		}
+		f := store.FileStamp{Path: string(b[k : k+int(n)])}
+		b = b[k+int(n):]
+		if f.Size, k = binary.Varint(b); k <= 0 {
+			return nil, errBadStamps
+		}
+		b = b[k:]
+		if f.ModUnix, k = binary.Varint(b); k <= 0 {
+			return nil, errBadStamps
+		}
+		b = b[k:]
+		stamps[f.Path] = f
+	}
+	return stamps, nil
 }

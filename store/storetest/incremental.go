@@ -16,24 +16,20 @@ func testFileStamps(t *testing.T, open Opener) {
 	if err != nil || fp != "" || len(stamps) != 0 {
 		t.Fatalf("new store: %q %v %v", fp, stamps, err)
 	}
-	a := store.FileStamp{Path: "/posts/a.md", Size: 10, ModUnix: 1}
-	b := store.FileStamp{Path: "/posts/b.md", Size: 20, ModUnix: 2}
+	a := store.FileStamp{Path: "/posts/2025-01-01-海.md", Size: 10, ModUnix: 1_700_000_000_123_456_789}
+	b := store.FileStamp{Path: "/posts/b.md", Size: 0, ModUnix: -5}
 	if err := s.SaveFileStamps(ctx, "blog", "v1", []store.FileStamp{a, b}); err != nil {
-		t.Fatal(err)
-	}
-	b.Size = 21 // b changed and was read again
-	if err := s.SaveFileStamps(ctx, "blog", "v1", []store.FileStamp{b}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SaveFileStamps(ctx, "other", "v9", []store.FileStamp{a}); err != nil {
 		t.Fatal(err)
 	}
 	fp, stamps, err = s.FileStamps(ctx, "blog")
-	want := map[string]store.FileStamp{a.Path: a, b.Path: b}
-	if err != nil || fp != "v1" || !reflect.DeepEqual(stamps, want) {
+	if want := map[string]store.FileStamp{a.Path: a, b.Path: b}; err != nil || fp != "v1" || !reflect.DeepEqual(stamps, want) {
 		t.Fatalf("FileStamps = %q %v %v, want v1 %v", fp, stamps, err, want)
 	}
-	// Another fingerprint forgets what was read under the old one.
+	// A save replaces what was recorded: b changed, a is gone.
+	b.Size = 21
 	if err := s.SaveFileStamps(ctx, "blog", "v2", []store.FileStamp{b}); err != nil {
 		t.Fatal(err)
 	}
@@ -43,6 +39,12 @@ func testFileStamps(t *testing.T, open Opener) {
 	}
 	if fp, stamps, _ := s.FileStamps(ctx, "other"); fp != "v9" || len(stamps) != 1 {
 		t.Errorf("other source: %q %v", fp, stamps)
+	}
+	if err := s.SaveFileStamps(ctx, "blog", "v3", nil); err != nil {
+		t.Fatal(err)
+	}
+	if fp, stamps, err := s.FileStamps(ctx, "blog"); err != nil || fp != "v3" || len(stamps) != 0 {
+		t.Errorf("after an empty save: %q %v %v", fp, stamps, err)
 	}
 }
 
