@@ -26,6 +26,11 @@ import (
 func (s *Store) Save(ctx context.Context, sourceID string, arts []article.Article, now time.Time) (store.SaveResult, error) {
 	res, err := s.save(ctx, sourceID, arts, now)
 	if err != nil {
+		if ctx.Err() != nil {
+			// database/sql rolled the transaction back when ctx ended,
+			// which fails the statement running then: ctx is the reason.
+			err = ctx.Err()
+		}
 		return store.SaveResult{}, fmt.Errorf("save articles of %s: %w", sourceID, err)
 	}
 	return res, nil
