@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -252,5 +253,26 @@ func BenchmarkArticle(b *testing.B) {
 		a := &article.Article{Title: "国务院新闻办公室举行发布会", Link: "/2022/02/14/c_1.htm",
 			Content: content, Tags: []string{"经济", "发布会"}, Published: now}
 		n.Article(a, feedURL)
+	}
+}
+
+// BenchmarkArticlePosts normalizes corpus posts as the posts source
+// delivers them: Markdown rendered by goldmark, about 3 KB each, with no
+// summary, so it comes from the content.
+func BenchmarkArticlePosts(b *testing.B) {
+	n := New(clock)
+	posts := corpusPosts(b)
+	var size int
+	for _, p := range posts {
+		size += len(p.Content)
+	}
+	b.SetBytes(int64(size / len(posts)))
+	i := 0
+	for b.Loop() {
+		a := posts[i%len(posts)]
+		a.Tags = slices.Clone(a.Tags)
+		a.Categories = slices.Clone(a.Categories)
+		n.Article(&a, "https://blog.example.com/")
+		i++
 	}
 }
