@@ -1,7 +1,9 @@
 package normalize
 
 import (
+	"bytes"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -72,35 +74,75 @@ func newPolicy() *bluemonday.Policy {
 // the parser (over 512 open elements) comes back as one paragraph of its
 // plain text.
 func (n *Normalizer) HTML(s, base string) string {
-	s = n.policy.Sanitize(XMLSafe(s))
+	content, _ := n.html(s, base, false)
+	return content
+}
+
+// maxPooled is the largest buffer put back in the pool: one huge
+// article should not keep its memory for the rest of the run.
+const maxPooled = 1 << 20
+
+// html is HTML that also returns Text of the result when withText is
+// set, taken from the tree the result is rendered from.
+func (n *Normalizer) html(s, base string, withText bool) (content, text string) {
+	s = XMLSafe(s)
 	if strings.TrimSpace(s) == "" {
-		return ""
+		return "", ""
+	}
+	buf, _ := n.bufs.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	defer func() {
+		if buf.Cap() <= maxPooled {
+			buf.Reset()
+			n.bufs.Put(buf)
+		}
+	}()
+	buf.Reset()
+	if err := n.policy.SanitizeReaderToWriter(strings.NewReader(s), buf); err != nil {
+		return "", "" // as Policy.Sanitize does
+	}
+	if len(bytes.TrimSpace(buf.Bytes())) == 0 {
+		return "", ""
 	}
 	body := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
-	nodes, err := html.ParseFragment(strings.NewReader(s), body)
+	nodes, err := html.ParseFragment(bytes.NewReader(buf.Bytes()), body)
 	if err != nil {
 		// The parser refuses nesting deeper than 512 elements. No real
 		// article nests so deep; keep its words rather than nothing.
-		if t := Text(s); t != "" {
-			return "<p>" + html.EscapeString(t) + "</p>"
+		if t := Text(buf.String()); t != "" {
+			return "<p>" + html.EscapeString(t) + "</p>", t
 		}
-		return ""
+		return "", ""
 	}
 	for _, nd := range nodes {
 		body.AppendChild(nd)
 	}
 	tidyChildren(body, base)
-	var out, one strings.Builder
+	// The nodes hold copies of what they need: buf is free again.
+	buf.Reset()
+	var failed []*html.Node
 	for nd := body.FirstChild; nd != nil; nd = nd.NextSibling {
-		one.Reset()
 		// Render fails only on a void element with children, which the
 		// parser never builds; a node that fails is left out whole, so no
 		// half-written tag reaches the output.
-		if html.Render(&one, nd) == nil {
-			out.WriteString(one.String())
+		mark := buf.Len()
+		if html.Render(buf, nd) != nil {
+			buf.Truncate(mark)
+			failed = append(failed, nd)
 		}
 	}
-	return strings.TrimSpace(out.String())
+	var w lineWriter
+	if withText {
+		w.b.Grow(buf.Len()) // the text is shorter than its markup
+		for nd := body.FirstChild; nd != nil; nd = nd.NextSibling {
+			if !slices.Contains(failed, nd) {
+				appendText(&w, nd)
+			}
+		}
+	}
+	return string(bytes.TrimSpace(buf.Bytes())), w.String()
 }
 
 // verdict is what tidy decides for a node.
@@ -173,12 +215,13 @@ var rawText = map[atom.Atom]bool{
 // XML-safe.
 func tidyAttrs(attrs []html.Attribute, base string) []html.Attribute {
 	kept := attrs[:0]
-	seen := make(map[string]bool, len(attrs))
+	var seenKeys [8]string // elements rarely have more; append grows it
+	seen := seenKeys[:0]
 	for _, a := range attrs {
-		if seen[a.Key] || a.Namespace != "" {
+		if a.Namespace != "" || slices.Contains(seen, a.Key) {
 			continue
 		}
-		seen[a.Key] = true
+		seen = append(seen, a.Key)
 		a.Val = XMLSafe(a.Val)
 		switch a.Key {
 		case "href":
@@ -242,7 +285,7 @@ func resolveSrcset(v, base string) string {
 			if i < 0 {
 				i = len(v)
 			}
-			desc, v = collapse(v[:i]), v[i:]
+			desc, v = line(v[:i]), v[i:] // v is XML-safe: line only collapses
 		}
 		if r := ResolveURL(u, base); r != "" {
 			kept = append(kept, strings.TrimSpace(r+" "+desc))
