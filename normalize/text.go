@@ -17,20 +17,46 @@ import (
 // already safe is returned as it is, without a copy.
 func XMLSafe(s string) string {
 	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
+		c := s[i]
+		if c < utf8.RuneSelf {
 			if c < ' ' && c != '\t' && c != '\n' && c != '\r' {
 				return xmlSafeFrom(s, i)
 			}
 			i++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if !xmlChar(r, size) {
+		size, _, ok := wide(s[i:])
+		if !ok {
 			return xmlSafeFrom(s, i)
 		}
 		i += size
 	}
 	return s
+}
+
+// wide returns the width of the rune s begins with, which is not ASCII,
+// whether it is white space (unicode.IsSpace) and whether it is an XML
+// character (xmlChar); an invalid byte is one wide and not an XML
+// character. Most of the runes of Chinese text have three bytes led by
+// 0xE1 to 0xEF: it tells those apart by their bytes, without decoding.
+func wide(s string) (size int, space, xml bool) {
+	if c := s[0]; 0xE1 <= c && c <= 0xEF && c != 0xED && len(s) >= 3 && s[1]&0xC0 == 0x80 && s[2]&0xC0 == 0x80 {
+		// A valid sequence for U+1000 to U+CFFF or U+E000 to U+FFFF.
+		switch c {
+		case 0xE1: // U+1680
+			return 3, s[1] == 0x9A && s[2] == 0x80, true
+		case 0xE2: // U+2000 to U+200A, U+2028, U+2029, U+202F, U+205F
+			t := s[2]
+			return 3, s[1] == 0x80 && (t <= 0x8A || t == 0xA8 || t == 0xA9 || t == 0xAF) || s[1] == 0x81 && t == 0x9F, true
+		case 0xE3: // U+3000
+			return 3, s[1] == 0x80 && s[2] == 0x80, true
+		case 0xEF: // U+FFFE and U+FFFF are not XML characters
+			return 3, false, s[1] != 0xBF || s[2] < 0xBE
+		}
+		return 3, false, true
+	}
+	r, size := utf8.DecodeRuneInString(s)
+	return size, unicode.IsSpace(r), xmlChar(r, size)
 }
 
 // xmlSafeFrom is the slow path of XMLSafe: s[:i] is known to be clean.
@@ -86,8 +112,8 @@ func line(s string) string {
 			i++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if !xmlChar(r, size) || unicode.IsSpace(r) {
+		size, space, ok := wide(s[i:])
+		if space || !ok {
 			return lineFrom(s, i)
 		}
 		i += size
@@ -141,10 +167,10 @@ func (w *lineWriter) WriteString(s string) {
 			i++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		size, space, ok := wide(s[i:])
 		switch {
-		case !xmlChar(r, size):
-		case unicode.IsSpace(r):
+		case !ok:
+		case space:
 			w.Space()
 		default:
 			if w.space {
@@ -157,8 +183,11 @@ func (w *lineWriter) WriteString(s string) {
 	}
 }
 
-// String returns the line.
+// String returns the line; a nil lineWriter has an empty one.
 func (w *lineWriter) String() string {
+	if w == nil {
+		return ""
+	}
 	return w.b.String()
 }
 
@@ -229,7 +258,7 @@ var inline = map[atom.Atom]bool{
 // itself unless it has a tag or an entity, which Text decoded from an
 // escaped one ("&amp;lt;b&amp;gt;" is "&lt;b&gt;" after one Text).
 func retext(s string) string {
-	if strings.ContainsAny(s, "<&") {
+	if strings.IndexByte(s, '<') >= 0 || strings.IndexByte(s, '&') >= 0 {
 		return Text(s)
 	}
 	return s
