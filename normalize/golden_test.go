@@ -213,6 +213,43 @@ var hostile = []string{
 	"x. y! z? 。a！b？c", `He said "hi." Then left.`, "1 < 2 > 0 & 3", "a<b", "a&b", "<3", "&",
 }
 
+// wellFormed is markup the parser leaves as it is, or nearly: properly
+// nested, as Markdown renderers write it, with the cases where the parser
+// does repair something close by (formatting elements' attributes
+// sorted, a newline after <pre> dropped, lists and links nested).
+var wellFormedPieces = []string{
+	"<p>plain</p>\n<p>two &amp; &lt;three&gt; &#39;q&#39; &#34;d&#34;</p>",
+	`<h2 title="t">H</h2><p><em>e</em> <strong>s</strong> <code>c &lt; d</code> <a href="/x" title="b">l</a></p>`,
+	`<p><a title="z" href="/x">sorted</a></p>`, `<p><a href="/b" href="/a">dup</a></p>`, `<p><a title="b" title="a" href="/c">dup</a></p>`,
+	`<p><strong title="b" lang="en">s</strong><em dir="rtl" title="x">e</em></p>`, `<p><span title="b" lang="en">not sorted</span></p>`,
+	"<ul>\n<li>one</li>\n<li>two <ul><li>nested</li></ul></li>\n</ul>", `<ol start="2"><li>x</li></ol>`,
+	`<li>top</li>`, `<ul><p>in list</p><li>x</li></ul>`, `<ul><li><em><li>x</li></em></li></ul>`, `<ul><li><p>p</p></li></ul>`,
+	`<dl><dt>t</dt><dd>d</dd></dl>`, `<dd>lone</dd>`, `<dl><dt>a<dd>b</dl>`, `<dl><dt><em><dd>x</dd></em></dt></dl>`,
+	"<pre><code>x := 1\n</code></pre>", "<pre>\nleading</pre>", "<pre>\n\nleading</pre>", "<pre>text</pre>",
+	"<pre>&amp;x</pre>", "<pre></pre>", "<pre> sp</pre>", "<pre>&#10;x</pre>", "<pre><em>\nx</em></pre>", "<pre><a>\nx</a></pre>",
+	`<blockquote><p>q</p></blockquote><div><p>d</p></div>`, `<hr><hr/><br><br/><wbr>`, `<p><hr></p>`, `<p><br/></p>`,
+	`<p><img src="/i.png" alt="i"></p>`, `<p>a<img alt="no src">b</p>`, `<p>a<img src="javascript:x">b</p>`,
+	`<a>no href</a>`, `<p>x<a>no href</a>y</p>`, `<a href="javascript:x">bad</a>`, `<a><p>block</p></a>`,
+	`<p>a<p>b</p>`, `<p><div>x</div></p>`, `<h1><h2>x</h2></h1>`, `<h1><em><h2>x</h2></em></h1>`, `<p><h3>x</h3></p>`,
+	`<a href="/1"><a href="/2">x</a></a>`, `<a href="/1"><em><a href="/2">x</a></em></a>`,
+	`<b><i>x</b></i>`, `<em><p>x</p></em>`, `<a href="/x"><p>block in link</p></a>`, `<p><strong>a</p><p>b</strong></p>`,
+	`<b><b><b><b>deep</b></b></b></b>`, `<b title="x"><b title="x"><b title="x"><b title="x">ark</b></b></b></b>`,
+	`<span>s</span><abbr title="a">a</abbr><sub>1</sub><sup>2</sup><q cite="/q">q</q><del>d</del><ins>i</ins><time datetime="2020-01-01">t</time>`,
+	`<p/>x`, `<span/>y`, `<br></br>`, `<img src="/a.png"></img>`, `</p>stray`, `<p>x</p></div>`, `<div>unclosed`, `text only & more`,
+	`<p>x</p>` + "\r\n" + `<p>y</p>`, `<p>x&#13;y</p>`, `<p title="a&#10;b">n</p>`, `<p title="a&#13;b">n</p>`, `<p title="&amp;lt;">e</p>`,
+	`<a href="/x?a=1&amp;b=2">q</a>`, `<a href="/x?a=1&b=2&copy=3">q</a>`, `<p title="x&notit;y">a</p>`,
+	`<p>` + strings.Repeat("<span>", 300) + "deep" + strings.Repeat("</span>", 300) + `</p>`,
+	strings.Repeat("<div>", 250) + "deep" + strings.Repeat("</div>", 250),
+	strings.Repeat("<span>", 520) + "too deep" + strings.Repeat("</span>", 520),
+	"<pre><a href=\"http://\">\nunwrapped</a></pre>", "<p><a href=\"http://\">unwrapped</a></p>",
+	`<details open><summary>s</summary><p>d</p></details>`, `<figure><img src="/f.png"><figcaption>c</figcaption></figure>`,
+	`<section><article><header>h</header><aside>a</aside><footer>f</footer></article></section>`,
+	`<table><tr><td>t</td></tr></table>`, `<video src="/v.mp4"></video>`, `<ruby>字<rt>zì</rt></ruby>`,
+	`<p>` + "\u00a0" + `nbsp&nbsp;<em>` + "\u3000" + `</em></p>`, `<p>&#1;&#0;&#xFFFE;x</p>`, `<p lang="zh-CN">中文。</p>`,
+	`<ul><li><p>p in li</p><li>next</ul>`, `<strong><em>x</strong></em>y`, `<p>a</p >`, `<p >a</p>`, `<P>a</P>`,
+	`<p title=a>x</p>`, `<p title='a'>x</p>`, `<p TITLE="a">x</p>`, `<p title="a" >x</p>`, `<p title>x</p>`,
+}
+
 // goldenAtoms are the small pieces goldenCases mixes into titles,
 // authors, tags and summaries.
 var goldenAtoms = []string{
@@ -238,6 +275,7 @@ func goldenCases(tb testing.TB) []goldenCase {
 	posts := corpusPosts(tb)
 	pieces := append(fuzzSeeds(tb), seeds...)
 	pieces = append(pieces, hostile...)
+	pieces = append(pieces, wellFormedPieces...)
 	pieces = append(pieces, benchContent(tb))
 	for _, p := range posts {
 		pieces = append(pieces, p.Content)

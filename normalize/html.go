@@ -2,67 +2,12 @@ package normalize
 
 import (
 	"bytes"
-	"regexp"
 	"slices"
 	"strings"
 
-	"github.com/microcosm-cc/bluemonday"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
-
-// newPolicy builds the sanitizer allowlist, modelled on bluemonday's UGC
-// policy: text formatting, headings, lists, tables, quotes, code, figures,
-// images and media, and links. Everything else is dropped: script, style,
-// iframe, object, embed, form and its controls, base, meta, link, every
-// on* handler, style and class attributes, and any URL whose scheme is
-// not http, https or (for links) mailto. data: URLs are refused, images
-// included: they bloat feeds and have carried XSS payloads. Elements whose
-// content is never text (script, style, iframe, object, noscript, title,
-// ...) are dropped with their content. bluemonday checks href, src and
-// cite; HTML's tree walk then checks every URL attribute again, including
-// srcset and poster, which bluemonday does not parse.
-func newPolicy() *bluemonday.Policy {
-	p := bluemonday.NewPolicy()
-	p.RequireParseableURLs(true)
-	p.AllowRelativeURLs(true)
-	p.AllowURLSchemes("http", "https", "mailto")
-
-	p.AllowElements("p", "div", "span", "br", "hr", "wbr",
-		"h1", "h2", "h3", "h4", "h5", "h6",
-		"b", "i", "u", "s", "em", "strong", "small", "big", "mark", "sub", "sup",
-		"abbr", "cite", "dfn", "kbd", "samp", "var", "code", "pre", "tt",
-		"ruby", "rt", "rp", "bdi", "figure", "figcaption", "picture",
-		"article", "section", "aside", "header", "footer", "details", "summary",
-		"ul", "ol", "li", "dl", "dt", "dd",
-		"table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "colgroup", "col")
-	// Any text is safe in title and alt: values are escaped on output.
-	p.AllowAttrs("title").Globally()
-	p.AllowAttrs("lang").Matching(regexp.MustCompile(`^[a-zA-Z]{2,8}(-[a-zA-Z0-9]{1,8})*$`)).Globally()
-	p.AllowAttrs("dir").Matching(bluemonday.Direction).Globally()
-
-	p.AllowAttrs("href").OnElements("a")
-	p.AllowAttrs("cite").OnElements("blockquote", "q", "del", "ins")
-	p.AllowAttrs("datetime").Matching(bluemonday.ISO8601).OnElements("time", "del", "ins")
-	p.AllowElements("blockquote", "q", "del", "ins", "time")
-
-	p.AllowAttrs("src", "srcset").OnElements("img", "source")
-	p.AllowAttrs("alt").OnElements("img")
-	p.AllowAttrs("width", "height").Matching(bluemonday.NumberOrPercent).OnElements("img", "video", "table", "td", "th", "col")
-	p.AllowAttrs("type", "media").Matching(bluemonday.Paragraph).OnElements("source")
-	p.AllowAttrs("src", "poster", "controls", "preload", "loop", "muted").OnElements("video")
-	p.AllowAttrs("src", "controls", "preload", "loop", "muted").OnElements("audio")
-	p.AllowElements("video", "audio")
-
-	p.AllowAttrs("start", "reversed").OnElements("ol")
-	p.AllowAttrs("type").Matching(bluemonday.ListType).OnElements("ol", "ul", "li")
-	p.AllowAttrs("value").Matching(bluemonday.Integer).OnElements("li")
-	p.AllowAttrs("colspan", "rowspan").Matching(bluemonday.Integer).OnElements("td", "th")
-	p.AllowAttrs("scope").Matching(regexp.MustCompile(`^(row|col|rowgroup|colgroup)$`)).OnElements("th")
-	p.AllowAttrs("span").Matching(bluemonday.Integer).OnElements("col", "colgroup")
-	p.AllowAttrs("open").OnElements("details")
-	return p
-}
 
 // HTML sanitizes an HTML fragment and makes it fit for a feed: unsafe
 // markup removed (see newPolicy), nesting repaired by the HTML5 parsing
@@ -82,67 +27,90 @@ func (n *Normalizer) HTML(s, base string) string {
 // article should not keep its memory for the rest of the run.
 const maxPooled = 1 << 20
 
+// buffer returns an empty buffer from the pool.
+func (n *Normalizer) buffer() *bytes.Buffer {
+	if b, ok := n.bufs.Get().(*bytes.Buffer); ok {
+		b.Reset()
+		return b
+	}
+	return new(bytes.Buffer)
+}
+
+// recycle puts b back in the pool, unless it has grown too big to keep.
+func (n *Normalizer) recycle(b *bytes.Buffer) {
+	if b.Cap() <= maxPooled {
+		n.bufs.Put(b)
+	}
+}
+
 // html is HTML that also returns Text of the result when withText is
-// set, taken from the tree the result is rendered from.
+// set, taken from what the result is rendered from.
 func (n *Normalizer) html(s, base string, withText bool) (content, text string) {
 	s = XMLSafe(s)
 	if strings.TrimSpace(s) == "" {
 		return "", ""
 	}
-	buf, _ := n.bufs.Get().(*bytes.Buffer)
-	if buf == nil {
-		buf = new(bytes.Buffer)
-	}
-	defer func() {
-		if buf.Cap() <= maxPooled {
-			buf.Reset()
-			n.bufs.Put(buf)
-		}
-	}()
-	buf.Reset()
+	buf := n.buffer()
+	defer n.recycle(buf)
 	if err := n.policy.SanitizeReaderToWriter(strings.NewReader(s), buf); err != nil {
 		return "", "" // as Policy.Sanitize does
 	}
 	if len(bytes.TrimSpace(buf.Bytes())) == 0 {
 		return "", ""
 	}
-	body := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
-	nodes, err := html.ParseFragment(bytes.NewReader(buf.Bytes()), body)
-	if err != nil {
-		// The parser refuses nesting deeper than 512 elements. No real
-		// article nests so deep; keep its words rather than nothing.
-		if t := Text(buf.String()); t != "" {
-			return "<p>" + html.EscapeString(t) + "</p>", t
+	out := n.buffer()
+	defer n.recycle(out)
+	var w *lineWriter
+	if withText {
+		w = new(lineWriter)
+		w.b.Grow(buf.Len()) // the text is shorter than its markup
+	}
+	if !direct(buf.Bytes(), base, out, w) {
+		out.Reset()
+		if withText {
+			w = new(lineWriter)
+			w.b.Grow(buf.Len())
 		}
-		return "", ""
+		if err := repair(buf.Bytes(), base, out, w); err != nil {
+			// The parser refuses nesting deeper than 512 elements. No
+			// real article nests so deep; keep its words rather than
+			// nothing.
+			if t := Text(buf.String()); t != "" {
+				return "<p>" + html.EscapeString(t) + "</p>", t
+			}
+			return "", ""
+		}
+	}
+	return string(bytes.TrimSpace(out.Bytes())), w.String()
+}
+
+// repair parses the policy's output src with the HTML5 algorithm, which
+// repairs its nesting, tidies the tree, and renders it to out, and its
+// text to w unless w is nil.
+func repair(src []byte, base string, out *bytes.Buffer, w *lineWriter) error {
+	body := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
+	nodes, err := html.ParseFragment(bytes.NewReader(src), body)
+	if err != nil {
+		return err
 	}
 	for _, nd := range nodes {
 		body.AppendChild(nd)
 	}
 	tidyChildren(body, base)
-	// The nodes hold copies of what they need: buf is free again.
-	buf.Reset()
-	var failed []*html.Node
 	for nd := body.FirstChild; nd != nil; nd = nd.NextSibling {
 		// Render fails only on a void element with children, which the
 		// parser never builds; a node that fails is left out whole, so no
 		// half-written tag reaches the output.
-		mark := buf.Len()
-		if html.Render(buf, nd) != nil {
-			buf.Truncate(mark)
-			failed = append(failed, nd)
+		mark := out.Len()
+		if html.Render(out, nd) != nil {
+			out.Truncate(mark)
+			continue
+		}
+		if w != nil {
+			appendText(w, nd)
 		}
 	}
-	var w lineWriter
-	if withText {
-		w.b.Grow(buf.Len()) // the text is shorter than its markup
-		for nd := body.FirstChild; nd != nil; nd = nd.NextSibling {
-			if !slices.Contains(failed, nd) {
-				appendText(&w, nd)
-			}
-		}
-	}
-	return string(bytes.TrimSpace(buf.Bytes())), w.String()
+	return nil
 }
 
 // verdict is what tidy decides for a node.

@@ -206,15 +206,30 @@ func TestArticleHash(t *testing.T) {
 }
 
 // TestConcurrent lets the race detector check that one Normalizer can
-// serve several sources at once.
+// serve several workers at once, its pooled buffers included, and checks
+// that each worker gets what a lone caller gets.
 func TestConcurrent(t *testing.T) {
 	n := New(clock)
-	content := benchContent(t)
+	var cases []goldenCase
+	for _, c := range goldenCases(t) {
+		if !strings.HasPrefix(c.name, "mix-") { // the posts and every piece
+			cases = append(cases, c)
+		}
+	}
+	want := make([]string, len(cases))
+	for i, c := range cases {
+		want[i] = describe(n, goldenCase{a: c.a, base: c.base, summaryLen: n.SummaryLen})
+	}
 	var wg sync.WaitGroup
-	for range 4 {
+	for w := range 4 {
 		wg.Go(func() {
-			a := &article.Article{Title: "T", Link: "/x", Content: content}
-			n.Article(a, feedURL)
+			for k := range cases {
+				i := (k + w*len(cases)/4) % len(cases) // workers start apart
+				c := cases[i]
+				if got := describe(n, goldenCase{a: c.a, base: c.base, summaryLen: n.SummaryLen}); got != want[i] {
+					t.Errorf("%s: concurrent result differs:\n%s\nwant\n%s", c.name, got, want[i])
+				}
+			}
 		})
 	}
 	wg.Wait()
