@@ -247,6 +247,13 @@ var wellFormedPieces = []string{
 	`<table><tr><td>t</td></tr></table>`, `<video src="/v.mp4"></video>`, `<ruby>字<rt>zì</rt></ruby>`,
 	`<p>` + "\u00a0" + `nbsp&nbsp;<em>` + "\u3000" + `</em></p>`, `<p>&#1;&#0;&#xFFFE;x</p>`, `<p lang="zh-CN">中文。</p>`,
 	`<ul><li><p>p in li</p><li>next</ul>`, `<strong><em>x</strong></em>y`, `<p>a</p >`, `<p >a</p>`, `<P>a</P>`,
+	// Summaries: '<' or '&' in the text before and after the summary's
+	// 200 runes, and around the 201st.
+	"<p>" + strings.Repeat("word ", 60) + "</p><p>&amp;lt;b&amp;gt; &lt;script&gt;hidden&lt;/script&gt; tail</p>",
+	"<p>a &lt;b&gt; " + strings.Repeat("word ", 60) + "</p>", "<p>a &amp;lt;i&amp;gt; " + strings.Repeat("word ", 60) + "</p>",
+	"<p>" + strings.Repeat("w ", 99) + "x</p><p>&lt;b&gt;" + strings.Repeat("v ", 60) + "</p>",
+	"<p>" + strings.Repeat("w ", 100) + "&lt;b&gt;</p><p>" + strings.Repeat("v ", 60) + "</p>",
+	"<p>" + strings.Repeat("字", 199) + "。</p><p>&amp;lt;b&amp;gt;</p>", "<p>" + strings.Repeat("字", 200) + "</p><p>&lt;b&gt;</p>",
 	`<p title=a>x</p>`, `<p title='a'>x</p>`, `<p TITLE="a">x</p>`, `<p title="a" >x</p>`, `<p title>x</p>`,
 }
 

@@ -19,8 +19,7 @@ import (
 // the parser (over 512 open elements) comes back as one paragraph of its
 // plain text.
 func (n *Normalizer) HTML(s, base string) string {
-	content, _ := n.html(s, base, false)
-	return content
+	return n.html(s, base, nil)
 }
 
 // maxPooled is the largest buffer put back in the pool: one huge
@@ -43,45 +42,48 @@ func (n *Normalizer) recycle(b *bytes.Buffer) {
 	}
 }
 
-// html is HTML that also returns Text of the result when withText is
-// set, taken from what the result is rendered from.
-func (n *Normalizer) html(s, base string, withText bool) (content, text string) {
+// html is HTML that also writes Text of the result to w, unless w is
+// nil, taking it from what the result is rendered from.
+func (n *Normalizer) html(s, base string, w *lineWriter) string {
 	s = XMLSafe(s)
 	if strings.TrimSpace(s) == "" {
-		return "", ""
+		return ""
 	}
 	buf := n.buffer()
 	defer n.recycle(buf)
 	if err := n.policy.SanitizeReaderToWriter(strings.NewReader(s), buf); err != nil {
-		return "", "" // as Policy.Sanitize does
+		return "" // as Policy.Sanitize does
 	}
 	if len(bytes.TrimSpace(buf.Bytes())) == 0 {
-		return "", ""
+		return ""
 	}
 	out := n.buffer()
 	defer n.recycle(out)
-	var w *lineWriter
-	if withText {
-		w = new(lineWriter)
-		w.b.Grow(buf.Len()) // the text is shorter than its markup
+	if w != nil {
+		w.grow(buf.Len()) // the text is shorter than its markup
 	}
 	if !direct(buf.Bytes(), base, out, w) {
 		out.Reset()
-		if withText {
-			w = new(lineWriter)
-			w.b.Grow(buf.Len())
+		if w != nil {
+			w.reset()
+			w.grow(buf.Len())
 		}
 		if err := repair(buf.Bytes(), base, out, w); err != nil {
 			// The parser refuses nesting deeper than 512 elements. No
 			// real article nests so deep; keep its words rather than
 			// nothing.
-			if t := Text(buf.String()); t != "" {
-				return "<p>" + html.EscapeString(t) + "</p>", t
+			t := Text(buf.String())
+			if t == "" {
+				return ""
 			}
-			return "", ""
+			if w != nil {
+				w.reset()
+				w.WriteString(t)
+			}
+			return "<p>" + html.EscapeString(t) + "</p>"
 		}
 	}
-	return string(bytes.TrimSpace(out.Bytes())), w.String()
+	return string(bytes.TrimSpace(out.Bytes()))
 }
 
 // repair parses the policy's output src with the HTML5 algorithm, which

@@ -59,10 +59,18 @@ func (n *Normalizer) Article(a *article.Article, base string) {
 		a.Content = a.Summary
 	}
 	fromContent := strings.TrimSpace(a.Summary) == ""
+	var w *lineWriter
+	if fromContent && n.SummaryLen > 0 {
+		// Text(a.Content), as much of it as the summary needs.
+		w = &lineWriter{limit: n.SummaryLen + 1}
+	}
+	a.Content = n.html(a.Content, base, w)
 	var text string
-	a.Content, text = n.html(a.Content, base, fromContent) // text is Text(a.Content)
-	if !fromContent {
+	switch {
+	case !fromContent:
 		text = Text(a.Summary)
+	case w != nil:
+		text = w.String()
 	}
 	// The summary is plain text, but RSS readers render description as
 	// HTML: entity-escaped markup must not come back as markup (see Title).

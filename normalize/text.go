@@ -138,9 +138,33 @@ func lineFrom(s string, i int) string {
 // one by one, so a UTF-8 sequence split between two is dropped: pieces
 // must be valid UTF-8 by themselves for the result to be line of their
 // concatenation.
+//
+// A summary needs only the start of a long text, and a lineWriter with
+// a limit keeps only that many runes, unless the line has a '<' or '&'
+// before the limit: retext would run Text over it again, and Text of a
+// cut line is not the start of Text of the whole. One after the limit
+// changes nothing before it, since Text reads the text up to the first
+// '<' as it is and entities decode where they stand.
 type lineWriter struct {
 	b     strings.Builder
 	space bool // white space seen since the last character written
+
+	limit int  // runes to keep; 0: all
+	runes int  // runes written
+	full  bool // limit reached: the rest is left out
+}
+
+// reset empties w, keeping its limit.
+func (w *lineWriter) reset() {
+	*w = lineWriter{limit: w.limit}
+}
+
+// grow makes room for a line of up to n bytes.
+func (w *lineWriter) grow(n int) {
+	if w.limit > 0 {
+		n = min(n, w.limit*utf8.UTFMax)
+	}
+	w.b.Grow(n)
 }
 
 // Space adds white space between the last piece and the next.
@@ -150,16 +174,18 @@ func (w *lineWriter) Space() {
 
 // WriteString adds s.
 func (w *lineWriter) WriteString(s string) {
-	for i := 0; i < len(s); {
+	if w.full {
+		return
+	}
+	if w.limit > 0 && (strings.IndexByte(s, '<') >= 0 || strings.IndexByte(s, '&') >= 0) {
+		w.limit = 0 // retext will read it all: keep it all
+	}
+	for i := 0; i < len(s) && !w.full; {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch {
 			case c > ' ':
-				if w.space {
-					w.b.WriteByte(' ')
-					w.space = false
-				}
-				w.b.WriteByte(c)
+				w.put(s[i : i+1])
 			case c == ' ' || c == '\t' || c == '\n' || c == '\r':
 				w.Space()
 			}
@@ -173,21 +199,26 @@ func (w *lineWriter) WriteString(s string) {
 		case space:
 			w.Space()
 		default:
-			if w.space {
-				w.b.WriteByte(' ')
-				w.space = false
-			}
-			w.b.WriteString(s[i : i+size])
+			w.put(s[i : i+size])
 		}
 		i += size
 	}
 }
 
-// String returns the line; a nil lineWriter has an empty one.
-func (w *lineWriter) String() string {
-	if w == nil {
-		return ""
+// put writes the character c, after a space if white space came before.
+func (w *lineWriter) put(c string) {
+	if w.space {
+		w.b.WriteByte(' ')
+		w.space = false
+		w.runes++
 	}
+	w.b.WriteString(c)
+	w.runes++
+	w.full = w.limit > 0 && w.runes >= w.limit
+}
+
+// String returns the line.
+func (w *lineWriter) String() string {
 	return w.b.String()
 }
 
