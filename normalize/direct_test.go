@@ -40,3 +40,34 @@ func TestDirect(t *testing.T) {
 		})
 	}
 }
+
+// FuzzDirect checks direct against the parser: whenever direct takes the
+// policy's output, it must write what repair writes, text included.
+func FuzzDirect(f *testing.F) {
+	for _, s := range wellFormedPieces {
+		f.Add(s)
+	}
+	for _, p := range corpusPosts(f) {
+		f.Add(p.Content)
+	}
+	n := New(nil)
+	f.Fuzz(func(t *testing.T, in string) {
+		var src, got, want bytes.Buffer
+		if err := n.policy.SanitizeReaderToWriter(strings.NewReader(XMLSafe(in)), &src); err != nil {
+			return
+		}
+		var gotText, wantText lineWriter
+		if !direct(src.Bytes(), base, &got, &gotText) {
+			return
+		}
+		if err := repair(src.Bytes(), base, &want, &wantText); err != nil {
+			t.Fatalf("direct wrote %q, which the parser refuses: %v", src.String(), err)
+		}
+		if g, w := bytes.TrimSpace(got.Bytes()), bytes.TrimSpace(want.Bytes()); !bytes.Equal(g, w) {
+			t.Fatalf("policy output %q:\ndirect %q\nparser %q", src.String(), g, w)
+		}
+		if gotText.String() != wantText.String() {
+			t.Fatalf("policy output %q:\ndirect text %q\nparser text %q", src.String(), gotText.String(), wantText.String())
+		}
+	})
+}
