@@ -26,7 +26,18 @@ func direct(src []byte, base string, out *bytes.Buffer, w *lineWriter) bool {
 		return false
 	}
 	s := string(src)
-	d := directState{out: out, w: w, base: base}
+	// A first pass only checks, so that markup direct refuses (often
+	// late, at a table or an unclosed paragraph) costs little before the
+	// parser reads it.
+	if !(&directState{check: true}).run(s) {
+		return false
+	}
+	return (&directState{out: out, w: w, base: base}).run(s)
+}
+
+// run reads s, writing what it becomes unless d.check is set, and
+// reports whether direct can take it.
+func (d *directState) run(s string) bool {
 	for i := 0; i < len(s); {
 		if s[i] != '<' {
 			end := strings.IndexByte(s[i:], '<')
@@ -52,9 +63,10 @@ func direct(src []byte, base string, out *bytes.Buffer, w *lineWriter) bool {
 
 // directState is where direct is in its one pass.
 type directState struct {
-	out  *bytes.Buffer
-	w    *lineWriter // nil when the text is not wanted
-	base string
+	check bool // only check that direct can take the markup
+	out   *bytes.Buffer
+	w     *lineWriter // nil when the text is not wanted
+	base  string
 
 	stack    []openElement
 	p, a, h  int  // open p, a and h1-h6 elements
@@ -81,6 +93,9 @@ func (d *directState) text(raw string) bool {
 		return false
 	}
 	d.preStart = false
+	if d.check {
+		return true
+	}
 	t := raw
 	if strings.IndexByte(t, '&') >= 0 {
 		t = html.UnescapeString(t)
@@ -117,7 +132,9 @@ func (d *directState) tag(s string) (int, bool) {
 		if !ok {
 			return 0, false
 		}
-		attrs = append(attrs, a)
+		if !d.check {
+			attrs = append(attrs, a)
+		}
 		i += 1 + m
 	}
 	selfClosing := strings.HasPrefix(s[i:], "/>")
@@ -189,6 +206,13 @@ func (d *directState) start(a atom.Atom, name string, attrs []html.Attribute, se
 	if selfClosing && !void || len(d.stack) >= maxDirectDepth {
 		return false
 	}
+	if d.check {
+		// Whether tidy drops or unwraps the element does not matter yet.
+		if !void {
+			d.push(a, false)
+		}
+		return true
+	}
 	attrs = tidyAttrs(attrs, d.base)
 	written := true
 	switch {
@@ -216,13 +240,17 @@ func (d *directState) start(a atom.Atom, name string, attrs []html.Attribute, se
 			d.w.Space()
 		}
 	}
-	if void {
-		return true
+	if !void {
+		d.push(a, written)
 	}
+	return true
+}
+
+// push opens a element; written is false when its tags are left out.
+func (d *directState) push(a atom.Atom, written bool) {
 	d.stack = append(d.stack, openElement{atom: a, written: written})
 	d.count(a, 1)
 	d.preStart = a == atom.Pre
-	return true
 }
 
 // end writes an end tag, which must close the current element.
