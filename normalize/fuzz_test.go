@@ -42,6 +42,9 @@ func FuzzHTML(f *testing.F) {
 	for _, s := range seeds {
 		f.Add(s)
 	}
+	for _, s := range wellFormedPieces { // markup HTML writes without the parser
+		f.Add(s)
+	}
 	n := New(nil)
 	f.Fuzz(func(t *testing.T, in string) {
 		out := n.HTML(in, "https://example.com/a/b.html")

@@ -1,66 +1,13 @@
 package normalize
 
 import (
-	"regexp"
+	"bytes"
+	"slices"
 	"strings"
 
-	"github.com/microcosm-cc/bluemonday"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
-
-// newPolicy builds the sanitizer allowlist, modelled on bluemonday's UGC
-// policy: text formatting, headings, lists, tables, quotes, code, figures,
-// images and media, and links. Everything else is dropped: script, style,
-// iframe, object, embed, form and its controls, base, meta, link, every
-// on* handler, style and class attributes, and any URL whose scheme is
-// not http, https or (for links) mailto. data: URLs are refused, images
-// included: they bloat feeds and have carried XSS payloads. Elements whose
-// content is never text (script, style, iframe, object, noscript, title,
-// ...) are dropped with their content. bluemonday checks href, src and
-// cite; HTML's tree walk then checks every URL attribute again, including
-// srcset and poster, which bluemonday does not parse.
-func newPolicy() *bluemonday.Policy {
-	p := bluemonday.NewPolicy()
-	p.RequireParseableURLs(true)
-	p.AllowRelativeURLs(true)
-	p.AllowURLSchemes("http", "https", "mailto")
-
-	p.AllowElements("p", "div", "span", "br", "hr", "wbr",
-		"h1", "h2", "h3", "h4", "h5", "h6",
-		"b", "i", "u", "s", "em", "strong", "small", "big", "mark", "sub", "sup",
-		"abbr", "cite", "dfn", "kbd", "samp", "var", "code", "pre", "tt",
-		"ruby", "rt", "rp", "bdi", "figure", "figcaption", "picture",
-		"article", "section", "aside", "header", "footer", "details", "summary",
-		"ul", "ol", "li", "dl", "dt", "dd",
-		"table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "colgroup", "col")
-	// Any text is safe in title and alt: values are escaped on output.
-	p.AllowAttrs("title").Globally()
-	p.AllowAttrs("lang").Matching(regexp.MustCompile(`^[a-zA-Z]{2,8}(-[a-zA-Z0-9]{1,8})*$`)).Globally()
-	p.AllowAttrs("dir").Matching(bluemonday.Direction).Globally()
-
-	p.AllowAttrs("href").OnElements("a")
-	p.AllowAttrs("cite").OnElements("blockquote", "q", "del", "ins")
-	p.AllowAttrs("datetime").Matching(bluemonday.ISO8601).OnElements("time", "del", "ins")
-	p.AllowElements("blockquote", "q", "del", "ins", "time")
-
-	p.AllowAttrs("src", "srcset").OnElements("img", "source")
-	p.AllowAttrs("alt").OnElements("img")
-	p.AllowAttrs("width", "height").Matching(bluemonday.NumberOrPercent).OnElements("img", "video", "table", "td", "th", "col")
-	p.AllowAttrs("type", "media").Matching(bluemonday.Paragraph).OnElements("source")
-	p.AllowAttrs("src", "poster", "controls", "preload", "loop", "muted").OnElements("video")
-	p.AllowAttrs("src", "controls", "preload", "loop", "muted").OnElements("audio")
-	p.AllowElements("video", "audio")
-
-	p.AllowAttrs("start", "reversed").OnElements("ol")
-	p.AllowAttrs("type").Matching(bluemonday.ListType).OnElements("ol", "ul", "li")
-	p.AllowAttrs("value").Matching(bluemonday.Integer).OnElements("li")
-	p.AllowAttrs("colspan", "rowspan").Matching(bluemonday.Integer).OnElements("td", "th")
-	p.AllowAttrs("scope").Matching(regexp.MustCompile(`^(row|col|rowgroup|colgroup)$`)).OnElements("th")
-	p.AllowAttrs("span").Matching(bluemonday.Integer).OnElements("col", "colgroup")
-	p.AllowAttrs("open").OnElements("details")
-	return p
-}
 
 // HTML sanitizes an HTML fragment and makes it fit for a feed: unsafe
 // markup removed (see newPolicy), nesting repaired by the HTML5 parsing
@@ -72,35 +19,100 @@ func newPolicy() *bluemonday.Policy {
 // the parser (over 512 open elements) comes back as one paragraph of its
 // plain text.
 func (n *Normalizer) HTML(s, base string) string {
-	s = n.policy.Sanitize(XMLSafe(s))
+	return n.html(s, base, nil)
+}
+
+// maxPooled is the largest buffer put back in the pool: one huge
+// article should not keep its memory for the rest of the run.
+const maxPooled = 1 << 20
+
+// buffer returns an empty buffer from the pool.
+func (n *Normalizer) buffer() *bytes.Buffer {
+	if b, ok := n.bufs.Get().(*bytes.Buffer); ok {
+		b.Reset()
+		return b
+	}
+	return new(bytes.Buffer)
+}
+
+// recycle puts b back in the pool, unless it has grown too big to keep.
+func (n *Normalizer) recycle(b *bytes.Buffer) {
+	if b.Cap() <= maxPooled {
+		n.bufs.Put(b)
+	}
+}
+
+// html is HTML that also writes Text of the result to w, unless w is
+// nil, taking it from what the result is rendered from.
+func (n *Normalizer) html(s, base string, w *lineWriter) string {
+	s = XMLSafe(s)
 	if strings.TrimSpace(s) == "" {
 		return ""
 	}
-	body := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
-	nodes, err := html.ParseFragment(strings.NewReader(s), body)
-	if err != nil {
-		// The parser refuses nesting deeper than 512 elements. No real
-		// article nests so deep; keep its words rather than nothing.
-		if t := Text(s); t != "" {
+	buf := n.buffer()
+	defer n.recycle(buf)
+	if err := n.policy.SanitizeReaderToWriter(strings.NewReader(s), buf); err != nil {
+		return "" // as Policy.Sanitize does
+	}
+	if len(bytes.TrimSpace(buf.Bytes())) == 0 {
+		return ""
+	}
+	out := n.buffer()
+	defer n.recycle(out)
+	if w != nil {
+		w.grow(buf.Len()) // the text is shorter than its markup
+	}
+	if !direct(buf.Bytes(), base, out, w) {
+		out.Reset()
+		if w != nil {
+			w.reset()
+			w.grow(buf.Len())
+		}
+		if err := repair(buf.Bytes(), base, out, w); err != nil {
+			// The parser refuses nesting deeper than 512 elements. No
+			// real article nests so deep; keep its words rather than
+			// nothing.
+			t := Text(buf.String())
+			if t == "" {
+				return ""
+			}
+			if w != nil {
+				w.reset()
+				w.WriteString(t)
+			}
 			return "<p>" + html.EscapeString(t) + "</p>"
 		}
-		return ""
+	}
+	return string(bytes.TrimSpace(out.Bytes()))
+}
+
+// repair parses the policy's output src with the HTML5 algorithm, which
+// repairs its nesting, tidies the tree, and renders it to out, and its
+// text to w unless w is nil.
+func repair(src []byte, base string, out *bytes.Buffer, w *lineWriter) error {
+	body := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
+	nodes, err := html.ParseFragment(bytes.NewReader(src), body)
+	if err != nil {
+		return err
 	}
 	for _, nd := range nodes {
 		body.AppendChild(nd)
 	}
 	tidyChildren(body, base)
-	var out, one strings.Builder
 	for nd := body.FirstChild; nd != nil; nd = nd.NextSibling {
-		one.Reset()
 		// Render fails only on a void element with children, which the
 		// parser never builds; a node that fails is left out whole, so no
 		// half-written tag reaches the output.
-		if html.Render(&one, nd) == nil {
-			out.WriteString(one.String())
+		mark := out.Len()
+		if html.Render(out, nd) != nil {
+			out.Truncate(mark)
+			continue
+		}
+		if w != nil {
+			appendText(w, nd)
 		}
 	}
-	return strings.TrimSpace(out.String())
+	return nil
 }
 
 // verdict is what tidy decides for a node.
@@ -173,12 +185,13 @@ var rawText = map[atom.Atom]bool{
 // XML-safe.
 func tidyAttrs(attrs []html.Attribute, base string) []html.Attribute {
 	kept := attrs[:0]
-	seen := make(map[string]bool, len(attrs))
+	var seenKeys [8]string // elements rarely have more; append grows it
+	seen := seenKeys[:0]
 	for _, a := range attrs {
-		if seen[a.Key] || a.Namespace != "" {
+		if a.Namespace != "" || slices.Contains(seen, a.Key) {
 			continue
 		}
-		seen[a.Key] = true
+		seen = append(seen, a.Key)
 		a.Val = XMLSafe(a.Val)
 		switch a.Key {
 		case "href":
@@ -242,7 +255,7 @@ func resolveSrcset(v, base string) string {
 			if i < 0 {
 				i = len(v)
 			}
-			desc, v = collapse(v[:i]), v[i:]
+			desc, v = line(v[:i]), v[i:] // v is XML-safe: line only collapses
 		}
 		if r := ResolveURL(u, base); r != "" {
 			kept = append(kept, strings.TrimSpace(r+" "+desc))

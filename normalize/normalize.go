@@ -6,6 +6,7 @@ package normalize
 
 import (
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/feedsmith/feedsmith/article"
@@ -24,6 +25,7 @@ type Normalizer struct {
 	SummaryLen int
 
 	policy *bluemonday.Policy
+	bufs   sync.Pool // of *bytes.Buffer, for HTML
 }
 
 // New returns a Normalizer with a 10-minute Skew and 200-character
@@ -43,7 +45,7 @@ func (n *Normalizer) Article(a *article.Article, base string) {
 	// Text twice: a title whose markup came entity-escaped
 	// ("&lt;script&gt;") must not become markup once decoded, since
 	// some readers and Jekyll themes render titles as HTML.
-	a.Title = Text(Text(a.Title))
+	a.Title = retext(Text(a.Title))
 	rawLink := a.Link
 	a.Link = ResolveURL(a.Link, base)
 	if a.Link != "" {
@@ -56,15 +58,23 @@ func (n *Normalizer) Article(a *article.Article, base string) {
 	if strings.TrimSpace(a.Content) == "" && looksLikeHTML(a.Summary) {
 		a.Content = a.Summary
 	}
-	a.Content = n.HTML(a.Content, base)
-	if strings.TrimSpace(a.Summary) == "" {
-		a.Summary = Text(a.Content)
-	} else {
-		a.Summary = Text(a.Summary)
+	fromContent := strings.TrimSpace(a.Summary) == ""
+	var w *lineWriter
+	if fromContent && n.SummaryLen > 0 {
+		// Text(a.Content), as much of it as the summary needs.
+		w = &lineWriter{limit: n.SummaryLen + 1}
+	}
+	a.Content = n.html(a.Content, base, w)
+	var text string
+	switch {
+	case !fromContent:
+		text = Text(a.Summary)
+	case w != nil:
+		text = w.String()
 	}
 	// The summary is plain text, but RSS readers render description as
 	// HTML: entity-escaped markup must not come back as markup (see Title).
-	a.Summary = Summary(Text(a.Summary), n.SummaryLen)
+	a.Summary = summary(retext(text), n.SummaryLen)
 
 	a.Author = line(a.Author)
 	a.Tags = list(a.Tags)

@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -205,15 +206,30 @@ func TestArticleHash(t *testing.T) {
 }
 
 // TestConcurrent lets the race detector check that one Normalizer can
-// serve several sources at once.
+// serve several workers at once, its pooled buffers included, and checks
+// that each worker gets what a lone caller gets.
 func TestConcurrent(t *testing.T) {
 	n := New(clock)
-	content := benchContent(t)
+	var cases []goldenCase
+	for _, c := range goldenCases(t) {
+		if !strings.HasPrefix(c.name, "mix-") { // the posts and every piece
+			cases = append(cases, c)
+		}
+	}
+	want := make([]string, len(cases))
+	for i, c := range cases {
+		want[i] = describe(n, goldenCase{a: c.a, base: c.base, summaryLen: n.SummaryLen})
+	}
 	var wg sync.WaitGroup
-	for range 4 {
+	for w := range 4 {
 		wg.Go(func() {
-			a := &article.Article{Title: "T", Link: "/x", Content: content}
-			n.Article(a, feedURL)
+			for k := range cases {
+				i := (k + w*len(cases)/4) % len(cases) // workers start apart
+				c := cases[i]
+				if got := describe(n, goldenCase{a: c.a, base: c.base, summaryLen: n.SummaryLen}); got != want[i] {
+					t.Errorf("%s: concurrent result differs:\n%s\nwant\n%s", c.name, got, want[i])
+				}
+			}
 		})
 	}
 	wg.Wait()
@@ -252,5 +268,26 @@ func BenchmarkArticle(b *testing.B) {
 		a := &article.Article{Title: "国务院新闻办公室举行发布会", Link: "/2022/02/14/c_1.htm",
 			Content: content, Tags: []string{"经济", "发布会"}, Published: now}
 		n.Article(a, feedURL)
+	}
+}
+
+// BenchmarkArticlePosts normalizes corpus posts as the posts source
+// delivers them: Markdown rendered by goldmark, about 3 KB each, with no
+// summary, so it comes from the content.
+func BenchmarkArticlePosts(b *testing.B) {
+	n := New(clock)
+	posts := corpusPosts(b)
+	var size int
+	for _, p := range posts {
+		size += len(p.Content)
+	}
+	b.SetBytes(int64(size / len(posts)))
+	i := 0
+	for b.Loop() {
+		a := posts[i%len(posts)]
+		a.Tags = slices.Clone(a.Tags)
+		a.Categories = slices.Clone(a.Categories)
+		n.Article(&a, "https://blog.example.com/")
+		i++
 	}
 }

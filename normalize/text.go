@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -12,16 +13,50 @@ import (
 // controls other than tab, newline and carriage return, U+FFFE, U+FFFF
 // and surrogates. Bytes that are not valid UTF-8 are dropped too. Nothing
 // is replaced with U+FFFD: a feed reader shows that as a visible error,
-// while the dropped bytes were never meant to be seen.
+// while the dropped bytes were never meant to be seen. A string that is
+// already safe is returned as it is, without a copy.
 func XMLSafe(s string) string {
 	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if !xmlChar(r, size) {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < ' ' && c != '\t' && c != '\n' && c != '\r' {
+				return xmlSafeFrom(s, i)
+			}
+			i++
+			continue
+		}
+		size, _, ok := wide(s[i:])
+		if !ok {
 			return xmlSafeFrom(s, i)
 		}
 		i += size
 	}
 	return s
+}
+
+// wide returns the width of the rune s begins with, which is not ASCII,
+// whether it is white space (unicode.IsSpace) and whether it is an XML
+// character (xmlChar); an invalid byte is one wide and not an XML
+// character. Most of the runes of Chinese text have three bytes led by
+// 0xE1 to 0xEF: it tells those apart by their bytes, without decoding.
+func wide(s string) (size int, space, xml bool) {
+	if c := s[0]; 0xE1 <= c && c <= 0xEF && c != 0xED && len(s) >= 3 && s[1]&0xC0 == 0x80 && s[2]&0xC0 == 0x80 {
+		// A valid sequence for U+1000 to U+CFFF or U+E000 to U+FFFF.
+		switch c {
+		case 0xE1: // U+1680
+			return 3, s[1] == 0x9A && s[2] == 0x80, true
+		case 0xE2: // U+2000 to U+200A, U+2028, U+2029, U+202F, U+205F
+			t := s[2]
+			return 3, s[1] == 0x80 && (t <= 0x8A || t == 0xA8 || t == 0xA9 || t == 0xAF) || s[1] == 0x81 && t == 0x9F, true
+		case 0xE3: // U+3000
+			return 3, s[1] == 0x80 && s[2] == 0x80, true
+		case 0xEF: // U+FFFE and U+FFFF are not XML characters
+			return 3, false, s[1] != 0xBF || s[2] < 0xBE
+		}
+		return 3, false, true
+	}
+	r, size := utf8.DecodeRuneInString(s)
+	return size, unicode.IsSpace(r), xmlChar(r, size)
 }
 
 // xmlSafeFrom is the slow path of XMLSafe: s[:i] is known to be clean.
@@ -57,15 +92,134 @@ func xmlChar(r rune, size int) bool {
 	}
 }
 
-// collapse trims s and turns each run of white space (including no-break
-// and ideographic spaces) into one ASCII space.
-func collapse(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+// line cleans a one-line field: XML-safe (see XMLSafe), then trimmed,
+// each run of white space (unicode.IsSpace: no-break and ideographic
+// spaces too) turned into one ASCII space. A line that is already clean
+// comes back without a copy; the rest are cleaned in one pass.
+func line(s string) string {
+	s = strings.TrimSpace(s)
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c > ' ':
+			case c == ' ' && i+1 < len(s) && s[i+1] != ' ' && s[i+1] >= ' ':
+				// One space before a character that is not ASCII white
+				// space; a rune after it is checked in its turn.
+			default:
+				return lineFrom(s, i)
+			}
+			i++
+			continue
+		}
+		size, space, ok := wide(s[i:])
+		if space || !ok {
+			return lineFrom(s, i)
+		}
+		i += size
+	}
+	return s
 }
 
-// line cleans a one-line field: XML-safe, white space collapsed.
-func line(s string) string {
-	return collapse(XMLSafe(s))
+// lineFrom is the slow path of line: s is trimmed, and s[:i] is clean
+// but for a single space it may end with.
+func lineFrom(s string, i int) string {
+	var w lineWriter
+	w.b.Grow(len(s))
+	prefix, space := strings.CutSuffix(s[:i], " ")
+	w.b.WriteString(prefix)
+	w.space = space
+	w.WriteString(s[i:])
+	return w.b.String()
+}
+
+// lineWriter builds a line from pieces: each piece made XML-safe, white
+// space collapsed across pieces, none at either end. Pieces are cleaned
+// one by one, so a UTF-8 sequence split between two is dropped: pieces
+// must be valid UTF-8 by themselves for the result to be line of their
+// concatenation.
+//
+// A summary needs only the start of a long text, and a lineWriter with
+// a limit keeps only that many runes, unless the line has a '<' or '&'
+// before the limit: retext would run Text over it again, and Text of a
+// cut line is not the start of Text of the whole. One after the limit
+// changes nothing before it, since Text reads the text up to the first
+// '<' as it is and entities decode where they stand.
+type lineWriter struct {
+	b     strings.Builder
+	space bool // white space seen since the last character written
+
+	limit int  // runes to keep; 0: all
+	runes int  // runes written
+	full  bool // limit reached: the rest is left out
+}
+
+// reset empties w, keeping its limit.
+func (w *lineWriter) reset() {
+	*w = lineWriter{limit: w.limit}
+}
+
+// grow makes room for a line of up to n bytes.
+func (w *lineWriter) grow(n int) {
+	if w.limit > 0 {
+		n = min(n, w.limit*utf8.UTFMax)
+	}
+	w.b.Grow(n)
+}
+
+// Space adds white space between the last piece and the next.
+func (w *lineWriter) Space() {
+	w.space = w.b.Len() > 0
+}
+
+// WriteString adds s.
+func (w *lineWriter) WriteString(s string) {
+	if w.full {
+		return
+	}
+	if w.limit > 0 && (strings.IndexByte(s, '<') >= 0 || strings.IndexByte(s, '&') >= 0) {
+		w.limit = 0 // retext will read it all: keep it all
+	}
+	for i := 0; i < len(s) && !w.full; {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c > ' ':
+				w.put(s[i : i+1])
+			case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+				w.Space()
+			}
+			// Other C0 controls are not XML characters: dropped.
+			i++
+			continue
+		}
+		size, space, ok := wide(s[i:])
+		switch {
+		case !ok:
+		case space:
+			w.Space()
+		default:
+			w.put(s[i : i+size])
+		}
+		i += size
+	}
+}
+
+// put writes the character c, after a space if white space came before.
+func (w *lineWriter) put(c string) {
+	if w.space {
+		w.b.WriteByte(' ')
+		w.space = false
+		w.runes++
+	}
+	w.b.WriteString(c)
+	w.runes++
+	w.full = w.limit > 0 && w.runes >= w.limit
+}
+
+// String returns the line.
+func (w *lineWriter) String() string {
+	return w.b.String()
 }
 
 // Text returns the plain text of an HTML fragment: tags dropped (with the
@@ -73,6 +227,16 @@ func line(s string) string {
 // a block element separated words, white space collapsed, XML-safe.
 // Text that is not HTML comes back with only its white space collapsed.
 func Text(s string) string {
+	switch {
+	case strings.IndexByte(s, '<') >= 0:
+	case strings.IndexByte(s, '&') >= 0:
+		// No tag: the tokenizer would return s as one text token,
+		// entities decoded. It would also turn CR LF and CR into LF,
+		// which line makes a space all the same.
+		return line(html.UnescapeString(s))
+	default:
+		return line(s)
+	}
 	z := html.NewTokenizer(strings.NewReader(s))
 	var b strings.Builder
 	skip := 0
@@ -121,48 +285,37 @@ var inline = map[atom.Atom]bool{
 	atom.Var: true, atom.Wbr: true,
 }
 
-// Summary cuts text to about max characters (runes) on a character
-// boundary. It prefers to end after a sentence (。！？ or . ! ? followed by
-// a space) and otherwise at a space, when either lies in the last quarter
-// of the window; a cut that does not end a sentence gets "…" appended, so
-// the result has at most max+1 runes. Text that fits is returned with
-// only its white space collapsed. The result is always valid UTF-8.
-func Summary(text string, max int) string {
-	text = line(text)
-	if max <= 0 {
-		return ""
+// retext is Text of a string that Text returned. That is the string
+// itself unless it has a tag or an entity, which Text decoded from an
+// escaped one ("&amp;lt;b&amp;gt;" is "&lt;b&gt;" after one Text).
+func retext(s string) string {
+	if strings.IndexByte(s, '<') >= 0 || strings.IndexByte(s, '&') >= 0 {
+		return Text(s)
 	}
-	if utf8.RuneCountInString(text) <= max {
-		return text
-	}
-	rs := []rune(text)
-	lo := max - max/4
-	for i := max - 1; i >= lo; i-- {
-		if sentenceEnd(rs, i) {
-			return string(rs[:i+1])
-		}
-	}
-	cut := max
-	for i := max - 1; i >= lo; i-- {
-		if rs[i] == ' ' {
-			cut = i
-			break
-		}
-	}
-	return strings.TrimRight(string(rs[:cut]), " ") + "…"
+	return s
 }
 
-// sentenceEnd reports whether a sentence ends at rs[i]: a full-width
-// stop, an ASCII one followed by a space, or a closing quote or bracket
-// right after either.
-func sentenceEnd(rs []rune, i int) bool {
-	switch rs[i] {
-	case '。', '！', '？':
-		return true
-	case '.', '!', '?':
-		return i+1 < len(rs) && rs[i+1] == ' '
-	case '”', '’', '」', '』', '）', '"', ')':
-		return i > 0 && strings.ContainsRune("。！？", rs[i-1])
+// appendText adds Text of the rendered nd to w, taken from the tree
+// rather than by parsing nd's HTML again: text nodes as they are (Render
+// escapes them and Text unescapes them back), a space on either side of
+// an element that is not inline, nothing of hidden elements (tidy has
+// dropped them in any case). Text nodes must be valid UTF-8, as tidy
+// leaves them.
+func appendText(w *lineWriter, nd *html.Node) {
+	switch nd.Type {
+	case html.TextNode:
+		w.WriteString(nd.Data)
+	case html.ElementNode:
+		if !inline[nd.DataAtom] {
+			w.Space()
+		}
+		if !hidden[nd.DataAtom] {
+			for c := nd.FirstChild; c != nil; c = c.NextSibling {
+				appendText(w, c)
+			}
+		}
+		if !inline[nd.DataAtom] {
+			w.Space()
+		}
 	}
-	return false
 }

@@ -3,6 +3,7 @@ package normalize
 import (
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -127,4 +128,31 @@ func TestSummary(t *testing.T) {
 			t.Errorf("got %q", got)
 		}
 	})
+}
+
+// TestWide checks wide against decoding, unicode.IsSpace and xmlChar
+// for every string of up to three bytes that starts with a byte that is
+// not ASCII, valid UTF-8 or not, and for every rune of four bytes.
+func TestWide(t *testing.T) {
+	check := func(s string) {
+		r, size := utf8.DecodeRuneInString(s)
+		gotSize, space, xml := wide(s)
+		if gotSize != size || space != unicode.IsSpace(r) || xml != xmlChar(r, size) {
+			t.Fatalf("wide(%q) = %d, %v, %v; want %d, %v, %v", s, gotSize, space, xml, size, unicode.IsSpace(r), xmlChar(r, size))
+		}
+	}
+	b := make([]byte, 3)
+	for c0 := 0x80; c0 <= 0xFF; c0++ {
+		check(string([]byte{byte(c0)}))
+		for c1 := range 0x100 {
+			check(string([]byte{byte(c0), byte(c1)}))
+			for c2 := range 0x100 {
+				b[0], b[1], b[2] = byte(c0), byte(c1), byte(c2)
+				check(string(b))
+			}
+		}
+	}
+	for r := rune(0x10000); r <= utf8.MaxRune; r++ {
+		check(string(r))
+	}
 }
