@@ -63,6 +63,11 @@ type pruner struct {
 // rows carry the article's published_unix, so they go without a join.
 func (p *pruner) pruneAge(ctx context.Context, cutoff time.Time) error {
 	c := cutoff.UnixNano()
+	// Most runs have nothing to remove: one look at the newest index
+	// says so without scanning every category row.
+	if found, err := p.exists(ctx, `SELECT 1 FROM articles WHERE pruned = 0 AND published_unix < ? LIMIT 1`, c); err != nil || !found {
+		return err
+	}
 	err := p.markChanged(ctx, `SELECT DISTINCT category FROM article_categories
 		WHERE pruned = 0 AND published_unix < ?`, c)
 	if err != nil {
@@ -90,10 +95,18 @@ const unfiled = `SELECT source_id, article_id FROM article_categories
 // keeping the rows (marked) so that Save does not file them again, and
 // removes the articles that are left in no category.
 func (p *pruner) pruneItems(ctx context.Context, limit int) error {
+	// Most runs find every category within the limit: counting each
+	// category's live rows on its index is far cheaper than numbering
+	// them all, and what a prune unfiled before is gone already.
+	found, err := p.exists(ctx, `SELECT 1 FROM article_categories WHERE pruned = 0
+		GROUP BY category HAVING COUNT(*) > ? LIMIT 1`, limit)
+	if err != nil || !found {
+		return err
+	}
 	if err := p.markChanged(ctx, `SELECT DISTINCT category FROM (`+overLimit+`) o`, limit); err != nil {
 		return err
 	}
-	_, err := p.tx.ExecContext(ctx, `UPDATE article_categories SET pruned = 1
+	_, err = p.tx.ExecContext(ctx, `UPDATE article_categories SET pruned = 1
 		WHERE (category, source_id, article_id) IN (`+overLimit+`)`, limit)
 	if err != nil {
 		return err
@@ -117,6 +130,16 @@ func (p *pruner) tombstone(ctx context.Context, where string, args ...any) error
 	n, err := res.RowsAffected()
 	p.removed += int(n)
 	return err
+}
+
+// exists reports whether query returns a row.
+func (p *pruner) exists(ctx context.Context, query string, args ...any) (bool, error) {
+	rows, err := p.tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	return rows.Next(), rows.Err()
 }
 
 // markChanged marks changed the categories query returns.
