@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/feedsmith/feedsmith/article"
@@ -50,10 +51,16 @@ func (c *Collector) runChunks(ctx context.Context, src config.Source, s sources.
 		}
 	}()
 	seen := map[string]bool{}
+	filed := map[string]bool{} // derived categories saved by an earlier chunk
 	err := s.CollectChunks(ctx, chunkSize, func(b sources.Batch) error {
 		res.Skipped = append(res.Skipped, b.Skipped...)
 		res.Unchanged += b.Unchanged
 		arts, derived := c.prepare(ctx, src, b, seen)
+		derived = slices.DeleteFunc(derived, func(d category.Derived) bool {
+			was := filed[d.ID]
+			filed[d.ID] = true
+			return was
+		})
 		if len(arts) == 0 && len(derived) == 0 && len(b.Files) == 0 {
 			return nil
 		}
