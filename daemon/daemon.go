@@ -10,12 +10,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/valyala/fasthttp"
 
 	"github.com/feedsmith/feedsmith/collect"
 	"github.com/feedsmith/feedsmith/config"
@@ -128,7 +129,7 @@ func (d *Daemon) Run(ctx context.Context, ready func()) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Server.Listen, err)
 	}
-	hs := d.srv.HTTPServer(cfg.Server.Listen)
+	hs := d.srv.HTTPServer()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- hs.Serve(ln) }()
 	d.logger.Info("serving", "addr", ln.Addr().String(), "sources", len(cfg.Sources))
@@ -142,22 +143,23 @@ func (d *Daemon) Run(ctx context.Context, ready func()) error {
 	case err := <-serveErr:
 		failed = fmt.Errorf("serve: %w", err)
 	}
-	return errors.Join(failed, d.shutdown(hs))
+	return errors.Join(failed, d.shutdown(hs, ln))
 }
 
 // httpGrace bounds how long in-flight requests may take at shutdown.
 const httpGrace = 5 * time.Second
 
-func (d *Daemon) shutdown(hs *http.Server) error {
+func (d *Daemon) shutdown(hs *fasthttp.Server, ln net.Listener) error {
 	timeout := time.Duration(d.state.Load().cfg.Server.ShutdownTimeout)
 	d.logger.Info("shutting down", "timeout", timeout, "running_jobs", d.sched.Running())
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	// No new runs start; the running ones get the deadline to finish,
 	// and meanwhile readers are still served what is published. Then the
-	// server stops accepting and lets its requests finish: net/http drops
-	// a request whose headers arrive after that, so it gets a grace of
-	// its own rather than what the jobs left of the deadline.
+	// server stops accepting and lets its requests finish: it closes a
+	// connection that is idle by then and drops a request that starts
+	// after that, so it gets a grace of its own rather than what the jobs
+	// left of the deadline.
 	var errs []error
 	if err := d.sched.Stop(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("stop jobs: %w", err))
@@ -165,9 +167,12 @@ func (d *Daemon) shutdown(hs *http.Server) error {
 	d.state.Load().collector.Close()
 	hctx, hcancel := context.WithTimeout(context.Background(), min(timeout, httpGrace))
 	defer hcancel()
-	if err := hs.Shutdown(hctx); err != nil {
+	if err := hs.ShutdownWithContext(hctx); err != nil {
 		errs = append(errs, fmt.Errorf("stop server: %w", err))
 	}
+	// fasthttp closes only the listeners Serve has taken: one stopped
+	// right after start could otherwise keep Serve accepting.
+	ln.Close()
 	pinged := make(chan struct{})
 	go func() { d.pinging.Wait(); close(pinged) }()
 	select {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/feedsmith/feedsmith/metrics"
 	"github.com/feedsmith/feedsmith/publish"
+	"github.com/valyala/fasthttp"
 )
 
 // TestConcurrentUpdate checks that a reader gets the ETag of the body it
@@ -112,6 +113,52 @@ func BenchmarkServe(b *testing.B) {
 			}
 			if w.status != c.status || w.n != c.n {
 				b.Fatalf("status %d with %d bytes, want %d with %d", w.status, w.n, c.status, c.n)
+			}
+		})
+	}
+}
+
+// BenchmarkServeFast is BenchmarkServe for HTTPServer's native path: the
+// handler on a reused RequestCtx, as fasthttp runs it per connection.
+func BenchmarkServeFast(b *testing.B) {
+	s := New(Options{
+		Logger:  slog.New(slog.DiscardHandler),
+		Metrics: metrics.New("bench"),
+		Hub:     "https://hub.example.net/",
+		BaseURL: "https://feeds.example.org/",
+	})
+	body := bigFeed()
+	s.Update(publish.Tree{{Path: "feeds/news.atom", ContentType: atomType, Body: body, MaxAge: 15 * time.Minute}})
+	e := (*s.files.Load())["feeds/news.atom"]
+	cases := []struct {
+		name   string
+		header []string
+		status int
+		n      int
+	}{
+		{"plain", nil, 200, len(body)},
+		{"gzip", []string{"Accept-Encoding", "gzip, deflate, br"}, 200, len(e.gzip.body)},
+		{"304-etag", []string{"Accept-Encoding", "gzip, deflate, br", "If-None-Match", e.gzip.etag}, 304, 0},
+		{"304-date", []string{"If-Modified-Since", e.lastModified}, 304, 0},
+	}
+	h := s.HTTPServer().Handler
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			var ctx fasthttp.RequestCtx
+			var req fasthttp.Request
+			req.SetRequestURI("/feeds/news.atom")
+			for i := 0; i+1 < len(c.header); i += 2 {
+				req.Header.Add(c.header[i], c.header[i+1])
+			}
+			ctx.Init(&req, nil, nil)
+			b.ReportAllocs()
+			b.SetBytes(int64(c.n))
+			for b.Loop() {
+				ctx.Response.Reset()
+				h(&ctx)
+			}
+			if got := ctx.Response.StatusCode(); got != c.status || len(ctx.Response.Body()) != c.n && c.status == 200 {
+				b.Fatalf("status %d with %d bytes, want %d with %d", got, len(ctx.Response.Body()), c.status, c.n)
 			}
 		})
 	}

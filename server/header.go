@@ -87,6 +87,7 @@ func newVariant(body []byte, etag, coding string, sf sharedFields) variant {
 	}
 	v.ok = append(append(v.ok, sf.both...), sf.ok...)
 	v.notModified = append([]field{one("Etag", etag)}, sf.both...)
+	v.fastOK, v.fastNotModified = fastFields(v.ok), fastFields(v.notModified)
 	return v
 }
 

@@ -273,9 +273,9 @@ func TestAdmin(t *testing.T) {
 }
 
 func TestHTTPServer(t *testing.T) {
-	srv := New(Options{}).HTTPServer("127.0.0.1:0")
-	if srv.ReadHeaderTimeout == 0 || srv.ReadTimeout == 0 || srv.WriteTimeout == 0 || srv.IdleTimeout == 0 ||
-		srv.MaxHeaderBytes == 0 || srv.Handler == nil || srv.Addr != "127.0.0.1:0" {
+	srv := New(Options{}).HTTPServer()
+	if srv.ReadTimeout == 0 || srv.WriteTimeout == 0 || srv.IdleTimeout == 0 ||
+		srv.ReadBufferSize == 0 || srv.MaxRequestBodySize == 0 || srv.Handler == nil || srv.Logger == nil {
 		t.Errorf("server not fully configured: %+v", srv)
 	}
 }

@@ -49,7 +49,7 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, e *entry) {
 	}
 	status := http.StatusOK
 	h := w.Header()
-	if notModified(r.Header, e) {
+	if notModified(r.Header["If-None-Match"], r.Header["If-Modified-Since"], e) {
 		status = http.StatusNotModified
 		set(h, v.notModified)
 		w.WriteHeader(status)
@@ -65,10 +65,11 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, e *entry) {
 	}
 }
 
-// notModified evaluates If-None-Match, or If-Modified-Since when there is
-// no If-None-Match (RFC 9110 §13.1.3), for a GET or HEAD of e.
-func notModified(h http.Header, e *entry) bool {
-	if inm := h["If-None-Match"]; len(inm) > 0 {
+// notModified evaluates the If-None-Match values, or the If-Modified-Since
+// ones when there is no If-None-Match (RFC 9110 §13.1.3), for a GET or
+// HEAD of e.
+func notModified(inm, ims []string, e *entry) bool {
+	if len(inm) > 0 {
 		for _, list := range inm {
 			if etagListMatches(list, e) {
 				return true
@@ -76,7 +77,6 @@ func notModified(h http.Header, e *entry) bool {
 		}
 		return false
 	}
-	ims := h["If-Modified-Since"]
 	if len(ims) == 0 {
 		return false
 	}

@@ -109,18 +109,3 @@ func New(opts Options) *Server {
 
 // Handler returns the handler of every route.
 func (s *Server) Handler() http.Handler { return s.handler }
-
-// HTTPServer returns a server for addr running Handler, with every
-// timeout set and request headers bounded. The caller runs and shuts it.
-func (s *Server) HTTPServer(addr string) *http.Server {
-	return &http.Server{
-		Addr:              addr,
-		Handler:           s.handler,
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       idleTimeout,
-		MaxHeaderBytes:    maxHeaderBytes,
-		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
-	}
-}

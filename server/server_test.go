@@ -2,15 +2,17 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"io"
+	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/feedsmith/feedsmith/publish"
+	"github.com/valyala/fasthttp"
 )
 
 // clock is a settable Options.Now.
@@ -56,8 +58,9 @@ func sampleTree() publish.Tree {
 	}
 }
 
-// newTest starts a server with the sample tree on a loopback port.
-func newTest(t *testing.T, opts Options) (*Server, *httptest.Server, *clock) {
+// newTest starts a server with the sample tree on a loopback port, as
+// the daemon runs it (HTTPServer).
+func newTest(t *testing.T, opts Options) (*Server, *liveServer, *clock) {
 	t.Helper()
 	c := &clock{t: start}
 	if opts.Now == nil {
@@ -65,9 +68,41 @@ func newTest(t *testing.T, opts Options) (*Server, *httptest.Server, *clock) {
 	}
 	s := New(opts)
 	s.Update(sampleTree())
-	hs := httptest.NewServer(s.Handler())
-	t.Cleanup(hs.Close)
-	return s, hs, c
+	return s, startHTTPServer(t, s), c
+}
+
+// liveServer is HTTPServer running on a loopback port.
+type liveServer struct {
+	URL  string
+	hs   *fasthttp.Server
+	ln   net.Listener
+	done chan error
+}
+
+func startHTTPServer(t *testing.T, s *Server) *liveServer {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls := &liveServer{URL: "http://" + ln.Addr().String(), hs: s.HTTPServer(), ln: ln, done: make(chan error, 1)}
+	go func() { ls.done <- ls.hs.Serve(ln) }()
+	t.Cleanup(ls.Close)
+	return ls
+}
+
+// Close stops the server and waits for its requests, their log lines
+// included, to finish.
+func (ls *liveServer) Close() {
+	if ls.hs == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	ls.hs.ShutdownWithContext(ctx)
+	ls.ln.Close() // Serve may not have taken it yet when Shutdown ran
+	<-ls.done
+	ls.hs = nil
 }
 
 // get sends a request with the given headers through a client that does

@@ -34,6 +34,8 @@ type variant struct {
 	// a 304. Their values are shared by every response: the handler
 	// assigns them to the header map and never changes them.
 	ok, notModified []field
+	// fastOK and fastNotModified are the same for fasthttp.
+	fastOK, fastNotModified []fastField
 }
 
 // field is one header, its key canonical and its values ready to assign.
