@@ -55,6 +55,9 @@ type generator struct {
 	seed       uint64
 	categories []string
 	end        time.Time
+	// newestFrom, when above 0, is the first post dated at the end, a
+	// second apart, after every other: posts added to a corpus are new.
+	newestFrom int
 }
 
 func newGenerator(seed uint64, cats int, end time.Time) (*generator, error) {
@@ -100,6 +103,9 @@ func (g *generator) writeRange(dir string, first, count int) (int64, error) {
 func (g *generator) post(i int) (string, []byte) {
 	r := rand.New(rand.NewPCG(g.seed, uint64(i)))
 	date := g.end.Add(-time.Duration(1+r.Int64N(365*24*3600)) * time.Second)
+	if g.newestFrom > 0 && i >= g.newestFrom {
+		date = g.end.Add(time.Duration(i-g.newestFrom) * time.Second)
+	}
 	slug := fmt.Sprintf("post-%05d-%s", i, syllables[r.IntN(len(syllables))])
 	var b strings.Builder
 	b.WriteString("---\nlayout: post\n")

@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -129,5 +132,21 @@ func TestRunErrors(t *testing.T) {
 		if err == nil {
 			t.Errorf("%s: no error", name)
 		}
+	}
+}
+
+// TestRunAddIsNewest checks that a post added with -add is dated after
+// every other: a new post shows in its category's feed.
+func TestRunAddIsNewest(t *testing.T) {
+	dir := t.TempDir()
+	if err := run(dir, 50, 3, 1, 0, "2026-01-01"); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(dir, 50, 3, 1, 1, "2026-01-01"); err != nil {
+		t.Fatal(err)
+	}
+	names := slices.Sorted(maps.Keys(readDir(t, dir)))
+	if last := names[len(names)-1]; len(names) != 51 || !strings.HasPrefix(last, "2026-01-01-post-00050-") {
+		t.Errorf("%d posts, the newest %q; want 51, post 50 dated 2026-01-01", len(names), last)
 	}
 }

@@ -3,7 +3,7 @@
 // same seed.
 //
 //	go run ./bench/corpus -out DIR [-n 10000] [-categories 50] [-seed 1]
-//	go run ./bench/corpus -out DIR -add 1   # one post more, as post N+1
+//	go run ./bench/corpus -out DIR -add 1   # one post more, as post N+1, the newest
 package main
 
 import (
@@ -44,6 +44,7 @@ func run(out string, n, cats int, seed uint64, add int, end string) error {
 	first, count := 0, n
 	if add > 0 {
 		first, count = n, add
+		g.newestFrom = n
 	}
 	written, err := g.writeRange(out, first, count)
 	if err != nil {
