@@ -76,7 +76,9 @@ func bigFeed() []byte {
 	return []byte(b.String())
 }
 
-func BenchmarkServe(b *testing.B) {
+// benchServer returns a server holding bigFeed as feeds/news.atom, its
+// body and its entry.
+func benchServer() (*Server, []byte, *entry) {
 	s := New(Options{
 		Logger:  slog.New(slog.DiscardHandler),
 		Metrics: metrics.New("bench"),
@@ -86,6 +88,11 @@ func BenchmarkServe(b *testing.B) {
 	body := bigFeed()
 	s.Update(publish.Tree{{Path: "feeds/news.atom", ContentType: atomType, Body: body, MaxAge: 15 * time.Minute}})
 	e := (*s.files.Load())["feeds/news.atom"]
+	return s, body, e
+}
+
+func BenchmarkServe(b *testing.B) {
+	s, body, e := benchServer()
 	b.Logf("feed %d bytes, gzip %d bytes", len(body), len(e.gzip.body))
 	cases := []struct {
 		name   string
@@ -121,15 +128,7 @@ func BenchmarkServe(b *testing.B) {
 // BenchmarkServeFast is BenchmarkServe for HTTPServer's native path: the
 // handler on a reused RequestCtx, as fasthttp runs it per connection.
 func BenchmarkServeFast(b *testing.B) {
-	s := New(Options{
-		Logger:  slog.New(slog.DiscardHandler),
-		Metrics: metrics.New("bench"),
-		Hub:     "https://hub.example.net/",
-		BaseURL: "https://feeds.example.org/",
-	})
-	body := bigFeed()
-	s.Update(publish.Tree{{Path: "feeds/news.atom", ContentType: atomType, Body: body, MaxAge: 15 * time.Minute}})
-	e := (*s.files.Load())["feeds/news.atom"]
+	s, body, e := benchServer()
 	cases := []struct {
 		name   string
 		header []string

@@ -1,16 +1,12 @@
 package server
 
 import (
-	"bufio"
-	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/feedsmith/feedsmith/publish"
 )
@@ -19,22 +15,7 @@ import (
 // clean, and returns the response with its body.
 func rawGet(t *testing.T, addr, target string) (*http.Response, string) {
 	t.Helper()
-	conn, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(5 * time.Second))
-	if _, err := io.WriteString(conn, "GET "+target+" HTTP/1.1\r\nHost: feeds.test\r\nConnection: close\r\n\r\n"); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp, string(body)
+	return rawDo(t, addr, "GET "+target+" HTTP/1.1\r\nHost: feeds.test", "")
 }
 
 func TestPathTraversal(t *testing.T) {
