@@ -1,7 +1,6 @@
 package collect
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/feedsmith/feedsmith/article"
 	"github.com/feedsmith/feedsmith/config"
+	"github.com/feedsmith/feedsmith/internal/testutil"
 	"github.com/feedsmith/feedsmith/publish"
 	"github.com/feedsmith/feedsmith/sources"
 	"github.com/feedsmith/feedsmith/store/sqlite"
@@ -267,11 +267,11 @@ type hostileEnv struct {
 	st       *sqlite.Store
 	cfg      *config.Config
 	c        *Collector
-	logs     *syncBuffer
+	logs     *testutil.SyncBuffer
 }
 
 func newHostileEnv(t *testing.T) *hostileEnv {
-	h := &hostileEnv{srv: httptest.NewServer(hostileUpstream()), tls: httptest.NewTLSServer(hostileUpstream()), logs: &syncBuffer{}}
+	h := &hostileEnv{srv: httptest.NewServer(hostileUpstream()), tls: httptest.NewTLSServer(hostileUpstream()), logs: &testutil.SyncBuffer{}}
 	t.Cleanup(h.srv.Close)
 	t.Cleanup(h.tls.Close)
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "db.sqlite"))
@@ -301,30 +301,6 @@ func (h *hostileEnv) source(id, kind string) config.Source {
 		Fields: config.Fields{ID: "id", Title: "title", Link: "url"},
 		Select: config.Select{Item: "div.item", Title: "a", Link: "a @href"},
 	}
-}
-
-// syncBuffer collects the collector's log lines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-func (b *syncBuffer) Reset() {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.buf.Reset()
 }
 
 func heapInuse() uint64 {

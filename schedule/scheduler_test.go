@@ -1,34 +1,15 @@
 package schedule
 
 import (
-	"bytes"
 	"context"
 	"errors"
+	"github.com/feedsmith/feedsmith/internal/testutil"
 	"log/slog"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 )
-
-// syncBuffer collects log output written from job goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // fakeTimer records a start-up run instead of waiting for it.
 type fakeTimer struct {
@@ -41,9 +22,9 @@ func (t *fakeTimer) Stop() bool { return !t.stopped.Swap(true) }
 
 // testScheduler returns a scheduler on a fixed clock whose start-up runs
 // wait for the test to fire them, and which is stopped at cleanup.
-func testScheduler(t *testing.T, now time.Time) (*Scheduler, *syncBuffer) {
+func testScheduler(t *testing.T, now time.Time) (*Scheduler, *testutil.SyncBuffer) {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	s := New(slog.New(slog.NewTextHandler(logs, nil)), func() time.Time { return now })
 	s.afterFunc = func(d time.Duration, f func()) stopper { return &fakeTimer{d: d, f: f} }
 	t.Cleanup(func() {

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/feedsmith/feedsmith/internal/testutil"
 	"github.com/feedsmith/feedsmith/metrics"
 )
 
@@ -173,27 +174,8 @@ func TestMetrics(t *testing.T) {
 	}
 }
 
-// syncBuffer is a log sink the server's goroutines may write to while
-// the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
 func TestRequestLog(t *testing.T) {
-	var buf syncBuffer
+	var buf testutil.SyncBuffer
 	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	_, hs, _ := newTest(t, Options{Logger: logger})
 	_, body := get(t, "GET", hs.URL+"/feeds/news.atom")

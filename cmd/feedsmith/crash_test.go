@@ -22,6 +22,7 @@ import (
 
 	"github.com/mmcdole/gofeed"
 
+	"github.com/feedsmith/feedsmith/internal/testutil"
 	"github.com/feedsmith/feedsmith/store/sqlite"
 )
 
@@ -88,11 +89,11 @@ func (s *crashSite) writePost(t *testing.T, n, rev int) {
 }
 
 // child starts feedsmith with args as a child process.
-func (s *crashSite) child(t *testing.T, args ...string) (*exec.Cmd, *syncBuffer) {
+func (s *crashSite) child(t *testing.T, args ...string) (*exec.Cmd, *testutil.SyncBuffer) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], append(args, "-config", s.cfg)...)
 	cmd.Env = append(os.Environ(), "FEEDSMITH_TEST_MAIN=1")
-	out := &syncBuffer{}
+	out := &testutil.SyncBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -325,7 +326,7 @@ func oldOrNew(t *testing.T, old, final treeState, seen []treeState) {
 // killAfter runs the child cmd and kills it with SIGKILL after delay. It
 // reports whether the child finished on its own first; a child that
 // failed on its own fails the test.
-func killAfter(t *testing.T, cmd *exec.Cmd, out *syncBuffer, delay time.Duration) (finished bool) {
+func killAfter(t *testing.T, cmd *exec.Cmd, out *testutil.SyncBuffer, delay time.Duration) (finished bool) {
 	t.Helper()
 	timer := time.AfterFunc(delay, func() { cmd.Process.Signal(syscall.SIGKILL) })
 	err := cmd.Wait()

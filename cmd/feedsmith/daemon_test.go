@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/feedsmith/feedsmith/internal/testutil"
 	"io"
 	"net"
 	"net/http"
@@ -138,24 +139,6 @@ func eventually(t *testing.T, what string, check func() string) {
 	t.Fatalf("%s: %s", what, last)
 }
 
-// syncBuffer collects the daemon's log lines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func daemonConfig(addr, upstream, hub string, extra string) string {
 	return fmt.Sprintf(`site:
   title: 测试
@@ -200,7 +183,7 @@ func TestDaemonEndToEnd(t *testing.T) {
 
 	cmd := exec.Command(os.Args[0], "run", "-config", cfgPath, "-log-level", "debug")
 	cmd.Env = append(os.Environ(), "FEEDSMITH_TEST_MAIN=1", "NOTIFY_SOCKET="+sock, "FEEDSMITH_TEST_TOKEN=s3cret")
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	cmd.Stderr = logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
