@@ -114,9 +114,9 @@ func decodeFrontMatter(yml []byte, loc *time.Location) (frontMatter, error) {
 	}
 	root := resolve(doc.Content[0])
 	if root.Kind != yaml.MappingNode {
-		return frontMatter{}, nodeError(root, "", errors.New("want a mapping of keys to values"))
+		return frontMatter{}, nodeError(yml, root, "", errors.New("want a mapping of keys to values"))
 	}
-	r := fieldReader{fields: make(map[string]*yaml.Node, len(root.Content)/2)}
+	r := fieldReader{yml: yml, fields: make(map[string]*yaml.Node, len(root.Content)/2)}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		r.fields[root.Content[i].Value] = resolve(root.Content[i+1]) // the last wins, as in Jekyll
 	}
@@ -158,13 +158,14 @@ func unmarshalYAML(in []byte, out *yaml.Node) (err error) {
 
 // fieldReader reads front matter values, keeping the first error.
 type fieldReader struct {
+	yml    []byte // the header, to place errors in the file
 	fields map[string]*yaml.Node
 	err    error
 }
 
 func (r *fieldReader) fail(n *yaml.Node, key string, err error) {
 	if r.err == nil {
-		r.err = nodeError(n, key, err)
+		r.err = nodeError(r.yml, n, key, err)
 	}
 }
 
@@ -206,7 +207,7 @@ func (r *fieldReader) list(key string, split bool) []string {
 		n = resolve(n)
 		switch {
 		case depth > maxListDepth:
-			return nodeError(n, key, errors.New("lists nested too deep"))
+			return nodeError(r.yml, n, key, errors.New("lists nested too deep"))
 		case isNull(n):
 		case n.Kind == yaml.ScalarNode && split:
 			out = append(out, strings.Fields(n.Value)...)
@@ -221,10 +222,10 @@ func (r *fieldReader) list(key string, split bool) []string {
 				}
 			}
 		default:
-			return nodeError(n, key, errors.New("want a name or a list of names"))
+			return nodeError(r.yml, n, key, errors.New("want a name or a list of names"))
 		}
 		if len(out) > maxListItems {
-			return nodeError(n, key, fmt.Errorf("more than %d names", maxListItems))
+			return nodeError(r.yml, n, key, fmt.Errorf("more than %d names", maxListItems))
 		}
 		return nil
 	}
@@ -329,10 +330,27 @@ func yamlError(err error, yml []byte) error {
 	case yamlParserProblemRE.MatchString(msg):
 		line++
 	}
-	// YAML also breaks lines at a lone "\r"; files are numbered by "\n",
-	// so a line past the header is the closing fence's.
-	fence := yamlStart + bytes.Count(yml, []byte("\n"))
-	return &lineError{min(max(line+yamlStart-1, 1), fence), errors.New("front matter: yaml: " + msg)}
+	at := 1 // the opening fence
+	if line > 0 {
+		at = fileLine(yml, line)
+	}
+	return &lineError{at, errors.New("front matter: yaml: " + msg)}
+}
+
+// fileLine turns a line of the YAML header, as YAML counts lines, into a
+// line of the file. YAML also breaks lines at a lone "\r"; files are
+// numbered by "\n" only. A line past the header is the closing fence's.
+func fileLine(yml []byte, line int) int {
+	n, file := 1, yamlStart
+	for i := 0; i < len(yml) && n < line; i++ {
+		switch {
+		case yml[i] == '\n':
+			n, file = n+1, file+1
+		case yml[i] == '\r' && (i+1 == len(yml) || yml[i+1] != '\n'):
+			n++
+		}
+	}
+	return file
 }
 
 // yamlAllowed reports whether a line has only characters YAML allows.
@@ -343,11 +361,11 @@ func yamlAllowed(line []byte) bool {
 	}) < 0
 }
 
-func nodeError(n *yaml.Node, key string, err error) error {
+func nodeError(yml []byte, n *yaml.Node, key string, err error) error {
 	if key != "" {
 		err = fmt.Errorf("%s: %w", key, err)
 	}
-	return &lineError{n.Line + yamlStart - 1, fmt.Errorf("front matter: %w", err)}
+	return &lineError{fileLine(yml, n.Line), fmt.Errorf("front matter: %w", err)}
 }
 
 // firstLine returns the number of the first line of b that is not ok,

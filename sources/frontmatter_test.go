@@ -107,6 +107,9 @@ func TestParsePostErrors(t *testing.T) {
 		{"unknown anchor", "---\na: 1\nb: *x\n---\n", "line 1: front matter: yaml: unknown anchor 'x' referenced"},
 		{"unterminated", "---\ntitle: x\n\nbody\n", "line 1: front matter: no closing --- line"},
 		{"not a map", "---\n- a\n---\n", "line 2: front matter: want a mapping of keys to values"},
+		// YAML counts a lone CR as a line break; the file does not.
+		{"not a map after lone CRs", "---\n\r\r0\n---", "line 2: front matter: want a mapping of keys to values"},
+		{"bad value after a lone CR", "---\na: 1\rb: [\n---\n", "line 3: front matter: yaml: did not find expected node content"},
 		{"list title", "---\na: 1\ntitle: [x]\n---\n", "line 3: front matter: title: want a string"},
 		{"bad date", "---\ndate: 2022-02-30 10:00:00\n---\n", `line 2: front matter: date: unrecognized date "2022-02-30 10:00:00"`},
 		{"map date", "---\ndate: {a: 1}\n---\n", "line 2: front matter: date: want a date"},
