@@ -27,7 +27,7 @@ type Writer struct {
 	layout        string
 	siteURL       string
 	keep          time.Duration
-	footer        *template.Template
+	footerTmpl    *template.Template
 	footerErr     error
 	categoryTitle func(id string) string
 	now           func() time.Time
@@ -63,12 +63,13 @@ func New(cfg config.Jekyll, categoryTitle func(id string) string, now func() tim
 		}
 		return id
 	}
-	w.footer, w.footerErr = template.New("footer").Parse(cmp.Or(cfg.Footer, defaultFooter))
+	w.footerTmpl, w.footerErr = template.New("footer").Parse(cmp.Or(cfg.Footer, defaultFooter))
 	return w
 }
 
-// Write writes one post per article, rewriting a post only when its
-// bytes change, then moves posts older than Keep out of the folder.
+// Write removes the temporary files a killed write left behind, writes
+// one post per article, rewriting a post only when its bytes change,
+// then moves posts older than Keep out of the folder.
 // Articles older than Keep are not written. An article that cannot be
 // written is reported in the joined error and the others are still
 // written.
@@ -86,7 +87,7 @@ func (w *Writer) Write(ctx context.Context, arts []article.Article) (Stats, erro
 	if w.keep > 0 {
 		cutoff = w.now().Add(-w.keep)
 	}
-	var errs []error
+	errs := []error{w.removeTemps()}
 	owner := make(map[string]string, len(arts)) // lower-cased name → who wrote it
 	written := make(map[string]bool, len(arts))
 	for i := range arts {

@@ -17,13 +17,15 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
-// issuePost is the post from the issue, as the old cron script wrote it.
+// issuePost is the post from the issue, as the old cron script wrote it,
+// with one line more: render_with_liquid: false (see liquid.go).
 const issuePost = `---
 layout: post
 title: "我市举行春季重点项目集中开工仪式"
 date: 2022-02-14 08:47:41 +0800
 categories: rizhaoribao
 tags: 日照日报新闻
+render_with_liquid: false
 ---
 <p>……正文……</p>
 
@@ -153,7 +155,7 @@ func TestFooter(t *testing.T) {
 		want         string // the post's end
 	}{
 		{"custom", "来自 {{.Article.SourceID}}: {{.CategoryTitle}} {{.Category}} {{.SiteURL}}", a,
-			"NW202202141234567890>\n\n来自 market-news: 日照日报新闻 rizhaoribao //news.example.org\n"},
+			"NW202202141234567890>\n\n来自 market&#45;news: 日照日报新闻 rizhaoribao //news.example.org\n"},
 		{"link escaped", "", spaced, "\n\n<http://news.example.com/a%20b%3Cc%3E>\n\n[返回日照日报新闻](//news.example.org/category/rizhaoribao.html)｜[返回首页](//news.example.org/)\n"},
 		{"no category", "", bare, "---\n<p>a &lt; b</p>\n\n[返回首页](//news.example.org/)\n"},
 	}

@@ -16,25 +16,6 @@ import (
 // dateLayout is Jekyll's front matter date, with the offset kept.
 const dateLayout = "2006-01-02 15:04:05 -0700"
 
-// defaultFooter links back to the category page and the home page, as
-// the posts of the old cron script did. A post without a category gets
-// only the home link.
-const defaultFooter = `{{if .Category}}[返回{{.CategoryTitle}}]({{.SiteURL}}/category/{{.Category}}.html)｜{{end}}[返回首页]({{.SiteURL}}/)`
-
-// linkEscaper escapes what would end a Markdown autolink <...> early.
-var linkEscaper = strings.NewReplacer(" ", "%20", "<", "%3C", ">", "%3E", "\t", "%09", "\r", "%0D", "\n", "%0A")
-
-// FooterData is what a footer template sees.
-type FooterData struct {
-	Article article.Article
-	// Category is the article's first category id, CategoryTitle its
-	// title; both "" for an article without categories.
-	Category      string
-	CategoryTitle string
-	// SiteURL is the configured site URL without a trailing slash.
-	SiteURL string
-}
-
 // render returns the whole post file for a.
 func (w *Writer) render(a *article.Article) ([]byte, error) {
 	var buf bytes.Buffer
@@ -47,20 +28,18 @@ func (w *Writer) render(a *article.Article) ([]byte, error) {
 	if body == "" && strings.TrimSpace(a.Summary) != "" {
 		body = "<p>" + html.EscapeString(strings.TrimSpace(a.Summary)) + "</p>"
 	}
+	body = noLiquid(body)
 	if body != "" {
 		buf.WriteString(body + "\n\n")
 	}
-	if link := linkEscaper.Replace(strings.TrimSpace(a.Link)); link != "" {
+	if link := autolinkURL(a.Link); link != "" {
 		buf.WriteString("<" + link + ">\n\n")
 	}
-	d := FooterData{Article: *a, SiteURL: w.siteURL}
-	if len(a.Categories) > 0 {
-		d.Category = a.Categories[0]
-		d.CategoryTitle = w.categoryTitle(d.Category)
+	footer, err := w.footer(a, body)
+	if err != nil {
+		return nil, err
 	}
-	if err := w.footer.Execute(&buf, d); err != nil {
-		return nil, fmt.Errorf("footer: %w", err)
-	}
+	buf.WriteString(footer)
 	return append(bytes.TrimRight(buf.Bytes(), "\n"), '\n'), nil
 }
 
@@ -88,6 +67,7 @@ func (w *Writer) frontMatter(buf *bytes.Buffer, a *article.Article) error {
 	if a.Author != "" {
 		add("author", scalar(a.Author))
 	}
+	add("render_with_liquid", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "false"}) // see liquid.go
 	enc := yaml.NewEncoder(buf)
 	enc.SetIndent(2)
 	if err := enc.Encode(m); err != nil {
@@ -98,12 +78,13 @@ func (w *Writer) frontMatter(buf *bytes.Buffer, a *article.Article) error {
 
 // names is the way Jekyll reads categories and tags back: a
 // space-separated string when no name holds white space (any that
-// strings.Fields or Ruby splits at), else a list.
-// Empty names are dropped; no names gives nil.
+// strings.Fields or Ruby splits at), else a list. Each name is made
+// plain text first (see label); empty names are dropped; no names gives
+// nil.
 func names(ns []string) *yaml.Node {
 	var kept []string
 	for _, n := range ns {
-		if n = strings.TrimSpace(n); n != "" {
+		if n = strings.TrimSpace(label(n)); n != "" {
 			kept = append(kept, n)
 		}
 	}

@@ -124,7 +124,7 @@ func TestNewsAPIToFeedsAndPosts(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "---\nlayout: post\ntitle: \"我市举行春季重点项目集中开工仪式\"\ndate: " + apiTimes[0].Format("2006-01-02 15:04:05 -0700") +
-		"\ncategories: rizhaoribao\ntags: 日照日报新闻\n---\n"
+		"\ncategories: rizhaoribao\ntags: 日照日报新闻\nrender_with_liquid: false\n---\n"
 	if !strings.HasPrefix(string(post), want) {
 		t.Errorf("post front matter:\n%s\nwant prefix:\n%s", post, want)
 	}
