@@ -132,3 +132,24 @@ func TestLabel(t *testing.T) {
 		}
 	}
 }
+
+// FuzzLinkURL checks that a link destination cannot end early, hold
+// Liquid, or name a scheme but http and https, whatever Markdown decodes.
+func FuzzLinkURL(f *testing.F) {
+	for _, s := range []string{"https://x/a?b=1&c=2", "javascript:alert(1)", "java\tscript:x", "//x/a b)", "&#106;avascript:x", "javascript&#58;x"} {
+		f.Add(s)
+	}
+	scheme := regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*):`)
+	f.Fuzz(func(t *testing.T, in string) {
+		got := linkURL(in)
+		if strings.ContainsAny(got, " \t\r\n()<>\"'{}\\`") || strings.ContainsFunc(got, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+			t.Fatalf("linkURL(%q) = %q can end a destination or hold Liquid", in, got)
+		}
+		// What CommonMark gives the browser: entities decoded, then the
+		// browser drops tabs and line breaks.
+		decoded := strings.NewReplacer("\t", "", "\n", "", "\r", "").Replace(html.UnescapeString(got))
+		if m := scheme.FindStringSubmatch(decoded); m != nil && !strings.EqualFold(m[1], "http") && !strings.EqualFold(m[1], "https") {
+			t.Errorf("linkURL(%q) = %q: scheme %q", in, got, m[1])
+		}
+	})
+}

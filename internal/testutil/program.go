@@ -12,9 +12,9 @@ import (
 const RequireExternal = "FEEDSMITH_REQUIRE_EXTERNAL"
 
 // NeedProgram returns the path of the program name, looked up on PATH.
-// When it is missing, the test is skipped with a message saying how to
-// install it (install, such as "apt-get install jekyll"), or fails when
-// FEEDSMITH_REQUIRE_EXTERNAL=1.
+// When it is missing, the test is skipped with install, the instruction
+// that gets it ("install Debian's jekyll: apt-get install jekyll"), or
+// fails when FEEDSMITH_REQUIRE_EXTERNAL=1.
 func NeedProgram(t testing.TB, name, install string) string {
 	t.Helper()
 	path, err := exec.LookPath(name)
@@ -22,9 +22,9 @@ func NeedProgram(t testing.TB, name, install string) string {
 	case err == nil:
 		return path
 	case os.Getenv(RequireExternal) == "1":
-		t.Fatalf("%s is required (%s=1) but not found: %v; install it: %s", name, RequireExternal, err, install)
+		t.Fatalf("%s is required (%s=1) but not found: %v; %s", name, RequireExternal, err, install)
 	default:
-		t.Skipf("%s not found on PATH; to run this test, install it: %s (with %s=1 it fails instead)", name, install, RequireExternal)
+		t.Skipf("%s not found on PATH; to run this test, %s (with %s=1 it fails instead)", name, install, RequireExternal)
 	}
 	return ""
 }

@@ -32,7 +32,7 @@ func TestNeedProgram(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Setenv(RequireExternal, tt.env)
 			r := &recorder{TB: t}
-			path := NeedProgram(r, tt.program, "apt-get install "+tt.program)
+			path := NeedProgram(r, tt.program, "install it: apt-get install "+tt.program)
 			if (r.skipped != "") != tt.skip || (r.failed != "") != tt.fail {
 				t.Fatalf("skipped %q, failed %q; want skip %v, fail %v", r.skipped, r.failed, tt.skip, tt.fail)
 			}
