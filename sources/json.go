@@ -164,8 +164,8 @@ func (s *jsonSource) stored(ctx context.Context, a *article.Article) bool {
 	return ok
 }
 
-// detailURL renders the detail URL of r; one relative to the list
-// resolves against the list's URL.
+// detailURL renders the detail URL of r, without userinfo; one relative
+// to the list resolves against the list's URL.
 func (s *jsonSource) detailURL(r *record, base string) (string, error) {
 	u, err := s.detail.value(r)
 	if err != nil {
@@ -174,12 +174,15 @@ func (s *jsonSource) detailURL(r *record, base string) (string, error) {
 	if u == "" {
 		return "", errors.New("detail.url is empty")
 	}
-	if ref, err := url.Parse(u); err == nil && base != "" && !ref.IsAbs() {
-		if b, err := url.Parse(base); err == nil {
-			u = b.ResolveReference(ref).String()
-		}
+	ref, err := url.Parse(u)
+	if err != nil {
+		return u, nil // fetchDetail says why it is not fetched
 	}
-	return u, nil
+	if b, err := url.Parse(base); err == nil && base != "" && !ref.IsAbs() {
+		ref = b.ResolveReference(ref)
+	}
+	ref.User = nil // never sent, nor logged
+	return ref.String(), nil
 }
 
 // fetchDetails fetches the full text of each of details, a few at a

@@ -16,10 +16,15 @@ import (
 // "" when it started from an untrusted one). The client's timeout
 // bounds the whole chain.
 func (f *Fetcher) fetch(ctx context.Context, rawURL string, u *url.URL, origin string) (*Response, error) {
+	key := rawURL // the validators' key
+	if u.User != nil {
+		u.User = nil // userinfo is never sent, nor shown in errors
+		rawURL = u.String()
+	}
 	header := http.Header{}
 	header.Set("User-Agent", f.UserAgent)
 	header.Set("Accept", feedAccept)
-	if err := f.setConditional(ctx, header, rawURL); err != nil {
+	if err := f.setConditional(ctx, header, key); err != nil {
 		return nil, err
 	}
 	if t := f.Client.Timeout; t > 0 {
@@ -28,7 +33,7 @@ func (f *Fetcher) fetch(ctx context.Context, rawURL string, u *url.URL, origin s
 		defer cancel()
 	}
 	for hop := 0; ; hop++ {
-		u.User = nil // userinfo is never sent
+		u.User = nil
 		resp, release, err := f.do(ctx, u, header, f.policy.trusts(u, origin))
 		if err != nil {
 			if hop > 0 {
