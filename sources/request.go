@@ -9,6 +9,49 @@ import (
 	"net/url"
 )
 
+// Get fetches rawURL, a URL the operator wrote (a source's url): an
+// http(s) URL, fetched wherever it points, or a local path (no scheme,
+// or file://), read with the same limit. A redirect away from its origin
+// is untrusted, as GetLink's URLs are.
+func (f *Fetcher) Get(ctx context.Context, rawURL string) (*Response, error) {
+	if path, ok := localPath(rawURL); ok {
+		return f.readFile(path)
+	}
+	u, err := httpURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	return f.fetch(ctx, rawURL, u, originOf(u))
+}
+
+// GetLink fetches rawURL, a URL that came from upstream data: an item's
+// link, a detail URL built from a record. Only http(s) URLs are fetched,
+// never a file; one that has none of the policy's origins connects only
+// to public addresses, unless the policy allows more. A refusal is a
+// *RefusedError.
+func (f *Fetcher) GetLink(ctx context.Context, rawURL string) (*Response, error) {
+	u, err := httpURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	return f.fetch(ctx, rawURL, u, "")
+}
+
+// httpURL parses an absolute http(s) URL.
+func httpURL(rawURL string) (*url.URL, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("GET %s: %w", rawURL, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("GET %s: unsupported scheme %q", rawURL, u.Scheme)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("GET %s: no host", rawURL)
+	}
+	return u, nil
+}
+
 // fetch gets u (rawURL as given, for validators and errors), following
 // up to maxRedirects redirects itself so that each hop's trust is
 // decided afresh: a hop is trusted when it has one of the policy's
