@@ -55,6 +55,7 @@ func (c *Collector) runChunks(ctx context.Context, src config.Source, s sources.
 	err := s.CollectChunks(ctx, chunkSize, func(b sources.Batch) error {
 		res.Skipped = append(res.Skipped, b.Skipped...)
 		res.Unchanged += b.Unchanged
+		res.Refused += b.Refused
 		arts, derived := c.prepare(ctx, src, b, seen)
 		derived = slices.DeleteFunc(derived, func(d category.Derived) bool {
 			was := filed[d.ID]

@@ -93,6 +93,10 @@ type Result struct {
 	// backing off after failures (or its upstream asked to wait) until
 	// this time.
 	Deferred time.Time
+	// Refused counts the fetches the fetch policy refused: untrusted
+	// URLs (item links, redirects to another origin, URLs built from
+	// fields) that would have connected to a non-public address.
+	Refused int
 }
 
 // Run collects one source and records its status in the store. A failure
@@ -114,6 +118,9 @@ func (c *Collector) Run(ctx context.Context, src config.Source) (res Result) {
 		if r := recover(); r != nil {
 			res.Err = fmt.Errorf("internal error: %v", r)
 		}
+		if re := (*sources.RefusedError)(nil); errors.As(res.Err, &re) {
+			res.Refused++ // the source's own document, redirected inside
+		}
 		res.Duration = c.now().Sub(start)
 		c.backoff.record(src.ID, start, res.Err)
 		c.record(ctx, start, &res, log)
@@ -132,7 +139,7 @@ func (c *Collector) Run(ctx context.Context, src config.Source) (res Result) {
 		res.Err = err
 		return res
 	}
-	res.Skipped, res.NotModified, res.SameBody = batch.Skipped, batch.NotModified, batch.SameBody
+	res.Skipped, res.NotModified, res.SameBody, res.Refused = batch.Skipped, batch.NotModified, batch.SameBody, batch.Refused
 	if batch.NotModified {
 		return res
 	}
@@ -385,4 +392,4 @@ func (c *Collector) fullText(sourceID string, log *slog.Logger) func(context.Con
 }
 
 // Close releases the collector's idle upstream connections.
-func (c *Collector) Close() { c.fetcher.Client.CloseIdleConnections() }
+func (c *Collector) Close() { c.fetcher.CloseIdleConnections() }

@@ -122,6 +122,15 @@ type Defaults struct {
 	HostGap Duration `yaml:"host_gap"`
 	// MaxBackoff caps how long a failing source is left alone.
 	MaxBackoff Duration `yaml:"max_backoff"`
+	// AllowPrivate lets URLs that come from upstream data (item links
+	// followed for detail, redirects to another origin, detail URLs
+	// whose host comes from a field) connect to loopback, private and
+	// other non-public addresses. URLs the operator wrote always may.
+	AllowPrivate bool `yaml:"allow_private"`
+	// Allow lists the host names ("intranet.example", "*.corp.example"),
+	// IP addresses and CIDR ranges ("10.1.0.0/16") such URLs may reach
+	// even when not public.
+	Allow []string `yaml:"allow"`
 }
 
 // CategorySpec is a source's category: a plain id, or a mapping whose id
@@ -242,4 +251,8 @@ type Source struct {
 	Charset string   `yaml:"charset"`
 	Timeout Duration `yaml:"timeout"`
 	MaxBody ByteSize `yaml:"max_body"`
+	// AllowPrivate and Allow are defaults.allow_private and
+	// defaults.allow for this source; set, they replace the defaults.
+	AllowPrivate *bool    `yaml:"allow_private"`
+	Allow        []string `yaml:"allow"`
 }

@@ -34,7 +34,7 @@ func TestInvalid(t *testing.T) {
 	}{
 		{"invalid-unknown-key.yml", []string{
 			"testdata/invalid-unknown-key.yml:3: site.titel: unknown key (known: author, base_url, description, language, timezone, title)",
-			"testdata/invalid-unknown-key.yml:8: sources[0].shedule: unknown key (known: category, charset, date_format, detail, fields, id, items, max_body, path, permalink, schedule, select, site_url, tags, timeout, timezone, type, url)",
+			"testdata/invalid-unknown-key.yml:8: sources[0].shedule: unknown key (known: allow, allow_private, category, charset, date_format, detail, fields, id, items, max_body, path, permalink, schedule, select, site_url, tags, timeout, timezone, type, url)",
 		}},
 		{"invalid-many.yml", []string{
 			`testdata/invalid-many.yml:2: site.base_url: "/relative/" is not an absolute http(s) URL`,
@@ -59,6 +59,14 @@ func TestInvalid(t *testing.T) {
 		}},
 		{"invalid-env.yml", []string{
 			"testdata/invalid-env.yml:2: site.base_url: environment variable FEEDSMITH_TEST_UNSET_VAR is not set",
+		}},
+		{"invalid-allow.yml", []string{
+			`testdata/invalid-allow.yml:3: defaults.allow[0]: "10.0.0.0/33" is not a host name, an IP address or a CIDR range`,
+			`testdata/invalid-allow.yml:7: sources[0].url: "https://user:xxxxx@api.example.org/list" holds credentials (user:password@), which are never sent: remove them`,
+			`testdata/invalid-allow.yml:11: sources[0].fields.link: invalid template: the branches of {{if}} end in different parts of the URL (query and path)`,
+			`testdata/invalid-allow.yml:13: sources[0].detail.url: invalid template: {{template "t"}} is not allowed in a URL template`,
+			`testdata/invalid-allow.yml:18: sources[0].allow[2]: "not a host!" is not a host name, an IP address or a CIDR range`,
+			`testdata/invalid-allow.yml:19: sources[0].allow[3]: "10.0.0.300" is not a host name, an IP address or a CIDR range`,
 		}},
 		{"invalid-syntax.yml", []string{
 			"testdata/invalid-syntax.yml:3: mapping values are not allowed in this context",

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/feedsmith/feedsmith/slug"
+	"github.com/feedsmith/feedsmith/urltemplate"
 	"github.com/robfig/cron/v3"
 )
 
@@ -61,8 +62,12 @@ func urlProblems(s *Source) []pending {
 		return []pending{{"url", fmt.Sprintf("required for type %s (an http(s) URL or a file path)", s.Type)}}
 	}
 	if strings.Contains(s.URL, "://") {
-		if u, err := url.Parse(s.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "file") || (u.Scheme != "file" && u.Host == "") {
+		u, err := url.Parse(s.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "file") || (u.Scheme != "file" && u.Host == "") {
 			return []pending{{"url", fmt.Sprintf("%q is not an http(s) URL or a file path", s.URL)}}
+		}
+		if u.User != nil {
+			return []pending{{"url", fmt.Sprintf("%q holds credentials (user:password@), which are never sent: remove them", u.Redacted())}}
 		}
 	}
 	return nil
@@ -99,6 +104,13 @@ func (c *Config) normalize() {
 		}
 		if s.MaxBody == 0 {
 			s.MaxBody = c.Defaults.MaxBody
+		}
+		if s.AllowPrivate == nil {
+			v := c.Defaults.AllowPrivate
+			s.AllowPrivate = &v
+		}
+		if s.Allow == nil {
+			s.Allow = slices.Clone(c.Defaults.Allow)
 		}
 	}
 }
@@ -145,6 +157,7 @@ func (c *Config) validate() []pending {
 	if err := CheckSchedule(c.Defaults.Schedule); err != nil {
 		add("defaults.schedule", "%v", err)
 	}
+	ps = append(ps, allowProblems("defaults.allow", c.Defaults.Allow)...)
 	ids := map[string]string{}
 	for i, cat := range c.Categories {
 		key := fmt.Sprintf("categories[%d]", i)
@@ -216,8 +229,17 @@ func (c *Config) sourceProblems(i int, seen map[string]string) []pending {
 	tmpls := s.templates()
 	for _, key := range sortedKeys(tmpls) {
 		text := tmpls[key]
-		if _, err := template.New(key).Funcs(slug.Funcs()).Option("missingkey=zero").Parse(text); err != nil {
+		t, err := template.New(key).Funcs(slug.Funcs()).Funcs(urltemplate.Funcs()).Option("missingkey=zero").Parse(text)
+		if err == nil && urlKeys[key] {
+			_, err = urltemplate.Escape(t)
+		}
+		if err != nil {
 			add(key, "invalid template: %v", err)
+		}
+	}
+	if !slices.Equal(s.Allow, c.Defaults.Allow) { // the defaults' are checked once, above
+		for _, p := range allowProblems("allow", s.Allow) {
+			add(p.key, "%s", p.msg)
 		}
 	}
 	if s.Detail != nil && s.Detail.Content == "" {
@@ -230,6 +252,21 @@ func (c *Config) sourceProblems(i int, seen map[string]string) []pending {
 	}
 	return ps
 }
+
+// allowProblems checks the entries of an allow list.
+func allowProblems(key string, entries []string) []pending {
+	var ps []pending
+	for i, e := range entries {
+		if _, _, err := ParseAllowEntry(e); err != nil {
+			ps = append(ps, pending{fmt.Sprintf("%s[%d]", key, i), err.Error()})
+		}
+	}
+	return ps
+}
+
+// urlKeys are the templates that build URLs: their values are escaped
+// for where they stand (see package urltemplate).
+var urlKeys = map[string]bool{"detail.url": true, "fields.link": true, "fields.image": true}
 
 // templates returns the source's values that may hold templates, by key.
 func (s *Source) templates() map[string]string {

@@ -24,6 +24,7 @@ type Metrics struct {
 	duration    *prometheus.HistogramVec
 	articles    *prometheus.CounterVec
 	lastSuccess *prometheus.GaugeVec
+	refused     *prometheus.CounterVec
 
 	requests    *prometheus.CounterVec
 	notModified *prometheus.CounterVec
@@ -66,6 +67,10 @@ func New(version string) *Metrics {
 			Name: "feedsmith_source_last_success_timestamp_seconds",
 			Help: "When a source last succeeded, in Unix seconds.",
 		}, source),
+		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "feedsmith_fetch_refused_total",
+			Help: "Fetches of untrusted URLs (item links, redirects to another origin, URLs built from fields) refused by the fetch policy: they would have connected to a non-public address.",
+		}, source),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "feedsmith_feed_requests_total",
 			Help: "GET and HEAD requests answered for a file of the published tree.",
@@ -79,7 +84,7 @@ func New(version string) *Metrics {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		buildInfo(version),
-		m.fetches, m.errors, m.skipped, m.duration, m.articles, m.lastSuccess,
+		m.fetches, m.errors, m.skipped, m.duration, m.articles, m.lastSuccess, m.refused,
 		m.requests, m.notModified,
 	)
 	return m

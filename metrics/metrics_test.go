@@ -69,6 +69,8 @@ func TestObserveSource(t *testing.T) {
 	m.ObserveSource(collect.Result{SourceID: "a", Unchanged: 9, Duration: 200 * time.Millisecond}, now.Add(time.Hour))
 	m.ObserveSource(collect.Result{SourceID: "a", Err: errors.New("timeout"), Duration: 30 * time.Second}, now.Add(2*time.Hour))
 	m.ObserveSource(collect.Result{SourceID: "b", Err: errors.New("404")}, now)
+	m.ObserveSource(collect.Result{SourceID: "c", Refused: 3}, now)
+	m.ObserveSource(collect.Result{SourceID: "c", Refused: 2}, now)
 	s := scrape(t, m)
 
 	want := map[string]float64{
@@ -85,6 +87,8 @@ func TestObserveSource(t *testing.T) {
 		`feedsmith_source_last_success_timestamp_seconds{source="a"}`:       float64(now.Add(time.Hour).UnixMilli()) / 1e3,
 		`feedsmith_source_fetches_total{source="b"}`:                        1,
 		`feedsmith_source_errors_total{source="b"}`:                         1,
+		`feedsmith_fetch_refused_total{source="a"}`:                         0,
+		`feedsmith_fetch_refused_total{source="c"}`:                         5,
 	}
 	for k, v := range want {
 		got, ok := s[k]

@@ -25,6 +25,7 @@ func (m *Metrics) ObserveSource(r collect.Result, now time.Time) {
 		errs.Inc()
 	}
 	m.skipped.WithLabelValues(id).Add(float64(len(r.Skipped)))
+	m.refused.WithLabelValues(id).Add(float64(r.Refused))
 	m.duration.WithLabelValues(id).Observe(r.Duration.Seconds())
 	m.articles.WithLabelValues(id, "new").Add(float64(r.New))
 	m.articles.WithLabelValues(id, "updated").Add(float64(r.Updated))
@@ -44,4 +45,5 @@ func (m *Metrics) ForgetSource(id string) {
 	m.duration.DeletePartialMatch(l)
 	m.articles.DeletePartialMatch(l)
 	m.lastSuccess.DeletePartialMatch(l)
+	m.refused.DeletePartialMatch(l)
 }

@@ -87,7 +87,7 @@ func (n *Normalizer) Article(a *article.Article, base string) {
 		// a tracking parameter that comes and goes makes no new article.
 		a.ID = a.Link
 	case id != "":
-		a.ID = id
+		a.ID = WithoutUserinfo(id)
 	default:
 		a.ID = article.StableID("", a.Link, a.Title, a.Content)
 	}

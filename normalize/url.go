@@ -6,7 +6,8 @@ import (
 )
 
 // ResolveURL returns ref made absolute against base, with its host
-// lower-cased, or "" when that is not possible (ref relative and base not
+// lower-cased and without userinfo ("user:password@" is never
+// republished), or "" when that is not possible (ref relative and base not
 // an absolute http(s) URL, or an unparseable ref) or when the result is
 // not an http or https URL. A protocol-relative ref ("//host/path") with
 // no usable base is taken as https, which is what nearly every site that
@@ -34,6 +35,7 @@ func ResolveURL(ref, base string) string {
 		return ""
 	}
 	r.Host = strings.ToLower(r.Host) // host names are case-insensitive
+	r.User = nil
 	return r.String()
 }
 
@@ -105,4 +107,19 @@ var tracking = map[string]bool{
 
 func isTracking(key string) bool {
 	return strings.HasPrefix(key, "utm_") || tracking[key]
+}
+
+// WithoutUserinfo returns s without its userinfo when it is an absolute
+// http(s) URL that has one, else s unchanged: an id taken from a link
+// must not carry the link's credentials into the feeds either.
+func WithoutUserinfo(s string) string {
+	if !strings.Contains(s, "@") {
+		return s
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil || !isHTTP(u) {
+		return s
+	}
+	u.User = nil
+	return u.String()
 }

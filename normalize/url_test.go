@@ -1,6 +1,11 @@
 package normalize
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"github.com/feedsmith/feedsmith/article"
+)
 
 func TestResolveURL(t *testing.T) {
 	const base = "https://example.com/news/2022/index.html?page=2"
@@ -27,6 +32,10 @@ func TestResolveURL(t *testing.T) {
 		{"control character", "/a\x01b", base, ""},
 		{"bad escape", "/a%zz", base, ""},
 		{"no host", "http:///path", base, ""},
+		{"userinfo dropped", "http://user:pass@127.0.0.1:18002/x", base, "http://127.0.0.1:18002/x"},
+		{"user only dropped", "https://user@Example.com/x", base, "https://example.com/x"},
+		{"protocol-relative userinfo dropped", "//u:p@cdn.example.net/a.jpg", base, "https://cdn.example.net/a.jpg"},
+		{"base's userinfo not inherited", "a.html", "https://u:p@example.com/news/", "https://example.com/news/a.html"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -59,5 +68,43 @@ func TestCanonicalURL(t *testing.T) {
 				t.Errorf("CanonicalURL(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestWithoutUserinfo(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://user:pass@example.com/a?b=1": "https://example.com/a?b=1",
+		"https://example.com/a":               "https://example.com/a",
+		"guid-1":                              "guid-1",
+		"mailto:a@example.com":                "mailto:a@example.com",
+		"tag:a@example.com,2024:1":            "tag:a@example.com,2024:1",
+		"urn:x:a@b":                           "urn:x:a@b",
+	} {
+		if got := WithoutUserinfo(in); got != want {
+			t.Errorf("WithoutUserinfo(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Userinfo (user:password@) in a link is never republished: not in the
+// article's link, image, enclosures, id, nor in the links of its content.
+func TestArticleUserinfo(t *testing.T) {
+	n := New(nil)
+	a := &article.Article{
+		ID:         "http://user:pass@127.0.0.1:18002/guid",
+		Link:       "http://user:pass@127.0.0.1:18002/x",
+		Image:      "//u:p@cdn.example.net/a.jpg",
+		Enclosures: []article.Enclosure{{URL: "https://u:p@cdn.example.net/a.mp3"}},
+		Content:    `<p><a href="http://user:pass@x.example.org/p">x</a><img src="//u:p@cdn.example.net/b.png" srcset="https://u:p@cdn.example.net/c.png 2x"></p>`,
+	}
+	n.Article(a, "https://example.com/")
+	all := strings.Join([]string{a.ID, a.Link, a.Image, a.Enclosures[0].URL, a.Content}, " ")
+	for _, leak := range []string{"pass", "u:p", "@"} {
+		if strings.Contains(all, leak) {
+			t.Errorf("%q republished: %s", leak, all)
+		}
+	}
+	if a.Link != "http://127.0.0.1:18002/x" || a.ID != "http://127.0.0.1:18002/guid" {
+		t.Errorf("link %q, id %q", a.Link, a.ID)
 	}
 }

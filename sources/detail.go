@@ -56,7 +56,7 @@ func newPageDetail(cfg config.Source, env Env) (*pageDetail, error) {
 		return nil, fmt.Errorf("source %s: no fetcher", cfg.ID)
 	}
 	d := &pageDetail{
-		fetcher:  env.Fetcher.WithLimits(time.Duration(cfg.Timeout), int64(cfg.MaxBody)),
+		fetcher:  env.Fetcher.WithLimits(time.Duration(cfg.Timeout), int64(cfg.MaxBody)).WithPolicy(policyFor(cfg)),
 		fullText: env.FullText,
 		log:      env.Logger,
 	}
@@ -83,11 +83,13 @@ func newPageDetail(cfg config.Source, env Env) (*pageDetail, error) {
 // was stored with it (no fetch), else its page's. An article whose page
 // fails keeps its own summary and content, with FullText false so the
 // next run tries again; the failure is logged, never a skip. Relative
-// links resolve against base; only http(s) pages are fetched.
-func (d *pageDetail) fill(ctx context.Context, arts []article.Article, base string) {
+// links resolve against base; only http(s) pages are fetched, and as
+// untrusted URLs (Fetcher.GetLink): the fetches the policy refused are
+// logged once, and their number returned.
+func (d *pageDetail) fill(ctx context.Context, arts []article.Article, base string) int {
+	var refused refusals
 	sem := make(chan struct{}, detailWorkers)
 	var wg sync.WaitGroup
-	defer wg.Wait()
 	for i := range arts {
 		a := &arts[i]
 		if d.stored(ctx, a) {
@@ -95,19 +97,23 @@ func (d *pageDetail) fill(ctx context.Context, arts []article.Article, base stri
 		}
 		if ctx.Err() != nil {
 			d.log.Warn("detail pages not fetched", "remaining", len(arts)-i, "error", ctx.Err())
-			return
+			break
 		}
 		select {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
 			d.log.Warn("detail pages not fetched", "remaining", len(arts)-i, "error", ctx.Err())
-			return
+		}
+		if ctx.Err() != nil {
+			break
 		}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			d.fillOne(ctx, a, base)
+			d.fillOne(ctx, a, base, &refused)
 		})
 	}
+	wg.Wait()
+	return refused.report(d.log)
 }
 
 // stored reports whether a's full text was already stored, and if so
@@ -124,7 +130,7 @@ func (d *pageDetail) stored(ctx context.Context, a *article.Article) bool {
 	return true
 }
 
-func (d *pageDetail) fillOne(ctx context.Context, a *article.Article, base string) {
+func (d *pageDetail) fillOne(ctx context.Context, a *article.Article, base string, refused *refusals) {
 	link := pageURL(a.Link, base)
 	if link == "" {
 		d.log.Warn("detail page not fetched: no http(s) link", "id", a.ID, "link", a.Link)
@@ -132,7 +138,9 @@ func (d *pageDetail) fillOne(ctx context.Context, a *article.Article, base strin
 	}
 	content, err := d.extract(ctx, link)
 	if err != nil {
-		d.log.Warn("detail page failed, keeping the item's own text", "url", link, "error", err)
+		if !refused.add(err) {
+			d.log.Warn("detail page failed, keeping the item's own text", "url", link, "error", err)
+		}
 		return
 	}
 	a.Content, a.FullText = content, true
@@ -140,7 +148,7 @@ func (d *pageDetail) fillOne(ctx context.Context, a *article.Article, base strin
 
 // extract fetches link and returns its full text as HTML.
 func (d *pageDetail) extract(ctx context.Context, link string) (string, error) {
-	resp, err := d.fetcher.Get(ctx, link)
+	resp, err := d.fetcher.GetLink(ctx, link)
 	if err != nil {
 		return "", err
 	}
@@ -214,8 +222,9 @@ func readable(body []byte, page string) (string, error) {
 	return out.String(), nil
 }
 
-// pageURL resolves link against base and returns it if it is an http(s)
-// URL: a link in a document must never make the fetcher read a local file.
+// pageURL resolves link against base and returns it, without userinfo,
+// if it is an http(s) URL: a link in a document must never make the
+// fetcher read a local file.
 func pageURL(link, base string) string {
 	ref, err := url.Parse(strings.TrimSpace(link))
 	if err != nil {
@@ -227,5 +236,6 @@ func pageURL(link, base string) string {
 	if (ref.Scheme != "http" && ref.Scheme != "https") || ref.Host == "" {
 		return ""
 	}
+	ref.User = nil
 	return ref.String()
 }

@@ -155,7 +155,8 @@ func TestDetailReadability(t *testing.T) {
 	for _, path := range []string{"/a/1.html", "/a/gbk.html"} {
 		t.Run(path, func(t *testing.T) {
 			arts := []article.Article{{ID: "x", Link: path, Summary: "摘要"}}
-			d, err := newPageDetail(config.Source{ID: "s", Detail: &config.Detail{Content: "readability"}}, Env{Fetcher: NewFetcher("", 5*time.Second, 0)})
+			// The pages are on the source's own origin: its url's.
+			d, err := newPageDetail(config.Source{ID: "s", URL: s.URL + "/news/", Detail: &config.Detail{Content: "readability"}}, Env{Fetcher: NewFetcher("", 5*time.Second, 0)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -189,7 +190,7 @@ func TestDetailFailures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			logger, logs := logBuffer()
-			d, err := newPageDetail(config.Source{Detail: &config.Detail{Content: tt.content}}, Env{Fetcher: NewFetcher("", 5*time.Second, 0), Logger: logger})
+			d, err := newPageDetail(config.Source{URL: s.URL + "/", Detail: &config.Detail{Content: tt.content}}, Env{Fetcher: NewFetcher("", 5*time.Second, 0), Logger: logger})
 			if err != nil {
 				t.Fatal(err)
 			}

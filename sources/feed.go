@@ -43,7 +43,7 @@ func newFeed(cfg config.Source, env Env) (Source, error) {
 	}
 	return &feedSource{
 		cfg:     cfg,
-		fetcher: env.Fetcher.WithLimits(time.Duration(cfg.Timeout), int64(cfg.MaxBody)),
+		fetcher: env.Fetcher.WithLimits(time.Duration(cfg.Timeout), int64(cfg.MaxBody)).WithPolicy(policyFor(cfg)),
 		loc:     loc,
 		detail:  detail,
 	}, nil
@@ -76,7 +76,7 @@ func (s *feedSource) Collect(ctx context.Context) (Batch, error) {
 	}
 	if s.detail != nil {
 		// Items that carry only summaries get their pages' full text.
-		s.detail.fill(ctx, b.Articles, b.BaseURL)
+		b.Refused = s.detail.fill(ctx, b.Articles, b.BaseURL)
 	}
 	return b, nil
 }

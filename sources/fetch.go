@@ -30,8 +30,13 @@ func UserAgent(version string) string {
 
 // Fetcher gets documents over HTTP(S), or from local files, politely:
 // with a deadline, a User-Agent, conditional requests and a body limit.
-// Make one with NewFetcher; it is safe for concurrent use.
+// It follows its Policy (see WithPolicy): Get is for the URLs the
+// operator wrote, GetLink for those that came from upstream data. Make
+// one with NewFetcher; it is safe for concurrent use.
 type Fetcher struct {
+	// Client fetches the trusted URLs; its Timeout bounds every fetch,
+	// redirects included, and its CheckRedirect is not used (the
+	// fetcher follows redirects itself, deciding each hop's trust).
 	Client    *http.Client
 	UserAgent string
 	MaxBody   int64
@@ -47,6 +52,11 @@ type Fetcher struct {
 	// the document then counts as not modified, as if it had been a 304.
 	// Many upstreams answer every request with 200 and the same bytes.
 	SameBody func(ctx context.Context, url, sum string) bool
+
+	policy Policy
+	// pools are the untrusted fetches' connection pools; nil refuses
+	// every untrusted fetch.
+	pools *pools
 }
 
 // ValidatorSource gives the stored ETag and Last-Modified of a URL (the
@@ -99,21 +109,10 @@ func NewFetcher(userAgent string, timeout time.Duration, maxBody int64) *Fetcher
 		maxBody = DefaultMaxBody
 	}
 	client := &http.Client{
-		Transport:     http.DefaultTransport.(*http.Transport).Clone(),
-		Timeout:       timeout,
-		CheckRedirect: checkRedirect,
+		Transport: http.DefaultTransport.(*http.Transport).Clone(),
+		Timeout:   timeout,
 	}
-	return &Fetcher{Client: client, UserAgent: userAgent, MaxBody: maxBody}
-}
-
-func checkRedirect(req *http.Request, via []*http.Request) error {
-	if len(via) > maxRedirects {
-		return fmt.Errorf("stopped after %d redirects", maxRedirects)
-	}
-	if s := req.URL.Scheme; s != "http" && s != "https" {
-		return fmt.Errorf("redirect to %s refused: not http(s)", req.URL.Redacted())
-	}
-	return nil
+	return &Fetcher{Client: client, UserAgent: userAgent, MaxBody: maxBody, pools: newPools()}
 }
 
 // WithLimits returns a copy of f with a source's own timeout and body
@@ -131,48 +130,22 @@ func (f *Fetcher) WithLimits(timeout time.Duration, maxBody int64) *Fetcher {
 	return &g
 }
 
-// Get fetches rawURL: an http(s) URL, or a local path (no scheme, or
-// file://), read with the same limit.
-func (f *Fetcher) Get(ctx context.Context, rawURL string) (*Response, error) {
-	if path, ok := localPath(rawURL); ok {
-		return f.readFile(path)
-	}
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return nil, fmt.Errorf("GET %s: %w", rawURL, err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("GET %s: unsupported scheme %q", rawURL, u.Scheme)
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
-	if err != nil {
-		return nil, fmt.Errorf("GET %s: %w", rawURL, err)
-	}
-	req.Header.Set("User-Agent", f.UserAgent)
-	req.Header.Set("Accept", feedAccept)
-	if err := f.setConditional(ctx, req, rawURL); err != nil {
-		return nil, err
-	}
-	if f.Limiter != nil {
-		release, err := f.Limiter.Acquire(ctx, u.Host)
-		if err != nil {
-			return nil, fmt.Errorf("GET %s: waiting for a turn at %s: %w", rawURL, u.Host, err)
-		}
-		defer release()
-	}
-	resp, err := f.Client.Do(req)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return nil, fmt.Errorf("GET %s: %w", rawURL, err)
-	}
-	defer resp.Body.Close()
-	return f.read(resp, rawURL)
+// WithPolicy returns a copy of f that fetches under a source's policy.
+func (f *Fetcher) WithPolicy(p Policy) *Fetcher {
+	g := *f
+	g.policy = p
+	return &g
 }
 
-func (f *Fetcher) setConditional(ctx context.Context, req *http.Request, rawURL string) error {
+// CloseIdleConnections closes the idle connections of every pool.
+func (f *Fetcher) CloseIdleConnections() {
+	f.Client.CloseIdleConnections()
+	if f.pools != nil {
+		f.pools.closeIdle()
+	}
+}
+
+func (f *Fetcher) setConditional(ctx context.Context, h http.Header, rawURL string) error {
 	if f.Validators == nil {
 		return nil
 	}
@@ -181,10 +154,10 @@ func (f *Fetcher) setConditional(ctx context.Context, req *http.Request, rawURL 
 		return fmt.Errorf("GET %s: load validators: %w", rawURL, err)
 	}
 	if etag != "" {
-		req.Header.Set("If-None-Match", etag)
+		h.Set("If-None-Match", etag)
 	}
 	if lastModified != "" {
-		req.Header.Set("If-Modified-Since", lastModified)
+		h.Set("If-Modified-Since", lastModified)
 	}
 	return nil
 }

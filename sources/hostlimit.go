@@ -39,8 +39,9 @@ func (l *HostLimiter) slot(host string) *hostSlot {
 	return s
 }
 
-// Acquire waits for a turn at host; the caller calls release when the
-// request is done. It fails only when ctx ends first.
+// Acquire waits for a turn at host, a key naming one server (the fetcher
+// passes hostKey's canonical host and port); the caller calls release
+// when the request is done. It fails only when ctx ends first.
 func (l *HostLimiter) Acquire(ctx context.Context, host string) (release func(), err error) {
 	s := l.slot(host)
 	select {

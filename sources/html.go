@@ -41,7 +41,7 @@ func newHTML(cfg config.Source, env Env) (Source, error) {
 	}
 	s := &htmlSource{
 		cfg:     cfg,
-		fetcher: env.Fetcher.WithLimits(time.Duration(cfg.Timeout), int64(cfg.MaxBody)),
+		fetcher: env.Fetcher.WithLimits(time.Duration(cfg.Timeout), int64(cfg.MaxBody)).WithPolicy(policyFor(cfg)),
 		loc:     cmp.Or(env.Location, time.UTC),
 	}
 	errs := s.compile(cfg.Select)
@@ -119,7 +119,7 @@ func (s *htmlSource) Collect(ctx context.Context) (Batch, error) {
 		b.Articles = append(b.Articles, a)
 	})
 	if s.detail != nil {
-		s.detail.fill(ctx, b.Articles, b.BaseURL)
+		b.Refused = s.detail.fill(ctx, b.Articles, b.BaseURL)
 	}
 	return b, nil
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/feedsmith/feedsmith/article"
 	"github.com/feedsmith/feedsmith/config"
+	"github.com/feedsmith/feedsmith/urltemplate"
 )
 
 // jsonDetailWorkers bounds the detail requests of one source in flight:
@@ -56,12 +57,19 @@ func newJSON(cfg config.Source, env Env) (Source, error) {
 	mapper, err := newRecordMapper(cfg, cmp.Or(env.Location, time.UTC))
 	errs = append(errs, err)
 	s := &jsonSource{cfg: cfg, mapper: mapper, fullText: env.FullText, logger: env.Logger}
+	var detailURL urltemplate.Shape
 	if d := cfg.Detail; d != nil {
 		if strings.TrimSpace(d.URL) == "" || strings.TrimSpace(d.Content) == "" {
 			problem("detail", "a json detail needs url (a template) and content (a gjson path)")
 		}
 		s.detail, err = parseRecordTemplate("detail.url", d.URL)
 		errs = append(errs, err)
+		if err == nil {
+			detailURL, err = urltemplate.Escape(s.detail.tmpl)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("detail.url: invalid template: %w", err))
+			}
+		}
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("source %s: %w", cfg.ID, err)
@@ -69,7 +77,10 @@ func newJSON(cfg config.Source, env Env) (Source, error) {
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
-	s.fetcher = env.Fetcher.WithLimits(time.Duration(cfg.Timeout), int64(cfg.MaxBody))
+	// A detail.url whose scheme, host and port are literal text is the
+	// operator's, as the list's url is; one a field decides is not.
+	policy := policyFor(cfg, detailURL.Origin)
+	s.fetcher = env.Fetcher.WithLimits(time.Duration(cfg.Timeout), int64(cfg.MaxBody)).WithPolicy(policy)
 	return s, nil
 }
 
@@ -86,7 +97,7 @@ func (s *jsonSource) Collect(ctx context.Context) (Batch, error) {
 	}
 	b.BaseURL = resp.URL
 	details := s.records(ctx, items, &b)
-	s.fetchDetails(ctx, b.Articles, details)
+	b.Refused = s.fetchDetails(ctx, b.Articles, details)
 	return b, nil
 }
 
@@ -153,8 +164,8 @@ func (s *jsonSource) stored(ctx context.Context, a *article.Article) bool {
 	return ok
 }
 
-// detailURL renders the detail URL of r; one relative to the list
-// resolves against the list's URL.
+// detailURL renders the detail URL of r, without userinfo; one relative
+// to the list resolves against the list's URL.
 func (s *jsonSource) detailURL(r *record, base string) (string, error) {
 	u, err := s.detail.value(r)
 	if err != nil {
@@ -163,20 +174,25 @@ func (s *jsonSource) detailURL(r *record, base string) (string, error) {
 	if u == "" {
 		return "", errors.New("detail.url is empty")
 	}
-	if ref, err := url.Parse(u); err == nil && base != "" && !ref.IsAbs() {
-		if b, err := url.Parse(base); err == nil {
-			u = b.ResolveReference(ref).String()
-		}
+	ref, err := url.Parse(u)
+	if err != nil {
+		return u, nil // fetchDetail says why it is not fetched
 	}
-	return u, nil
+	if b, err := url.Parse(base); err == nil && base != "" && !ref.IsAbs() {
+		ref = b.ResolveReference(ref)
+	}
+	ref.User = nil // never sent, nor logged
+	return ref.String(), nil
 }
 
 // fetchDetails fetches the full text of each of details, a few at a
 // time. A failure leaves the article with its list data and FullText
 // unset, so the next run tries again. A cancelled ctx stops the fetches
 // but keeps what was fetched: a first run with many records may outlast
-// its deadline, and the next run then only fetches the rest.
-func (s *jsonSource) fetchDetails(ctx context.Context, arts []article.Article, details []jsonDetail) {
+// its deadline, and the next run then only fetches the rest. The fetches
+// the policy refused are logged once, and their number returned.
+func (s *jsonSource) fetchDetails(ctx context.Context, arts []article.Article, details []jsonDetail) int {
+	var refused refusals
 	sem := make(chan struct{}, jsonDetailWorkers)
 	var wg sync.WaitGroup
 	for n, d := range details {
@@ -192,23 +208,27 @@ func (s *jsonSource) fetchDetails(ctx context.Context, arts []article.Article, d
 			defer func() { <-sem }()
 			content, err := s.fetchDetail(ctx, d.url)
 			if err != nil {
-				s.logger.Warn("detail fetch failed", "url", d.url, "error", err)
+				if !refused.add(err) {
+					s.logger.Warn("detail fetch failed", "url", d.url, "error", err)
+				}
 				return
 			}
 			arts[d.index].Content, arts[d.index].FullText = content, true
 		})
 	}
 	wg.Wait()
+	return refused.report(s.logger)
 }
 
 // fetchDetail returns the content at the detail path of the document at
-// rawURL. Only http(s) is fetched: the URL is built from outside data,
-// which must not name a local file.
+// rawURL. The URL is built from outside data: it is fetched as an
+// untrusted one (Fetcher.GetLink), so it can never name a local file,
+// and reaches a non-public address only on an origin of the operator's.
 func (s *jsonSource) fetchDetail(ctx context.Context, rawURL string) (string, error) {
 	if u, err := url.Parse(rawURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return "", fmt.Errorf("detail url %q is not an absolute http(s) URL", rawURL)
 	}
-	resp, err := s.fetcher.Get(ctx, rawURL)
+	resp, err := s.fetcher.GetLink(ctx, rawURL)
 	if err != nil {
 		return "", err
 	}

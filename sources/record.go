@@ -18,6 +18,7 @@ import (
 	"github.com/feedsmith/feedsmith/config"
 	"github.com/feedsmith/feedsmith/datetime"
 	"github.com/feedsmith/feedsmith/slug"
+	"github.com/feedsmith/feedsmith/urltemplate"
 )
 
 // recordField reads one value of a record: a gjson path ("data.title"),
@@ -47,11 +48,29 @@ func parseRecordTemplate(key, text string) (recordField, error) {
 	return recordField{tmpl: t}, nil
 }
 
-// recordFuncs are slug.Funcs with arguments of any type: a record's
+// parseURLField is parseRecordField for a value that is a URL: a
+// template's values are escaped for where they stand (see package
+// urltemplate), and its Shape tells whether its origin is literal.
+func parseURLField(key, text string) (recordField, urltemplate.Shape, error) {
+	if !strings.Contains(text, "{{") {
+		return recordField{path: strings.TrimSpace(text)}, urltemplate.Shape{}, nil
+	}
+	f, err := parseRecordTemplate(key, text)
+	if err != nil {
+		return recordField{}, urltemplate.Shape{}, err
+	}
+	shape, err := urltemplate.Escape(f.tmpl)
+	if err != nil {
+		return recordField{}, urltemplate.Shape{}, fmt.Errorf("%s: invalid template: %w", key, err)
+	}
+	return f, shape, nil
+}
+
+// recordFuncs are slug.Funcs with arguments of any type (a record's
 // values are numbers and nulls as often as strings, and a template should
-// not fail on {{pinyin .code}} because code is 42.
+// not fail on {{pinyin .code}} because code is 42), and urltemplate's.
 func recordFuncs() template.FuncMap {
-	fm := template.FuncMap{}
+	fm := urltemplate.Funcs()
 	for name, f := range slug.Funcs() {
 		if g, ok := f.(func(string) string); ok {
 			fm[name] = func(v any) string { return g(recordText(v)) }
@@ -211,7 +230,13 @@ func newRecordMapper(cfg config.Source, loc *time.Location) (*recordMapper, erro
 	f := cfg.Fields
 	var errs []error
 	parse := func(dst *recordField, key, text string) {
-		rf, err := parseRecordField(key, text)
+		var rf recordField
+		var err error
+		if key == "fields.link" || key == "fields.image" {
+			rf, _, err = parseURLField(key, text)
+		} else {
+			rf, err = parseRecordField(key, text)
+		}
 		errs = append(errs, err)
 		*dst = rf
 	}

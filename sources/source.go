@@ -50,6 +50,9 @@ type Batch struct {
 	// Unchanged counts the files left unread because Env.Unchanged
 	// knew them.
 	Unchanged int
+	// Refused counts the fetches of untrusted URLs (detail pages and
+	// records) that the fetch policy refused; the source logged them.
+	Refused int
 }
 
 // A Chunker is a source that can deliver a large collection in batches
