@@ -139,7 +139,7 @@ func (d *Daemon) Run(ctx context.Context, ready func()) error {
 	}
 	hs := d.srv.HTTPServer()
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- hs.Serve(ln) }()
+	go func() { serveErr <- hs.Serve(d.srv.Listener(ln)) }()
 	d.logger.Info("serving", "addr", ln.Addr().String(), "sources", len(cfg.Sources))
 	d.sched.Start()
 	retryCtx, stopRetry := context.WithCancel(ctx)
