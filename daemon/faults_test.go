@@ -60,12 +60,11 @@ func (u *etagFeed) notModifiedCount() int {
 // faultDaemon is a daemon whose output folder and Jekyll folder can be
 // broken and mended, with its HTTP handler served on loopback.
 type faultDaemon struct {
-	d         *Daemon
-	up        *etagFeed
-	web       string // base URL of the daemon's handler
-	out, jkl  string // output.dir, outputs.jekyll.dir
-	logs      *testutil.SyncBuffer
-	published string // the article title last added upstream
+	d        *Daemon
+	up       *etagFeed
+	web      string // base URL of the daemon's handler
+	out, jkl string // output.dir, outputs.jekyll.dir
+	logs     *testutil.SyncBuffer
 }
 
 func newFaultDaemon(t *testing.T) *faultDaemon {
@@ -317,8 +316,11 @@ func TestOutputFaultRetriedWithoutRun(t *testing.T) {
 	}
 	// Ready as soon as the write succeeded; the index page without the
 	// notice follows within the same publish.
-	f.d.publishing.Lock()
-	f.d.publishing.Unlock()
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+		if _, index := f.get(t, "/"); index == f.onDisk("index.html") && !strings.Contains(index, `class="notice"`) {
+			break
+		}
+	}
 	f.checkServedOnDisk(t, "feeds/news.atom", "index.html")
 	if !strings.Contains(f.onDisk("feeds/news.atom"), "第二篇") {
 		t.Error("the retry did not write the new article")
