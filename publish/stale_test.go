@@ -64,4 +64,3 @@ func TestRenderStaleFailedWrite(t *testing.T) {
 		t.Errorf("after a recorded write: %+v, %v; want only feeds.opml and index.html", w.Stats, err)
 	}
 }
-
