@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -16,19 +18,6 @@ import (
 
 	"github.com/feedsmith/feedsmith/internal/testutil"
 )
-
-// tmpfsFailed is the exit code of a child that could not mount its tmpfs.
-const tmpfsFailed = 3
-
-// mountTmpfs mounts a 2 MiB tmpfs on dir, in the child's own mount
-// namespace, made private first so that nothing mounted here reaches the
-// namespace the test runs in.
-func mountTmpfs(dir string) error {
-	if err := syscall.Mount("", "/", "", syscall.MS_REC|syscall.MS_PRIVATE, ""); err != nil {
-		return err
-	}
-	return syscall.Mount("tmpfs", dir, "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV, "size=2m")
-}
 
 // TestDaemonFullDisk runs the daemon with its output folder on a real
 // 2 MiB tmpfs, fills it, and publishes a new article: the old feed stays
@@ -58,11 +47,7 @@ func TestDaemonFullDisk(t *testing.T) {
 	}
 	cmd := exec.Command(os.Args[0], "run", "-config", cfgPath)
 	cmd.Env = append(os.Environ(), "FEEDSMITH_TEST_MAIN=1", "FEEDSMITH_TEST_TOKEN=s3cret", "FEEDSMITH_TEST_TMPFS="+public)
-	cmd.SysProcAttr = &syscall.SysProcAttr{
-		Cloneflags:  syscall.CLONE_NEWUSER | syscall.CLONE_NEWNS,
-		UidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getuid(), Size: 1}},
-		GidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getgid(), Size: 1}},
-	}
+	inNamespaces(cmd, 0, true)
 	logs := &testutil.SyncBuffer{}
 	cmd.Stderr = logs
 	if err := cmd.Start(); err != nil {

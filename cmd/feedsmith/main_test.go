@@ -15,6 +15,9 @@ import (
 // real signals. With FEEDSMITH_TEST_TMPFS too, it first mounts a small
 // tmpfs there (in the mount namespace the test gave it), a disk that
 // fills up.
+// tmpfsFailed is the exit code of a child that could not mount its tmpfs.
+const tmpfsFailed = 3
+
 func TestMain(m *testing.M) {
 	if os.Getenv("FEEDSMITH_TEST_MAIN") == "1" {
 		if dir := os.Getenv("FEEDSMITH_TEST_TMPFS"); dir != "" {
