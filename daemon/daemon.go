@@ -20,7 +20,6 @@ import (
 
 	"github.com/feedsmith/feedsmith/collect"
 	"github.com/feedsmith/feedsmith/config"
-	"github.com/feedsmith/feedsmith/jekyll"
 	"github.com/feedsmith/feedsmith/metrics"
 	"github.com/feedsmith/feedsmith/publish"
 	"github.com/feedsmith/feedsmith/schedule"
@@ -53,6 +52,12 @@ type Daemon struct {
 	rendered    atomic.Bool
 	// pinging tracks WebSub pings in flight; shutdown waits for them.
 	pinging sync.WaitGroup
+	// faults remembers the outputs whose last write failed.
+	faults *faults
+	// retryEvery is how often failing outputs are written again between
+	// runs; retrying is the loop that does it, which shutdown waits for.
+	retryEvery time.Duration
+	retrying   sync.WaitGroup
 }
 
 // state is everything derived from one configuration.
@@ -70,13 +75,15 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, version s
 		return nil, err
 	}
 	d := &Daemon{
-		logger:    logger,
-		version:   version,
-		now:       time.Now,
-		store:     st,
-		sched:     schedule.New(logger, time.Now),
-		metrics:   metrics.New(version),
-		attempted: map[string]bool{},
+		logger:     logger,
+		version:    version,
+		now:        time.Now,
+		store:      st,
+		sched:      schedule.New(logger, time.Now),
+		metrics:    metrics.New(version),
+		attempted:  map[string]bool{},
+		faults:     newFaults(),
+		retryEvery: outputRetry,
 	}
 	d.userAgent = cfg.Defaults.UserAgent
 	if d.userAgent == "" {
@@ -102,6 +109,7 @@ func (d *Daemon) newState(cfg *config.Config) *state {
 		publisher: publish.New(cfg, d.store, d.version),
 	}
 	s.publisher.NextRun = d.sched.Next
+	s.publisher.Notices = d.faults.notices
 	if cfg.WebSub.Hub != "" {
 		s.pinger = websub.New(cfg.WebSub.Hub, nil, d.logger)
 		s.pinger.SetUserAgent(d.userAgent)
@@ -131,9 +139,13 @@ func (d *Daemon) Run(ctx context.Context, ready func()) error {
 	}
 	hs := d.srv.HTTPServer()
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- hs.Serve(ln) }()
+	go func() { serveErr <- hs.Serve(d.srv.Listener(ln)) }()
 	d.logger.Info("serving", "addr", ln.Addr().String(), "sources", len(cfg.Sources))
 	d.sched.Start()
+	retryCtx, stopRetry := context.WithCancel(ctx)
+	defer stopRetry()
+	d.retrying.Add(1)
+	go func() { defer d.retrying.Done(); d.retryOutputs(retryCtx, d.retryEvery) }()
 	if ready != nil {
 		ready()
 	}
@@ -143,6 +155,7 @@ func (d *Daemon) Run(ctx context.Context, ready func()) error {
 	case err := <-serveErr:
 		failed = fmt.Errorf("serve: %w", err)
 	}
+	stopRetry()
 	return errors.Join(failed, d.shutdown(hs, ln))
 }
 
@@ -165,6 +178,7 @@ func (d *Daemon) shutdown(hs *fasthttp.Server, ln net.Listener) error {
 		errs = append(errs, fmt.Errorf("stop jobs: %w", err))
 	}
 	d.state.Load().collector.Close()
+	d.retrying.Wait() // stopped by Run: it returns, or finishes its write
 	hctx, hcancel := context.WithTimeout(context.Background(), min(timeout, httpGrace))
 	defer hcancel()
 	if err := hs.ShutdownWithContext(hctx); err != nil {
@@ -249,6 +263,7 @@ func (d *Daemon) publish(ctx context.Context, changed []string, ping bool) error
 	d.publishing.Lock()
 	defer d.publishing.Unlock()
 	st := d.state.Load()
+	notices := d.faults.notices() // what the index page is rendered with
 	tree, err := st.publisher.RenderChanged(ctx, changed)
 	if err != nil {
 		return err
@@ -259,16 +274,8 @@ func (d *Daemon) publish(ctx context.Context, changed []string, ping bool) error
 	} else {
 		paths = d.srv.Patch(tree)
 	}
-	if st.cfg.Output.Dir != "" {
-		if _, err := publish.WriteTree(st.cfg.Output.Dir, tree); err != nil {
-			d.logger.Error("write output", "error", err)
-		}
-	}
-	if j := st.cfg.Outputs.Jekyll; j != nil && (changed == nil || len(changed) > 0) {
-		if err := d.writeJekyll(ctx, st, *j); err != nil {
-			d.logger.Error("write jekyll posts", "error", err)
-		}
-	}
+	d.writeOutputs(ctx, st, tree, changed)
+	d.showFaults(ctx, st, notices)
 	if ping {
 		d.ping(st, paths)
 	}
@@ -303,13 +310,4 @@ func (d *Daemon) ping(st *state, paths []string) {
 		// The pinger logs each failure itself.
 		_ = st.pinger.Publish(ctx, urls)
 	}()
-}
-
-func (d *Daemon) writeJekyll(ctx context.Context, st *state, cfg config.Jekyll) error {
-	titles, err := st.publisher.CategoryTitles(ctx)
-	if err != nil {
-		return err
-	}
-	_, err = jekyll.New(cfg, func(id string) string { return titles[id] }, d.now).WriteStored(ctx, d.store)
-	return err
 }

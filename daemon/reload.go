@@ -54,10 +54,16 @@ func (d *Daemon) refresh(_ context.Context, id string) error {
 var errNotReady = errors.New("first collection not done yet")
 
 // ready reports whether the daemon is ready: configuration loaded, store
-// open, feeds rendered, and every source collected at least once.
+// open, feeds rendered, the outputs on disk written, and every source
+// collected at least once.
 func (d *Daemon) ready() error {
 	if !d.rendered.Load() {
 		return errors.New("feeds not rendered yet")
+	}
+	// The feeds are served, but the disk does not have them: whatever
+	// reads the output folder (a web server, a deploy) is behind.
+	if err := d.faults.err(); err != nil {
+		return err
 	}
 	d.attemptedMu.Lock()
 	defer d.attemptedMu.Unlock()

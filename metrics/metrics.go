@@ -28,6 +28,8 @@ type Metrics struct {
 
 	requests    *prometheus.CounterVec
 	notModified *prometheus.CounterVec
+
+	faults faultMetrics
 }
 
 // fetchBuckets spans a quick 304 from a nearby site to a slow page
@@ -87,6 +89,7 @@ func New(version string) *Metrics {
 		m.fetches, m.errors, m.skipped, m.duration, m.articles, m.lastSuccess, m.refused,
 		m.requests, m.notModified,
 	)
+	m.faults = newFaultMetrics(m.reg)
 	return m
 }
 

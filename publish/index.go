@@ -16,8 +16,11 @@ import (
 // indexPage is the data of index.html.
 type indexPage struct {
 	Title, Description, Language string
-	Categories                   []indexCategory
-	Sources                      []indexSource
+	// Notices are problems an operator must see first, e.g. an output
+	// folder that could not be written.
+	Notices    []string
+	Categories []indexCategory
+	Sources    []indexSource
 }
 
 type indexCategory struct {
@@ -47,10 +50,14 @@ var indexTemplate = template.Must(template.New("index").Parse(`<!DOCTYPE html>
 body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #ddd;vertical-align:top}
 .err{color:#a00}small{color:#666}
+.notice{border:2px solid #a00;background:#fee;color:#600;padding:.5rem 1rem}
 </style>
 </head>
 <body>
 <h1>{{.Title}}</h1>
+{{- range .Notices}}
+<p class="notice" role="alert">{{.}}</p>
+{{- end}}
 {{with .Description}}<p>{{.}}</p>{{end}}
 <h2>Feeds</h2>
 <table>
@@ -87,6 +94,9 @@ func (p *Publisher) index(ctx context.Context, chans []feeds.Channel, infos []st
 	}
 	loc := p.cfg.Location(config.Source{}) // the site's zone
 	page := indexPage{Title: p.cfg.Site.Title, Description: p.cfg.Site.Description, Language: p.cfg.Site.Language}
+	if p.Notices != nil {
+		page.Notices = p.Notices()
+	}
 	for _, ch := range chans {
 		info := counts[ch.ID]
 		n := strconv.Itoa(info.Articles)

@@ -27,6 +27,10 @@ type Publisher struct {
 	// NextRun, when set, gives each source's next scheduled run for the
 	// index page (the daemon sets it; a one-shot build has none).
 	NextRun func(sourceID string) time.Time
+	// Notices, when set, gives the problems the index page shows above
+	// everything else: the daemon's outputs whose last write failed, so
+	// that whoever reads the page learns the disk lags behind it.
+	Notices func() []string
 }
 
 // New returns a publisher; version goes into each feed's generator.

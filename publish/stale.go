@@ -29,7 +29,8 @@ type ChangeStore interface {
 // missing or not the ones written. feeds.opml and index.html are always
 // rendered. Each category's files are written with w as soon as they are
 // rendered (w writes under dir). After the writes succeed, record saves
-// what was written, so that the next build skips what did not move.
+// what was written, so that the next build skips what did not move; it
+// refuses, saving nothing, when any write of w failed.
 // With all set, every category is taken to be stale.
 func (p *Publisher) RenderStale(ctx context.Context, cs ChangeStore, dir string, w *TreeWriter, all bool) (record func(context.Context) error, err error) {
 	output, err := filepath.Abs(dir)
@@ -71,6 +72,12 @@ func (p *Publisher) RenderStale(ctx context.Context, cs ChangeStore, dir string,
 	}
 	w.Write(lists...)
 	record = func(ctx context.Context) error {
+		// A category whose files were not all written must be written
+		// again by the next build, nothing new or not: recording it would
+		// make that build skip it.
+		if err := w.Err(); err != nil {
+			return fmt.Errorf("not recording a failed write of %s: %w", dir, err)
+		}
 		for id, r := range next {
 			r.Stamp += filesStamp(dir, id)
 			next[id] = r

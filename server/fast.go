@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"time"
 	"unsafe"
 
@@ -17,9 +18,11 @@ import (
 // context, a sorted header write, a goroutine handoff per read) held it
 // to about half of nginx's requests/s for one prepared feed, and a
 // minimal net/http handler did no better. fasthttp reuses all of that
-// per connection. Only a GET or HEAD of a tree file is answered natively;
-// every other request goes to Handler through fasthttpadaptor, so the
-// routes, redirects, 404s, 405s and admin endpoint stay net/http code.
+// per connection. Only a GET or HEAD of a tree file is answered natively,
+// and the requests Handler would refuse before routing (a method it does
+// not serve, a target net/http cannot parse); every other request goes to
+// Handler through fasthttpadaptor, so the routes, redirects, 404s and
+// admin endpoint stay net/http code.
 
 // maxRequestBody bounds what fasthttp buffers of a request body before
 // the handler runs; the admin endpoint, the only one that reads a body,
@@ -27,8 +30,10 @@ import (
 const maxRequestBody = 64 << 10
 
 // HTTPServer returns the server the daemon runs, with every timeout set
-// and request headers bounded; the caller runs it with Serve and stops
-// it with ShutdownWithContext. It answers exactly as Handler does.
+// and request headers bounded; the caller runs it with Serve on a
+// listener wrapped by Listener and stops it with ShutdownWithContext. It
+// answers exactly as Handler does, and answers the requests it cannot
+// read (too large, malformed) itself, without a 5xx.
 func (s *Server) HTTPServer() *fasthttp.Server {
 	return &fasthttp.Server{
 		Handler: s.fastHandler(),
@@ -46,7 +51,8 @@ func (s *Server) HTTPServer() *fasthttp.Server {
 		DisablePreParseMultipartForm: true,
 		CloseOnShutdown:              true,
 		SecureErrorLogMessage:        true,
-		Logger:                       warnLogger{s.logger},
+		ErrorHandler:                 s.badRequest,
+		Logger:                       fastLogger{s},
 	}
 }
 
@@ -56,7 +62,8 @@ func (s *Server) fastHandler() fasthttp.RequestHandler {
 	slow := fasthttpadaptor.NewFastHTTPHandler(s.handler)
 	return func(ctx *fasthttp.RequestCtx) {
 		defer s.recoverFast(ctx)
-		if ctx.IsGet() || ctx.IsHead() {
+		switch {
+		case ctx.IsGet() || ctx.IsHead():
 			if p, ok := plainPath(ctx.Request.Header.RequestURI()); ok {
 				// string(p) in a map index does not allocate.
 				if e := (*s.files.Load())[treeKey(p)]; e != nil {
@@ -64,6 +71,16 @@ func (s *Server) fastHandler() fasthttp.RequestHandler {
 					return
 				}
 			}
+		case !ctx.IsPost():
+			s.notAllowedFast(ctx)
+			return
+		}
+		// fasthttp takes targets that net/http refuses ("/%zz"), and the
+		// adaptor answers those 500: they get the 400 net/http gives.
+		if _, err := url.ParseRequestURI(byteString(ctx.RequestURI())); err != nil {
+			s.badRequest(ctx, fmt.Errorf("request target: %w", err))
+			ctx.SetConnectionClose()
+			return
 		}
 		slow(ctx)
 	}
@@ -194,11 +211,4 @@ func (s *Server) recoverFast(ctx *fasthttp.RequestCtx) {
 		ctx.SetConnectionClose()
 		ctx.Error("internal server error", http.StatusInternalServerError)
 	}
-}
-
-// warnLogger passes fasthttp's error messages to the server's logger.
-type warnLogger struct{ l *slog.Logger }
-
-func (w warnLogger) Printf(format string, args ...any) {
-	w.l.Warn(fmt.Sprintf(format, args...))
 }

@@ -112,6 +112,19 @@ func TestParity(t *testing.T) {
 		{"refresh without a token", "POST /-/refresh/a HTTP/1.1\r\nContent-Length: 0", ""},
 		{"refresh body too large", "POST /-/refresh/a HTTP/1.1\r\nAuthorization: Bearer s3cret\r\nContent-Length: 2048", strings.Repeat("x", 2048)},
 		{"refresh by get", "GET /-/refresh/a HTTP/1.1", ""},
+		{"refresh by put", "PUT /-/refresh/a HTTP/1.1\r\nContent-Length: 0", ""},
+		{"connect", "CONNECT 127.0.0.1:1 HTTP/1.1", ""},
+		{"connect to a path", "CONNECT /feeds/news.atom HTTP/1.1", ""},
+		{"trace", "TRACE /feeds/news.atom HTTP/1.1", ""},
+		{"trace missing", "TRACE /nope HTTP/1.1", ""},
+		{"made-up method", "BREW / HTTP/1.1", ""},
+		{"options healthz", "OPTIONS /healthz HTTP/1.1", ""},
+		{"put missing", "PUT /nope HTTP/1.1\r\nContent-Length: 0", ""},
+		{"dot, escaped letter", "GET /./feeds/%78ss.atom HTTP/1.1", ""},
+		{"double slash, escapes and query", "GET //feeds/n%C3%A9.atom?q=%41 HTTP/1.1", ""},
+		{"dot dot, escaped slash", "GET /feeds/../feeds/news%2Fx.atom HTTP/1.1", ""},
+		{"escaped served file", "GET /feeds/%6Eews.atom HTTP/1.1", ""},
+		{"head of a dot path", "HEAD /./feeds/news.atom HTTP/1.1", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

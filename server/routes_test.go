@@ -257,7 +257,7 @@ func TestAdmin(t *testing.T) {
 func TestHTTPServer(t *testing.T) {
 	srv := New(Options{}).HTTPServer()
 	if srv.ReadTimeout == 0 || srv.WriteTimeout == 0 || srv.IdleTimeout == 0 ||
-		srv.ReadBufferSize == 0 || srv.MaxRequestBodySize == 0 || srv.Handler == nil || srv.Logger == nil {
+		srv.ReadBufferSize == 0 || srv.MaxRequestBodySize == 0 || srv.Handler == nil || srv.Logger == nil || srv.ErrorHandler == nil {
 		t.Errorf("server not fully configured: %+v", srv)
 	}
 }

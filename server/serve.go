@@ -8,8 +8,8 @@ import (
 // treeFirst serves a request whose path is a file of the current tree
 // and hands any other to next. Only an exact lookup of the decoded URL
 // path in the in-memory tree can serve a file: there is no file system
-// behind it, and a path that is not clean matches no key (next, the
-// ServeMux, then redirects it to its clean form or answers 404).
+// behind it, and a path that is not clean matches no key: it is
+// redirected to its clean form, with its escapes as they were.
 //
 // The tree comes before the ServeMux because the mux cannot route a
 // changing set of paths without a wildcard pattern, and matching one
@@ -18,6 +18,9 @@ func (s *Server) treeFirst(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if e := s.lookup(r.URL.Path); e != nil {
 			s.serveFile(w, r, e)
+			return
+		}
+		if redirectClean(w, r) {
 			return
 		}
 		next.ServeHTTP(w, r)

@@ -61,6 +61,10 @@ type Server struct {
 
 	mu    sync.Mutex // serialises Update and Patch; readers never take it
 	files atomic.Pointer[tree]
+
+	// badLog and fastLog rate-limit the lines about bad requests and
+	// fasthttp's own warnings.
+	badLog, fastLog logLimit
 }
 
 // tree maps a tree path ("feeds/news.atom") to its prepared response.
@@ -84,7 +88,8 @@ const (
 // New returns a server with an empty tree: every tree path answers 404
 // until the first Update.
 func New(opts Options) *Server {
-	s := &Server{opts: opts, logger: opts.Logger, now: opts.Now}
+	s := &Server{opts: opts, logger: opts.Logger, now: opts.Now,
+		badLog: logLimit{every: badLogEvery}, fastLog: logLimit{every: badLogEvery}}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
@@ -103,7 +108,7 @@ func New(opts Options) *Server {
 	if opts.AdminToken != "" && opts.Refresh != nil {
 		mux.HandleFunc("POST /-/refresh/{source}", s.refresh)
 	}
-	s.handler = logRequests(s.logger)(s.treeFirst(mux))
+	s.handler = logRequests(s.logger)(s.onlyServedMethods(s.treeFirst(mux)))
 	return s
 }
 

@@ -86,7 +86,7 @@ func startHTTPServer(t *testing.T, s *Server) *liveServer {
 		t.Fatal(err)
 	}
 	ls := &liveServer{URL: "http://" + ln.Addr().String(), hs: s.HTTPServer(), ln: ln, done: make(chan error, 1)}
-	go func() { ls.done <- ls.hs.Serve(ln) }()
+	go func() { ls.done <- ls.hs.Serve(s.Listener(ln)) }()
 	t.Cleanup(ls.Close)
 	return ls
 }

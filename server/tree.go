@@ -143,3 +143,16 @@ func compress(body []byte) []byte {
 	}
 	return slices.Clip(buf.Bytes())
 }
+
+// Files returns the files served now, sorted by path, with their Path and
+// Body only: for a caller that must put on disk exactly what is served.
+// The bodies are the served ones and must not be changed.
+func (s *Server) Files() publish.Tree {
+	t := *s.files.Load()
+	files := make(publish.Tree, 0, len(t))
+	for _, e := range t {
+		files = append(files, publish.File{Path: e.path, Body: e.plain.body})
+	}
+	slices.SortFunc(files, func(a, b publish.File) int { return strings.Compare(a.Path, b.Path) })
+	return files
+}

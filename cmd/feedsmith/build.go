@@ -75,6 +75,13 @@ func (b *build) run(ctx context.Context) error {
 		return err
 	}
 	defer st.Close()
+	// Reading works from a store that cannot be written, and a build that
+	// finds nothing new would write only its status and records, each
+	// failure a warning: it exited 0, its runs unrecorded. Fail now, with
+	// the reason, before fetching what it could not keep.
+	if err := st.CheckWritable(ctx); err != nil {
+		return fmt.Errorf("store %s cannot be written: %w", b.cfg.Store.Path, err)
+	}
 	ua := b.cfg.Defaults.UserAgent
 	if ua == "" {
 		ua = sources.UserAgent(buildVersion())
@@ -106,6 +113,7 @@ func (b *build) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	var errs []error
 	if j := b.cfg.Outputs.Jekyll; j != nil {
 		titles, err := pub.CategoryTitles(ctx)
 		if err != nil {
@@ -114,17 +122,22 @@ func (b *build) run(ctx context.Context) error {
 		js, err := jekyll.New(*j, func(id string) string { return titles[id] }, b.now).WriteStored(ctx, st)
 		fmt.Fprintf(b.stdout, "jekyll: %d posts written, %d unchanged, %d archived, in %s\n", js.Written, js.Unchanged, js.Archived, j.Dir)
 		if err != nil {
-			return err
+			errs = append(errs, fmt.Errorf("jekyll posts folder %s not fully written: %w", j.Dir, err))
 		}
 	}
 	fmt.Fprintf(b.stdout, "wrote %d files, %d unchanged, to %s in %s\n",
 		w.Stats.Written, w.Stats.Unchanged, b.cfg.Output.Dir, b.now().Sub(start).Round(time.Millisecond))
 	if err := w.Err(); err != nil {
-		return err
+		errs = append(errs, fmt.Errorf("output folder %s not fully written: %w", b.cfg.Output.Dir, err))
+	}
+	if len(errs) > 0 {
+		// Nothing is recorded: the next build renders and writes again
+		// every category this one rendered, changed upstream or not, and
+		// the Jekyll posts are compared with the store on every build.
+		return errors.Join(errs...)
 	}
 	if err := record(ctx); err != nil {
-		// Only costs the next build a full render.
-		b.logger.Warn("could not record the rendered feeds", "error", err)
+		return fmt.Errorf("record the written feeds in store %s: %w", b.cfg.Store.Path, err)
 	}
 	if len(results) > 0 && failed == len(results) {
 		return errAllFailed

@@ -1,0 +1,114 @@
+package daemon
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/feedsmith/feedsmith/config"
+	"github.com/feedsmith/feedsmith/jekyll"
+	"github.com/feedsmith/feedsmith/publish"
+)
+
+// outputRetry is how often the daemon writes a failing output again
+// when no run does it sooner: a source scheduled daily would otherwise
+// leave the disk behind for a day after the space came back.
+const outputRetry = time.Minute
+
+// writeOutputs writes a publish's tree to the output folder and, when
+// categories changed, the Jekyll posts. An output whose last write failed
+// is written whole, whatever changed: the disk may lack any file served
+// since, and WriteTree and the Jekyll writer leave alone the files that
+// already hold the right bytes. The outcome of each write is recorded
+// (log, metrics, readiness, the index page's notices).
+func (d *Daemon) writeOutputs(ctx context.Context, st *state, tree publish.Tree, changed []string) {
+	if dir := st.cfg.Output.Dir; dir != "" {
+		files := tree
+		if d.faults.failing(outputDir) {
+			files = d.srv.Files()
+		}
+		_, err := publish.WriteTree(dir, files)
+		d.recordOutput(outputDir, dir, err)
+	} else if d.faults.forget(outputDir) {
+		d.metrics.ForgetOutput(outputDir)
+	}
+	j := st.cfg.Outputs.Jekyll
+	switch {
+	case j == nil:
+		if d.faults.forget(outputJekyll) {
+			d.metrics.ForgetOutput(outputJekyll)
+		}
+	case changed == nil || len(changed) > 0 || d.faults.failing(outputJekyll):
+		d.recordOutput(outputJekyll, j.Dir, d.writeJekyll(ctx, st, *j))
+	}
+}
+
+// recordOutput records the outcome of one write of an output and reports
+// whether its state changed.
+func (d *Daemon) recordOutput(output, folder string, err error) (changed bool) {
+	now := d.now()
+	changed = d.faults.record(output, folder, err, now)
+	d.metrics.ObserveOutputWrite(output, err, now)
+	switch {
+	case err != nil:
+		d.logger.Error("write output failed; the next run writes it again", "output", output, "folder", folder, "error", err)
+	case changed:
+		d.logger.Info("output written again after a failure", "output", output, "folder", folder)
+	}
+	return changed
+}
+
+// showFaults renders feeds.opml and index.html again when writing the
+// outputs changed their faults (before is the notices the index was
+// rendered with), so the page tells what happened to the disk. It serves
+// them and writes them to a working output folder; if that write fails
+// the page is rendered once more, to serve only.
+func (d *Daemon) showFaults(ctx context.Context, st *state, before []string) {
+	for range 2 {
+		if slices.Equal(before, d.faults.notices()) {
+			return
+		}
+		before = d.faults.notices()
+		lists, err := st.publisher.RenderChanged(ctx, []string{})
+		if err != nil {
+			d.logger.Error("render the index page", "error", err)
+			return
+		}
+		d.srv.Patch(lists)
+		dir := st.cfg.Output.Dir
+		if dir == "" || d.faults.failing(outputDir) {
+			return // the next write of the folder takes the page along
+		}
+		_, err = publish.WriteTree(dir, lists)
+		d.recordOutput(outputDir, dir, err)
+	}
+}
+
+// retryOutputs writes the failing outputs again every outputRetry until
+// ctx is done, for when no run comes soon enough to do it.
+func (d *Daemon) retryOutputs(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if !d.faults.any() {
+			continue
+		}
+		if err := d.publish(ctx, []string{}, false); err != nil && ctx.Err() == nil {
+			d.logger.Error("retry writing the outputs", "error", err)
+		}
+	}
+}
+
+func (d *Daemon) writeJekyll(ctx context.Context, st *state, cfg config.Jekyll) error {
+	titles, err := st.publisher.CategoryTitles(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = jekyll.New(cfg, func(id string) string { return titles[id] }, d.now).WriteStored(ctx, d.store)
+	return err
+}
