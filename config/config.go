@@ -122,6 +122,8 @@ type Defaults struct {
 	HostGap Duration `yaml:"host_gap"`
 	// MaxBackoff caps how long a failing source is left alone.
 	MaxBackoff Duration `yaml:"max_backoff"`
+	// Caps bound what one upstream document may bring in.
+	Caps `yaml:",inline"`
 }
 
 // CategorySpec is a source's category: a plain id, or a mapping whose id
@@ -242,4 +244,6 @@ type Source struct {
 	Charset string   `yaml:"charset"`
 	Timeout Duration `yaml:"timeout"`
 	MaxBody ByteSize `yaml:"max_body"`
+	// Caps override the defaults' caps; a zero cap takes the default.
+	Caps `yaml:",inline"`
 }

@@ -100,6 +100,7 @@ func (c *Config) normalize() {
 		if s.MaxBody == 0 {
 			s.MaxBody = c.Defaults.MaxBody
 		}
+		s.Caps = s.Caps.Or(c.Defaults.Caps)
 	}
 }
 
@@ -131,6 +132,7 @@ func (c *Config) validate() []pending {
 	if c.Defaults.PerHost < 1 {
 		add("defaults.per_host", "must be at least 1")
 	}
+	ps = append(ps, c.Defaults.Caps.problems("defaults.", false)...)
 	if c.Output.Items < 1 {
 		add("output.items", "must be at least 1")
 	}
@@ -219,6 +221,9 @@ func (c *Config) sourceProblems(i int, seen map[string]string) []pending {
 		if _, err := template.New(key).Funcs(slug.Funcs()).Option("missingkey=zero").Parse(text); err != nil {
 			add(key, "invalid template: %v", err)
 		}
+	}
+	for _, p := range s.Caps.problems("", true) {
+		add(p.key, "%s", p.msg)
 	}
 	if s.Detail != nil && s.Detail.Content == "" {
 		add("detail.content", "required: a gjson path (json), a CSS selector or readability")
