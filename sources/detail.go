@@ -18,6 +18,7 @@ import (
 
 	"github.com/feedsmith/feedsmith/article"
 	"github.com/feedsmith/feedsmith/config"
+	"github.com/feedsmith/feedsmith/normalize"
 )
 
 // detailWorkers is how many item pages one source fetches at once: enough
@@ -41,6 +42,8 @@ type pageDetail struct {
 	charset  string
 	fullText func(ctx context.Context, articleID string) (string, bool)
 	log      *slog.Logger
+	// maxContent is the most of a page's full text kept (max_content).
+	maxContent int
 }
 
 // newPageDetail returns the detail step of cfg, or nil when it has none.
@@ -59,6 +62,8 @@ func newPageDetail(cfg config.Source, env Env) (*pageDetail, error) {
 		fetcher:  env.Fetcher.WithLimits(time.Duration(cfg.Timeout), int64(cfg.MaxBody)),
 		fullText: env.FullText,
 		log:      env.Logger,
+
+		maxContent: maxContent(cfg),
 	}
 	if d.log == nil {
 		d.log = slog.New(slog.DiscardHandler)
@@ -83,24 +88,28 @@ func newPageDetail(cfg config.Source, env Env) (*pageDetail, error) {
 // was stored with it (no fetch), else its page's. An article whose page
 // fails keeps its own summary and content, with FullText false so the
 // next run tries again; the failure is logged, never a skip. Relative
-// links resolve against base; only http(s) pages are fetched.
+// links resolve against base; only http(s) pages are fetched. Every
+// article gets its stored full text before any page is fetched: when
+// ctx ends the fetches, none saved without it would replace it.
 func (d *pageDetail) fill(ctx context.Context, arts []article.Article, base string) {
+	var todo []*article.Article
+	for i := range arts {
+		if !d.stored(ctx, &arts[i]) {
+			todo = append(todo, &arts[i])
+		}
+	}
 	sem := make(chan struct{}, detailWorkers)
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	for i := range arts {
-		a := &arts[i]
-		if d.stored(ctx, a) {
-			continue
-		}
+	for i, a := range todo {
 		if ctx.Err() != nil {
-			d.log.Warn("detail pages not fetched", "remaining", len(arts)-i, "error", ctx.Err())
+			d.log.Warn("detail pages not fetched", "remaining", len(todo)-i, "error", ctx.Err())
 			return
 		}
 		select {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
-			d.log.Warn("detail pages not fetched", "remaining", len(arts)-i, "error", ctx.Err())
+			d.log.Warn("detail pages not fetched", "remaining", len(todo)-i, "error", ctx.Err())
 			return
 		}
 		wg.Go(func() {
@@ -135,7 +144,7 @@ func (d *pageDetail) fillOne(ctx context.Context, a *article.Article, base strin
 		d.log.Warn("detail page failed, keeping the item's own text", "url", link, "error", err)
 		return
 	}
-	a.Content, a.FullText = content, true
+	a.Content, a.FullText = normalize.CutHTML(content, d.maxContent), true
 }
 
 // extract fetches link and returns its full text as HTML.

@@ -85,6 +85,7 @@ func (s *jsonSource) Collect(ctx context.Context) (Batch, error) {
 		return Batch{}, err
 	}
 	b.BaseURL = resp.URL
+	items = items[:keepItems(s.cfg, len(items), &b)]
 	details := s.records(ctx, items, &b)
 	s.fetchDetails(ctx, b.Articles, details)
 	return b, nil
@@ -195,7 +196,7 @@ func (s *jsonSource) fetchDetails(ctx context.Context, arts []article.Article, d
 				s.logger.Warn("detail fetch failed", "url", d.url, "error", err)
 				return
 			}
-			arts[d.index].Content, arts[d.index].FullText = content, true
+			arts[d.index].Content, arts[d.index].FullText = capContent(s.cfg, content), true
 		})
 	}
 	wg.Wait()
