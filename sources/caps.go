@@ -17,8 +17,30 @@ func keepItems(cfg config.Source, n int, b *Batch) int {
 	if n <= limit {
 		return n
 	}
-	b.Skipped = append(b.Skipped, fmt.Errorf("%d items over max_items skipped (the first %d kept)", n-limit, limit))
+	b.Skipped = append(b.Skipped, &OverMaxItems{Skipped: n - limit, Kept: limit})
 	return limit
+}
+
+// OverMaxItems is the one skip that stands for the items of a document
+// over max_items.
+type OverMaxItems struct{ Skipped, Kept int }
+
+func (e *OverMaxItems) Error() string {
+	return fmt.Sprintf("%d items over max_items skipped (the first %d kept)", e.Skipped, e.Kept)
+}
+
+// SkippedItems counts the items that skipped stands for: one each,
+// except an OverMaxItems, which counts the items it skipped.
+func SkippedItems(skipped []error) int {
+	n := 0
+	for _, err := range skipped {
+		if o, ok := err.(*OverMaxItems); ok {
+			n += o.Skipped
+		} else {
+			n++
+		}
+	}
+	return n
 }
 
 // capContent cuts fetched content to the source's max_content (the

@@ -2,6 +2,7 @@ package sources
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -134,6 +135,9 @@ func TestMaxItemsDefault(t *testing.T) {
 	}
 	if len(b.Articles) != config.DefaultMaxItems || len(b.Skipped) != 1 || !strings.HasPrefix(b.Skipped[0].Error(), "25 items over max_items skipped") {
 		t.Errorf("%d articles, skipped %v; want %d and one skip of 25", len(b.Articles), b.Skipped, config.DefaultMaxItems)
+	}
+	if n := SkippedItems(append(b.Skipped, errors.New("one bad item"))); n != 26 {
+		t.Errorf("SkippedItems = %d, want 25 over max_items and 1 more", n)
 	}
 }
 
