@@ -30,8 +30,13 @@ type chunk struct {
 // the next is read and prepared. Each chunk is saved in its own
 // transaction; at the end, the stamps of the files of the saved chunks
 // replace the source's. A failure stops the run, and what was saved
-// stays saved (the next run reads the rest again).
-func (c *Collector) runChunks(ctx context.Context, src config.Source, s sources.Chunker, fp string, ks *known, start time.Time, res *Result, log *slog.Logger) error {
+// stays saved (the next run reads the rest again). Reading stops when
+// ctx ends; the chunks read by then are normalized and saved under a
+// context of their own (saveContext from parent), which outlasts ctx by
+// the save timeout.
+func (c *Collector) runChunks(ctx, parent context.Context, src config.Source, s sources.Chunker, fp string, ks *known, start time.Time, res *Result, log *slog.Logger) error {
+	sctx, cancel := saveContext(parent, collectTime(src)+saveTimeout(src))
+	defer cancel()
 	work := make(chan chunk, 1)
 	failed := make(chan struct{}) // closed when saving failed
 	var saved Result
@@ -41,7 +46,7 @@ func (c *Collector) runChunks(ctx context.Context, src config.Source, s sources.
 	go func() {
 		defer close(done)
 		for ch := range work {
-			if saveErr = c.save(ctx, src, start, ch.arts, ch.derived, &saved, log); saveErr != nil {
+			if saveErr = c.save(sctx, src, start, ch.arts, ch.derived, &saved, log); saveErr != nil {
 				close(failed)
 				for range work { // drain until the collecting side stops
 				}
@@ -56,7 +61,11 @@ func (c *Collector) runChunks(ctx context.Context, src config.Source, s sources.
 		res.Skipped = append(res.Skipped, b.Skipped...)
 		res.Unchanged += b.Unchanged
 		res.Refused += b.Refused
-		arts, derived := c.prepare(ctx, src, b, seen)
+		arts, derived, whole := c.prepare(sctx, src, b, seen)
+		if !whole {
+			// Left out whole, files and all: its files are read again.
+			return sctx.Err()
+		}
 		derived = slices.DeleteFunc(derived, func(d category.Derived) bool {
 			was := filed[d.ID]
 			filed[d.ID] = true

@@ -104,15 +104,18 @@ type Result struct {
 func (c *Collector) Run(ctx context.Context, src config.Source) (res Result) {
 	start := c.now()
 	res.SourceID = src.ID
+	src.Caps = c.caps(src)
 	log := c.logger.With("source", src.ID)
 	if until := c.backoff.until(src.ID); start.Before(until) {
 		log.Info("source backing off", "until", until)
 		res.Deferred = until
 		return res
 	}
-	// The deadline covers saving too: a document of 100,000 items must
-	// not hold the store's write transaction for minutes.
-	ctx, cancel := context.WithTimeout(ctx, deadline(src))
+	// Fetching stops before the run's deadline; saving what was fetched
+	// has a deadline of its own (saveContext), so that a run out of time
+	// keeps what it got and the next fetches only the rest.
+	parent := ctx
+	ctx, cancel := context.WithTimeout(ctx, collectTime(src))
 	defer cancel()
 	defer func() {
 		if r := recover(); r != nil {
@@ -131,7 +134,7 @@ func (c *Collector) Run(ctx context.Context, src config.Source) (res Result) {
 		return res
 	}
 	if ch, ok := s.(sources.Chunker); ok {
-		res.Err = c.runChunks(ctx, src, ch, fp, ks, start, &res, log)
+		res.Err = c.runChunks(ctx, parent, src, ch, fp, ks, start, &res, log)
 		return res
 	}
 	batch, err := s.Collect(ctx)
@@ -143,8 +146,14 @@ func (c *Collector) Run(ctx context.Context, src config.Source) (res Result) {
 	if batch.NotModified {
 		return res
 	}
-	arts, derived := c.prepare(ctx, src, batch, map[string]bool{})
-	if err := c.save(ctx, src, start, arts, derived, &res, log); err != nil {
+	sctx, cancelSave := saveContext(parent, saveTimeout(src))
+	defer cancelSave()
+	arts, derived, whole := c.prepare(sctx, src, batch, map[string]bool{})
+	if !whole {
+		res.Err = fmt.Errorf("normalize: %w", sctx.Err())
+		return res
+	}
+	if err := c.save(sctx, src, start, arts, derived, &res, log); err != nil {
 		res.Err = err
 		return res
 	}
@@ -158,10 +167,10 @@ func (c *Collector) Run(ctx context.Context, src config.Source) (res Result) {
 		}
 	}
 	for _, v := range batch.Validators {
-		if err := c.store.SetValidators(ctx, v.URL, v.ETag, v.LastModified); err != nil {
+		if err := c.store.SetValidators(sctx, v.URL, v.ETag, v.LastModified); err != nil {
 			log.Warn("could not save validators", "url", v.URL, "error", err)
 		}
-		if err := c.store.SetBodyHash(ctx, v.URL, bodyHash(fp, v.BodySum)); err != nil {
+		if err := c.store.SetBodyHash(sctx, v.URL, bodyHash(fp, v.BodySum)); err != nil {
 			log.Warn("could not save the body hash", "url", v.URL, "error", err)
 		}
 	}
@@ -269,21 +278,17 @@ func (c *Collector) save(ctx context.Context, src config.Source, start time.Time
 	return nil
 }
 
-// deadline bounds a whole collection: a posts folder or a feed with its
-// detail pages may take several fetch timeouts, but never forever.
-func deadline(src config.Source) time.Duration {
-	return 10 * max(time.Duration(src.Timeout), time.Second)
-}
-
 // prepare normalizes and files the batch's articles, leaving out those
 // whose id is in seen (a duplicate guid: first wins) and adding the rest.
 // It returns them and the categories derived from their names, with
-// their titles. Articles are normalized in parallel.
-func (c *Collector) prepare(ctx context.Context, src config.Source, b sources.Batch, seen map[string]bool) ([]article.Article, []category.Derived) {
-	c.normalizeAll(ctx, src.ID, b.Articles, b.BaseURL)
-	arts := make([]article.Article, 0, len(b.Articles))
+// their titles. Articles are normalized in parallel, cut to the source's
+// caps. When ctx ends first, only the articles normalized by then are
+// returned, and whole is false: no article is ever saved unnormalized.
+func (c *Collector) prepare(ctx context.Context, src config.Source, b sources.Batch, seen map[string]bool) (_ []article.Article, _ []category.Derived, whole bool) {
+	done := c.normalizeAll(ctx, src, b.Articles, b.BaseURL)
+	arts := make([]article.Article, 0, done)
 	var derived []category.Derived
-	for _, a := range b.Articles {
+	for _, a := range b.Articles[:done] {
 		if seen[a.ID] {
 			continue
 		}
@@ -298,27 +303,31 @@ func (c *Collector) prepare(ctx context.Context, src config.Source, b sources.Ba
 		}
 		arts = append(arts, a)
 	}
-	return arts, derived
+	return arts, derived, done == len(b.Articles)
 }
 
-// normalizeAll normalizes arts in place with one worker per CPU. It
-// stops early when ctx ends (saving then fails with ctx's error).
-func (c *Collector) normalizeAll(ctx context.Context, sourceID string, arts []article.Article, baseURL string) {
+// normalizeAll normalizes arts in place with one worker per CPU, within
+// the source's caps. It stops early when ctx ends, and returns how many
+// it normalized: arts[:n], since articles are taken in order and each
+// one taken is finished.
+func (c *Collector) normalizeAll(ctx context.Context, src config.Source, arts []article.Article, baseURL string) int {
+	lim := limits(src.Caps)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(arts)/minPerWorker+1) {
 		wg.Go(func() {
-			for {
+			for ctx.Err() == nil {
 				i := int(next.Add(1)) - 1
-				if i >= len(arts) || ctx.Err() != nil {
+				if i >= len(arts) {
 					return
 				}
-				arts[i].SourceID = sourceID
-				c.norm.Article(&arts[i], baseURL)
+				arts[i].SourceID = src.ID
+				c.norm.ArticleWithin(&arts[i], baseURL, lim)
 			}
 		})
 	}
 	wg.Wait()
+	return min(int(next.Load()), len(arts))
 }
 
 // minPerWorker is how many articles make starting another normalizing
@@ -330,6 +339,7 @@ const minPerWorker = 8
 // and paths.
 func (c *Collector) Preview(ctx context.Context, src config.Source) ([]article.Article, []category.Derived, sources.Batch, error) {
 	p := *c
+	src.Caps = c.caps(src)
 	p.fetcher = c.fetcher.WithLimits(0, 0)
 	p.fetcher.Validators = nil
 	p.store = nil
@@ -337,13 +347,18 @@ func (c *Collector) Preview(ctx context.Context, src config.Source) ([]article.A
 	if err != nil {
 		return nil, nil, sources.Batch{}, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, deadline(src))
+	fctx, cancel := context.WithTimeout(ctx, collectTime(src))
 	defer cancel()
-	batch, err := s.Collect(ctx)
+	batch, err := s.Collect(fctx)
 	if err != nil {
 		return nil, nil, batch, err
 	}
-	arts, derived := p.prepare(ctx, src, batch, map[string]bool{})
+	pctx, cancelPrepare := saveContext(ctx, saveTimeout(src))
+	defer cancelPrepare()
+	arts, derived, whole := p.prepare(pctx, src, batch, map[string]bool{})
+	if !whole {
+		return nil, nil, batch, fmt.Errorf("normalize: %w", pctx.Err())
+	}
 	return arts, derived, batch, nil
 }
 
@@ -383,7 +398,9 @@ func (c *Collector) fullText(sourceID string, log *slog.Logger) func(context.Con
 		return nil
 	}
 	return func(ctx context.Context, id string) (string, bool) {
-		content, ok, err := c.store.FullText(ctx, sourceID, id)
+		// Read even when the run's time is up: an article saved without
+		// the full text it has stored would lose it until fetched again.
+		content, ok, err := c.store.FullText(context.WithoutCancel(ctx), sourceID, id)
 		if err != nil {
 			log.Warn("could not read stored full text", "id", id, "error", err)
 		}

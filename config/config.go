@@ -131,6 +131,8 @@ type Defaults struct {
 	// IP addresses and CIDR ranges ("10.1.0.0/16") such URLs may reach
 	// even when not public.
 	Allow []string `yaml:"allow"`
+	// Caps bound what one upstream document may bring in.
+	Caps `yaml:",inline"`
 }
 
 // CategorySpec is a source's category: a plain id, or a mapping whose id
@@ -255,4 +257,6 @@ type Source struct {
 	// defaults.allow for this source; set, they replace the defaults.
 	AllowPrivate *bool    `yaml:"allow_private"`
 	Allow        []string `yaml:"allow"`
+	// Caps override the defaults' caps; a zero cap takes the default.
+	Caps `yaml:",inline"`
 }

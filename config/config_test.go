@@ -34,7 +34,7 @@ func TestInvalid(t *testing.T) {
 	}{
 		{"invalid-unknown-key.yml", []string{
 			"testdata/invalid-unknown-key.yml:3: site.titel: unknown key (known: author, base_url, description, language, timezone, title)",
-			"testdata/invalid-unknown-key.yml:8: sources[0].shedule: unknown key (known: allow, allow_private, category, charset, date_format, detail, fields, id, items, max_body, path, permalink, schedule, select, site_url, tags, timeout, timezone, type, url)",
+			"testdata/invalid-unknown-key.yml:8: sources[0].shedule: unknown key (known: allow, allow_private, category, charset, date_format, detail, fields, id, items, max_author, max_body, max_content, max_items, max_summary, max_title, path, permalink, schedule, select, site_url, tags, timeout, timezone, type, url)",
 		}},
 		{"invalid-many.yml", []string{
 			`testdata/invalid-many.yml:2: site.base_url: "/relative/" is not an absolute http(s) URL`,
@@ -56,6 +56,16 @@ func TestInvalid(t *testing.T) {
 		{"invalid-server.yml", []string{
 			`testdata/invalid-server.yml:3: server.listen: "8080" is not a host:port address`,
 			`testdata/invalid-server.yml:5: websub.hub: "pubsubhubbub.example.org" is not an absolute http(s) URL`,
+		}},
+		{"invalid-caps.yml", []string{
+			"testdata/invalid-caps.yml:3: defaults.max_items: must be at least 1 (a cap cannot be switched off; raise it instead)",
+			"testdata/invalid-caps.yml:5: defaults.max_content: must be at least 1 (a cap cannot be switched off; raise it instead)",
+			"testdata/invalid-caps.yml:10: sources[0].max_items: must not be negative (0 takes defaults.max_items)",
+		}},
+		{"invalid-caps-type.yml", []string{
+			"testdata/invalid-caps-type.yml:3: defaults.max_items: cannot unmarshal !!str `many` into int",
+			`testdata/invalid-caps-type.yml:4: defaults.max_title: invalid size "2 lines" (use a byte count or units like 512KiB, 10MiB)`,
+			`testdata/invalid-caps-type.yml:9: sources[0].max_author: invalid size "-5" (use a byte count or units like 512KiB, 10MiB)`,
 		}},
 		{"invalid-env.yml", []string{
 			"testdata/invalid-env.yml:2: site.base_url: environment variable FEEDSMITH_TEST_UNSET_VAR is not set",

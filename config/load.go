@@ -188,6 +188,7 @@ func defaults() *Config {
 			MaxBody:    10 << 20,
 			PerHost:    2,
 			MaxBackoff: Duration(6 * time.Hour),
+			Caps:       DefaultCaps(),
 		},
 	}
 }

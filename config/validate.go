@@ -112,6 +112,7 @@ func (c *Config) normalize() {
 		if s.Allow == nil {
 			s.Allow = slices.Clone(c.Defaults.Allow)
 		}
+		s.Caps = s.Caps.Or(c.Defaults.Caps)
 	}
 }
 
@@ -143,6 +144,7 @@ func (c *Config) validate() []pending {
 	if c.Defaults.PerHost < 1 {
 		add("defaults.per_host", "must be at least 1")
 	}
+	ps = append(ps, c.Defaults.Caps.problems("defaults.", false)...)
 	if c.Output.Items < 1 {
 		add("output.items", "must be at least 1")
 	}
@@ -241,6 +243,9 @@ func (c *Config) sourceProblems(i int, seen map[string]string) []pending {
 		for _, p := range allowProblems("allow", s.Allow) {
 			add(p.key, "%s", p.msg)
 		}
+	}
+	for _, p := range s.Caps.problems("", true) {
+		add(p.key, "%s", p.msg)
 	}
 	if s.Detail != nil && s.Detail.Content == "" {
 		add("detail.content", "required: a gjson path (json), a CSS selector or readability")

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/feedsmith/feedsmith/collect"
+	"github.com/feedsmith/feedsmith/sources"
 )
 
 // scrape fetches the exposition text and returns its samples by series,
@@ -65,7 +66,7 @@ func TestObserveSource(t *testing.T) {
 	m := New("test")
 	now := time.Date(2025, 3, 1, 12, 0, 0, 500e6, time.UTC)
 	m.ObserveSource(collect.Result{SourceID: "a", New: 3, Updated: 1, Unchanged: 5, Duration: 2 * time.Second,
-		Skipped: []error{errors.New("bad item")}}, now)
+		Skipped: []error{errors.New("bad item"), &sources.OverMaxItems{Skipped: 700, Kept: 500}}}, now)
 	m.ObserveSource(collect.Result{SourceID: "a", Unchanged: 9, Duration: 200 * time.Millisecond}, now.Add(time.Hour))
 	m.ObserveSource(collect.Result{SourceID: "a", Err: errors.New("timeout"), Duration: 30 * time.Second}, now.Add(2*time.Hour))
 	m.ObserveSource(collect.Result{SourceID: "b", Err: errors.New("404")}, now)
@@ -76,7 +77,7 @@ func TestObserveSource(t *testing.T) {
 	want := map[string]float64{
 		`feedsmith_source_fetches_total{source="a"}`:                        3,
 		`feedsmith_source_errors_total{source="a"}`:                         1,
-		`feedsmith_source_skipped_items_total{source="a"}`:                  1,
+		`feedsmith_source_skipped_items_total{source="a"}`:                  701,
 		`feedsmith_source_articles_total{kind="new",source="a"}`:            3,
 		`feedsmith_source_articles_total{kind="updated",source="a"}`:        1,
 		`feedsmith_source_articles_total{kind="unchanged",source="a"}`:      14,

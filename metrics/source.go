@@ -6,6 +6,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/feedsmith/feedsmith/collect"
+	"github.com/feedsmith/feedsmith/sources"
 )
 
 // ObserveSource records one collection of a source. now is when it ended,
@@ -24,7 +25,7 @@ func (m *Metrics) ObserveSource(r collect.Result, now time.Time) {
 	if r.Err != nil {
 		errs.Inc()
 	}
-	m.skipped.WithLabelValues(id).Add(float64(len(r.Skipped)))
+	m.skipped.WithLabelValues(id).Add(float64(sources.SkippedItems(r.Skipped)))
 	m.refused.WithLabelValues(id).Add(float64(r.Refused))
 	m.duration.WithLabelValues(id).Observe(r.Duration.Seconds())
 	m.articles.WithLabelValues(id, "new").Add(float64(r.New))

@@ -19,7 +19,7 @@ import (
 // the parser (over 512 open elements) comes back as one paragraph of its
 // plain text.
 func (n *Normalizer) HTML(s, base string) string {
-	return n.html(s, base, nil)
+	return n.html(s, base, nil, 0)
 }
 
 // maxPooled is the largest buffer put back in the pool: one huge
@@ -43,8 +43,20 @@ func (n *Normalizer) recycle(b *bytes.Buffer) {
 }
 
 // html is HTML that also writes Text of the result to w, unless w is
-// nil, taking it from what the result is rendered from.
-func (n *Normalizer) html(s, base string, w *lineWriter) string {
+// nil, taking it from what the result is rendered from, and that cuts
+// the result to at most max bytes unless max is 0: s is cut before it is
+// sanitized (CutHTML), and the result, if escaping and absolute URLs
+// made it longer, at a node boundary (trimHTML).
+func (n *Normalizer) html(s, base string, w *lineWriter, max int) string {
+	out := n.sanitize(CutHTML(s, max), base, w)
+	if max > 0 && len(out) > max {
+		out = trimHTML(out, max)
+	}
+	return out
+}
+
+// sanitize is html without the cut.
+func (n *Normalizer) sanitize(s, base string, w *lineWriter) string {
 	s = XMLSafe(s)
 	if strings.TrimSpace(s) == "" {
 		return ""

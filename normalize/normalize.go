@@ -42,10 +42,19 @@ func New(now func() time.Time) *Normalizer {
 // from); once the article's own link is resolved, it is the base for the
 // content, image and enclosures.
 func (n *Normalizer) Article(a *article.Article, base string) {
+	n.ArticleWithin(a, base, Limits{})
+}
+
+// ArticleWithin is Article that also cuts the fields to lim: each is
+// cut before it is cleaned, so that a huge one costs no more than one
+// that fits, and again after if cleaning left it too long. Plain-text
+// fields end in "…" when cut; the content is cut where no tag or
+// entity breaks and stays well-formed (see CutHTML and HTML).
+func (n *Normalizer) ArticleWithin(a *article.Article, base string, lim Limits) {
 	// Text twice: a title whose markup came entity-escaped
 	// ("&lt;script&gt;") must not become markup once decoded, since
 	// some readers and Jekyll themes render titles as HTML.
-	a.Title = retext(Text(a.Title))
+	a.Title = capped(a.Title, lim.Title, CutHTML, func(s string) string { return retext(Text(s)) })
 	rawLink := a.Link
 	a.Link = ResolveURL(a.Link, base)
 	if a.Link != "" {
@@ -58,13 +67,17 @@ func (n *Normalizer) Article(a *article.Article, base string) {
 	if strings.TrimSpace(a.Content) == "" && looksLikeHTML(a.Summary) {
 		a.Content = a.Summary
 	}
+	// A summary cut to nothing (a huge tag first) is taken from the
+	// content instead.
+	summaryCut := lim.Summary > 0 && len(a.Summary) > lim.Summary
+	a.Summary = CutHTML(a.Summary, lim.Summary)
 	fromContent := strings.TrimSpace(a.Summary) == ""
 	var w *lineWriter
 	if fromContent && n.SummaryLen > 0 {
 		// Text(a.Content), as much of it as the summary needs.
 		w = &lineWriter{limit: n.SummaryLen + 1}
 	}
-	a.Content = n.html(a.Content, base, w)
+	a.Content = n.html(a.Content, base, w, lim.Content)
 	var text string
 	switch {
 	case !fromContent:
@@ -75,10 +88,15 @@ func (n *Normalizer) Article(a *article.Article, base string) {
 	// The summary is plain text, but RSS readers render description as
 	// HTML: entity-escaped markup must not come back as markup (see Title).
 	a.Summary = summary(retext(text), n.SummaryLen)
+	if summaryCut && !fromContent && !strings.HasSuffix(a.Summary, ellipsis) {
+		a.Summary = ellipt(a.Summary, lim.Summary)
+	} else {
+		a.Summary = cutText(a.Summary, lim.Summary)
+	}
 
-	a.Author = line(a.Author)
-	a.Tags = list(a.Tags)
-	a.Categories = list(a.Categories)
+	a.Author = capped(a.Author, lim.Author, cutRaw, line)
+	a.Tags = list(a.Tags, lim.Title)
+	a.Categories = list(a.Categories, lim.Title)
 	n.dates(a)
 
 	switch id := line(a.ID); {
@@ -130,13 +148,13 @@ func enclosures(es []article.Enclosure, base string) []article.Enclosure {
 	return kept
 }
 
-// list cleans each entry as a line and drops empty and repeated ones,
-// keeping the first occurrence's place.
-func list(in []string) []string {
+// list cleans each entry as a line of at most max bytes (0: any) and
+// drops empty and repeated ones, keeping the first occurrence's place.
+func list(in []string, max int) []string {
 	var out []string
 	seen := make(map[string]bool, len(in))
 	for _, s := range in {
-		s = line(s)
+		s = capped(s, max, cutRaw, line)
 		if s == "" || seen[s] {
 			continue
 		}

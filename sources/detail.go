@@ -18,6 +18,7 @@ import (
 
 	"github.com/feedsmith/feedsmith/article"
 	"github.com/feedsmith/feedsmith/config"
+	"github.com/feedsmith/feedsmith/normalize"
 )
 
 // detailWorkers is how many item pages one source fetches at once: enough
@@ -41,6 +42,8 @@ type pageDetail struct {
 	charset  string
 	fullText func(ctx context.Context, articleID string) (string, bool)
 	log      *slog.Logger
+	// maxContent is the most of a page's full text kept (max_content).
+	maxContent int
 }
 
 // newPageDetail returns the detail step of cfg, or nil when it has none.
@@ -59,6 +62,8 @@ func newPageDetail(cfg config.Source, env Env) (*pageDetail, error) {
 		fetcher:  env.Fetcher.WithLimits(time.Duration(cfg.Timeout), int64(cfg.MaxBody)).WithPolicy(policyFor(cfg)),
 		fullText: env.FullText,
 		log:      env.Logger,
+
+		maxContent: maxContent(cfg),
 	}
 	if d.log == nil {
 		d.log = slog.New(slog.DiscardHandler)
@@ -85,24 +90,28 @@ func newPageDetail(cfg config.Source, env Env) (*pageDetail, error) {
 // next run tries again; the failure is logged, never a skip. Relative
 // links resolve against base; only http(s) pages are fetched, and as
 // untrusted URLs (Fetcher.GetLink): the fetches the policy refused are
-// logged once, and their number returned.
+// logged once, and their number returned. Every article gets its stored
+// full text before any page is fetched: when ctx ends the fetches, none
+// saved without it would replace it.
 func (d *pageDetail) fill(ctx context.Context, arts []article.Article, base string) int {
+	var todo []*article.Article
+	for i := range arts {
+		if !d.stored(ctx, &arts[i]) {
+			todo = append(todo, &arts[i])
+		}
+	}
 	var refused refusals
 	sem := make(chan struct{}, detailWorkers)
 	var wg sync.WaitGroup
-	for i := range arts {
-		a := &arts[i]
-		if d.stored(ctx, a) {
-			continue
-		}
+	for i, a := range todo {
 		if ctx.Err() != nil {
-			d.log.Warn("detail pages not fetched", "remaining", len(arts)-i, "error", ctx.Err())
+			d.log.Warn("detail pages not fetched", "remaining", len(todo)-i, "error", ctx.Err())
 			break
 		}
 		select {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
-			d.log.Warn("detail pages not fetched", "remaining", len(arts)-i, "error", ctx.Err())
+			d.log.Warn("detail pages not fetched", "remaining", len(todo)-i, "error", ctx.Err())
 		}
 		if ctx.Err() != nil {
 			break
@@ -143,7 +152,7 @@ func (d *pageDetail) fillOne(ctx context.Context, a *article.Article, base strin
 		}
 		return
 	}
-	a.Content, a.FullText = content, true
+	a.Content, a.FullText = normalize.CutHTML(content, d.maxContent), true
 }
 
 // extract fetches link and returns its full text as HTML.

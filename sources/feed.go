@@ -68,8 +68,9 @@ func (s *feedSource) Collect(ctx context.Context) (Batch, error) {
 	if isAbsURL(feed.Link) {
 		b.BaseURL = strings.TrimSpace(feed.Link)
 	}
-	b.Articles = make([]article.Article, 0, len(feed.Items))
-	for _, it := range feed.Items {
+	items := feed.Items[:keepItems(s.cfg, len(feed.Items), &b)]
+	b.Articles = make([]article.Article, 0, len(items))
+	for _, it := range items {
 		if it != nil {
 			b.Articles = append(b.Articles, s.article(it))
 		}

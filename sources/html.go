@@ -110,7 +110,8 @@ func (s *htmlSource) Collect(ctx context.Context) (Batch, error) {
 	if resp.URL != "" {
 		page, _ = url.Parse(resp.URL)
 	}
-	doc.FindMatcher(s.item).Each(func(i int, item *goquery.Selection) {
+	items := doc.FindMatcher(s.item)
+	items.Slice(0, keepItems(s.cfg, items.Length(), &b)).Each(func(i int, item *goquery.Selection) {
 		a, err := s.article(item, page, &b)
 		if err != nil {
 			b.Skipped = append(b.Skipped, fmt.Errorf("item %d: %w", i+1, err))

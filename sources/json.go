@@ -96,6 +96,7 @@ func (s *jsonSource) Collect(ctx context.Context) (Batch, error) {
 		return Batch{}, err
 	}
 	b.BaseURL = resp.URL
+	items = items[:keepItems(s.cfg, len(items), &b)]
 	details := s.records(ctx, items, &b)
 	b.Refused = s.fetchDetails(ctx, b.Articles, details)
 	return b, nil
@@ -213,7 +214,7 @@ func (s *jsonSource) fetchDetails(ctx context.Context, arts []article.Article, d
 				}
 				return
 			}
-			arts[d.index].Content, arts[d.index].FullText = content, true
+			arts[d.index].Content, arts[d.index].FullText = capContent(s.cfg, content), true
 		})
 	}
 	wg.Wait()

@@ -182,7 +182,7 @@ func summary(src config.Source, r collect.Result) string {
 		return fmt.Sprintf("%s not modified upstream (%s)", head, r.Duration.Round(time.Millisecond))
 	}
 	line := fmt.Sprintf("%s %d new, %d updated, %d unchanged", head, r.New, r.Updated, r.Unchanged)
-	if n := len(r.Skipped); n > 0 {
+	if n := sources.SkippedItems(r.Skipped); n > 0 {
 		line += fmt.Sprintf(", %d skipped", n)
 	}
 	line += fmt.Sprintf(" (%s)", r.Duration.Round(time.Millisecond))
