@@ -109,6 +109,9 @@ func (d *Daemon) writeJekyll(ctx context.Context, st *state, cfg config.Jekyll) 
 	if err != nil {
 		return err
 	}
-	_, err = jekyll.New(cfg, func(id string) string { return titles[id] }, d.now).WriteStored(ctx, d.store)
+	js, err := jekyll.New(cfg, func(id string) string { return titles[id] }, d.now).WriteStored(ctx, d.store)
+	if js.Skipped > 0 {
+		d.logger.Warn("articles without a jekyll post", "count", js.Skipped, "error", js.FirstSkip)
+	}
 	return err
 }

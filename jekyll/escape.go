@@ -154,3 +154,21 @@ func label(s string) string {
 	}, strings.ToValidUTF8(s, "\uFFFD"))
 	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == ' ' }), " ")
 }
+
+// personName is an author's name as front matter holds it: themes print
+// it as it is (minima's post layout has {{ page.author }}, unescaped),
+// so it keeps no "<" or ">" that could open a tag there, and no line
+// breaks. Liquid does not render front matter nor what a layout prints,
+// so braces stay.
+func personName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == '<' || r == '>':
+			return -1
+		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+	return strings.Join(strings.Fields(s), " ")
+}

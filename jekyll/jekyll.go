@@ -37,7 +37,14 @@ type Writer struct {
 // Stats counts what Write did: posts written (new or changed), posts
 // left alone because their bytes were the same, and old posts moved to
 // the archive (or deleted when there is none).
-type Stats struct{ Written, Unchanged, Archived int }
+type Stats struct {
+	Written, Unchanged, Archived int
+	// Skipped counts the articles that can have no post (no date, or a
+	// year a file name cannot hold), FirstSkip says why for the first:
+	// upstream data, not a failed write of the folder.
+	Skipped   int
+	FirstSkip error
+}
 
 // New returns a Writer for cfg. categoryTitle gives a category id's
 // title, for the tags of an article without any and for the footer's
@@ -70,9 +77,9 @@ func New(cfg config.Jekyll, categoryTitle func(id string) string, now func() tim
 // Write removes the temporary files a killed write left behind, writes
 // one post per article, rewriting a post only when its bytes change,
 // then moves posts older than Keep out of the folder.
-// Articles older than Keep are not written. An article that cannot be
-// written is reported in the joined error and the others are still
-// written.
+// Articles older than Keep are not written. An article that can have no
+// post is counted in Stats.Skipped; one whose post cannot be written is
+// reported in the joined error; the others are still written.
 func (w *Writer) Write(ctx context.Context, arts []article.Article) (Stats, error) {
 	var st Stats
 	switch {
@@ -100,7 +107,9 @@ func (w *Writer) Write(ctx context.Context, arts []article.Article) (Stats, erro
 		}
 		name, err := w.claim(a, owner)
 		if err != nil {
-			errs = append(errs, err)
+			if st.Skipped++; st.FirstSkip == nil {
+				st.FirstSkip = err
+			}
 			continue
 		}
 		written[name] = true

@@ -176,16 +176,28 @@ func TestFooter(t *testing.T) {
 }
 
 func TestErrors(t *testing.T) {
-	t.Run("no date", func(t *testing.T) {
+	// An article that can have no post is upstream's doing, not a failed
+	// write: it is skipped with its reason, and the folder counts as
+	// written (else one item dated 0999 keeps the output failing forever).
+	t.Run("no post possible", func(t *testing.T) {
 		dir := t.TempDir()
-		bad := exampleArticle()
-		bad.ID, bad.Published = "undated", time.Time{}
-		st, err := newWriter(dir, 0, "", time.Now()).Write(context.Background(), []article.Article{bad, exampleArticle()})
-		if err == nil || !strings.Contains(err.Error(), `"undated"`) {
-			t.Errorf("err = %v, want one naming the article", err)
+		undated, ancient := exampleArticle(), exampleArticle()
+		undated.ID, undated.Published = "undated", time.Time{}
+		ancient.ID, ancient.Published = "ancient", time.Date(999, 1, 1, 0, 0, 0, 0, time.UTC)
+		st, err := newWriter(dir, 0, "", time.Now()).Write(context.Background(), []article.Article{undated, ancient, exampleArticle()})
+		if err != nil {
+			t.Errorf("err = %v, want nil: nothing failed to be written", err)
 		}
-		if st.Written != 1 {
-			t.Errorf("stats = %+v: the good article is not written", st)
+		if st.Written != 1 || st.Skipped != 2 {
+			t.Fatalf("stats = %+v, want the good article written and two skipped", st)
+		}
+		if st.FirstSkip == nil || !strings.Contains(st.FirstSkip.Error(), `"undated"`) {
+			t.Errorf("first skip = %v, want one naming the article", st.FirstSkip)
+		}
+		ancient.ID = "undated-too"
+		if st, _ := newWriter(dir, 0, "", time.Now()).Write(context.Background(), []article.Article{ancient}); st.FirstSkip == nil ||
+			!strings.Contains(st.FirstSkip.Error(), "out of range") {
+			t.Errorf("first skip = %v, want the year out of range", st.FirstSkip)
 		}
 	})
 	t.Run("unwritable", func(t *testing.T) {

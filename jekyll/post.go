@@ -64,8 +64,8 @@ func (w *Writer) frontMatter(buf *bytes.Buffer, a *article.Article) error {
 	if n := names(tags); n != nil {
 		add("tags", n)
 	}
-	if a.Author != "" {
-		add("author", scalar(a.Author))
+	if name := personName(a.Author); name != "" {
+		add("author", scalar(name))
 	}
 	add("render_with_liquid", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "false"}) // see liquid.go
 	enc := yaml.NewEncoder(buf)

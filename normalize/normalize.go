@@ -132,6 +132,9 @@ func (n *Normalizer) dates(a *article.Article) {
 func enclosures(es []article.Enclosure, base string) []article.Enclosure {
 	kept := es[:0]
 	for _, e := range es {
+		if len(kept) == MaxEnclosures {
+			break
+		}
 		e.URL = ResolveURL(e.URL, base)
 		if e.URL == "" {
 			continue
@@ -148,12 +151,25 @@ func enclosures(es []article.Enclosure, base string) []article.Enclosure {
 	return kept
 }
 
+// MaxNames and MaxEnclosures bound how many tags, how many categories
+// and how many enclosures one article keeps (the first ones): a real
+// item has a handful, and each is stored, rendered in three formats and
+// written into a Jekyll post.
+const (
+	MaxNames      = 100
+	MaxEnclosures = 20
+)
+
 // list cleans each entry as a line of at most max bytes (0: any) and
-// drops empty and repeated ones, keeping the first occurrence's place.
+// drops empty and repeated ones, keeping the first occurrence's place,
+// and at most MaxNames of them.
 func list(in []string, max int) []string {
 	var out []string
-	seen := make(map[string]bool, len(in))
+	seen := make(map[string]bool, min(len(in), MaxNames))
 	for _, s := range in {
+		if len(out) == MaxNames {
+			break
+		}
 		s = capped(s, max, cutRaw, line)
 		if s == "" || seen[s] {
 			continue

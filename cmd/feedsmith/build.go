@@ -121,6 +121,9 @@ func (b *build) run(ctx context.Context) error {
 		}
 		js, err := jekyll.New(*j, func(id string) string { return titles[id] }, b.now).WriteStored(ctx, st)
 		fmt.Fprintf(b.stdout, "jekyll: %d posts written, %d unchanged, %d archived, in %s\n", js.Written, js.Unchanged, js.Archived, j.Dir)
+		if js.Skipped > 0 {
+			fmt.Fprintf(b.stdout, "jekyll: %d articles have no post: %v\n", js.Skipped, js.FirstSkip)
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("jekyll posts folder %s not fully written: %w", j.Dir, err))
 		}
