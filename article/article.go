@@ -21,8 +21,13 @@ type Article struct {
 	SourceID string
 	Title    string
 	// Link is the absolute, canonical URL of the article.
-	Link   string
+	Link string
+	// Author is the first of Authors, kept for the code that shows one.
 	Author string
+	// Authors are all the article's authors, as plain-text names, in the
+	// source's order; normalize fills it from Author when a source gives
+	// only one.
+	Authors []string
 	// Published and Updated keep the UTC offset the source gave. A zero
 	// Published means the source gave no date; the store then uses the
 	// time it first saw the article.
@@ -73,6 +78,11 @@ func ContentHash(a *Article) string {
 		strings.Join(a.Tags, "\x1f")}
 	for _, e := range a.Enclosures {
 		parts = append(parts, e.URL, e.Type, strconv.FormatInt(e.Length, 10))
+	}
+	if len(a.Authors) > 1 {
+		// Only when there are several, so that the hashes stored before
+		// Authors existed still match.
+		parts = append(parts, "authors", strings.Join(a.Authors, "\x1f"))
 	}
 	return digest(parts...)
 }

@@ -94,7 +94,11 @@ func (n *Normalizer) ArticleWithin(a *article.Article, base string, lim Limits) 
 		a.Summary = cutText(a.Summary, lim.Summary)
 	}
 
-	a.Author = capped(a.Author, lim.Author, cutRaw, line)
+	a.Authors = authors(a.Author, a.Authors, lim.Author)
+	a.Author = ""
+	if len(a.Authors) > 0 {
+		a.Author = a.Authors[0]
+	}
 	a.Tags = list(a.Tags, lim.Title)
 	a.Categories = list(a.Categories, lim.Title)
 	n.dates(a)
