@@ -22,11 +22,12 @@ type Article struct {
 	Title    string
 	// Link is the absolute, canonical URL of the article.
 	Link string
-	// Author is the first of Authors, kept for the code that shows one.
+	// Author is the article's author, the first of Authors when there
+	// are several.
 	Author string
-	// Authors are all the article's authors, as plain-text names, in the
-	// source's order; normalize fills it from Author when a source gives
-	// only one.
+	// Authors are all the article's authors in the source's order, set
+	// only when there are several (normalize leaves it empty for one);
+	// see AuthorList.
 	Authors []string
 	// Published and Updated keep the UTC offset the source gave. A zero
 	// Published means the source gave no date; the store then uses the
@@ -53,6 +54,17 @@ type Enclosure struct {
 	URL    string
 	Type   string
 	Length int64 // bytes; 0 when unknown
+}
+
+// AuthorList returns Authors, else Author alone, else nil.
+func (a *Article) AuthorList() []string {
+	switch {
+	case len(a.Authors) > 0:
+		return a.Authors
+	case a.Author != "":
+		return []string{a.Author}
+	}
+	return nil
 }
 
 // StableID returns the article id from the first of guid, link, or a hash
