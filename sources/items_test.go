@@ -1,6 +1,9 @@
 package sources
 
 import (
+	"cmp"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -89,9 +92,9 @@ func TestItems(t *testing.T) {
 				Author: "Ann Author", Authors: []string{"Ann Author", "Bob Writer"}},
 			{ID: "http://guid.example.org/b.html#part-2", Title: "Permalink said so", Link: "http://guid.example.org/b.html#part-2",
 				Author: "Carol", Authors: []string{"Carol", "Dan"}},
-			{ID: "https://guid.example.org/c.html", Title: "Not a permalink"},
-			{ID: "NW202202141234567890", Title: "Permalink, but not a URL"},
-			{ID: "ftp://guid.example.org/e.txt", Title: "Permalink, but not http"},
+			{ID: "https://guid.example.org/c.html", Title: "Not a permalink", Summary: "No link.", Content: "No link."},
+			{ID: "NW202202141234567890", Title: "Permalink, but not a URL", Summary: "No link.", Content: "No link."},
+			{ID: "ftp://guid.example.org/e.txt", Title: "Permalink, but not http", Summary: "No link.", Content: "No link."},
 			{ID: "https://guid.example.org/?p=6", Title: "A link of its own", Link: "https://guid.example.org/f.html", Author: "Eve & Co"},
 		}, nil},
 		{"authors.atom", []normalized{
@@ -152,5 +155,37 @@ func TestItemIDs(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestItemsRender renders each fixture's articles in the three formats,
+// so that the output can be judged by checkers that feedsmith did not
+// write: FEEDSMITH_RENDER_DIR=/some/dir keeps the files there (then run
+// feedcheck's check-feeds --strict over it).
+func TestItemsRender(t *testing.T) {
+	dir := cmp.Or(os.Getenv("FEEDSMITH_RENDER_DIR"), t.TempDir())
+	render := map[string]func(feeds.Channel, []article.Article) ([]byte, error){
+		".atom": feeds.Atom, ".rss": feeds.RSS, ".json": feeds.JSON}
+	for _, file := range []string{"fragments.rss", "guids.rss", "authors.atom"} {
+		arts, _ := collectNormalized(t, file, "test")
+		for i := range arts {
+			if arts[i].Published.IsZero() { // the store's first-seen time
+				arts[i].Published = time.Date(2022, 2, 1, 0, 0, i, 0, time.UTC)
+			}
+		}
+		name := strings.ReplaceAll(file, ".", "-")
+		ch := feeds.Channel{ID: name, Title: "Fixture " + file, SiteURL: "https://feeds.example.com/",
+			AtomURL: "https://feeds.example.com/" + name + ".atom", RSSURL: "https://feeds.example.com/" + name + ".rss",
+			JSONURL: "https://feeds.example.com/" + name + ".json", Author: feeds.Person{Name: "feedsmith"},
+			Updated: time.Date(2022, 2, 1, 0, 0, 0, 0, time.UTC)}
+		for ext, f := range render {
+			out, err := f(ch, arts)
+			if err != nil {
+				t.Fatalf("%s%s: %v", name, ext, err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, name+ext), out, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 }
