@@ -21,8 +21,14 @@ type Article struct {
 	SourceID string
 	Title    string
 	// Link is the absolute, canonical URL of the article.
-	Link   string
+	Link string
+	// Author is the article's author, the first of Authors when there
+	// are several.
 	Author string
+	// Authors are all the article's authors in the source's order, set
+	// only when there are several (normalize leaves it empty for one);
+	// see AuthorList.
+	Authors []string
 	// Published and Updated keep the UTC offset the source gave. A zero
 	// Published means the source gave no date; the store then uses the
 	// time it first saw the article.
@@ -50,6 +56,17 @@ type Enclosure struct {
 	Length int64 // bytes; 0 when unknown
 }
 
+// AuthorList returns Authors, else Author alone, else nil.
+func (a *Article) AuthorList() []string {
+	switch {
+	case len(a.Authors) > 0:
+		return a.Authors
+	case a.Author != "":
+		return []string{a.Author}
+	}
+	return nil
+}
+
 // StableID returns the article id from the first of guid, link, or a hash
 // of title and content that is non-empty.
 func StableID(guid, link, title, content string) string {
@@ -73,6 +90,11 @@ func ContentHash(a *Article) string {
 		strings.Join(a.Tags, "\x1f")}
 	for _, e := range a.Enclosures {
 		parts = append(parts, e.URL, e.Type, strconv.FormatInt(e.Length, 10))
+	}
+	if len(a.Authors) > 1 {
+		// Only when there are several, so that the hashes stored before
+		// Authors existed still match.
+		parts = append(parts, "authors", strings.Join(a.Authors, "\x1f"))
 	}
 	return digest(parts...)
 }

@@ -33,7 +33,10 @@ type atomEntry struct {
 	Title *textElem          `xml:"title"`
 	Links []gorilla.AtomLink `xml:"link"`
 	*gorilla.AtomEntry
-	Categories []atomCategory `xml:"category"`
+	// Authors shadows gorilla's one author: RFC 4287 §4.1.2 allows any
+	// number.
+	Authors    []*gorilla.AtomAuthor `xml:"author"`
+	Categories []atomCategory        `xml:"category"`
 	// Summary is plain text: "type" defaults to text (RFC 4287 §3.1.1).
 	Summary *textElem `xml:"summary,omitempty"`
 	// Content is HTML, escaped: type="html".
@@ -116,14 +119,14 @@ func atomEntryOf(e *entry, g *gorilla.AtomEntry) *atomEntry {
 	// without a tag), so ours does not shadow it: clear it instead.
 	g.Links = nil
 	g.Author = nil
-	if e.author != (Person{}) {
-		g.Author = &gorilla.AtomAuthor{AtomPerson: gorilla.AtomPerson{Name: e.author.displayName(), Email: e.author.Email}}
-	}
 	x := &atomEntry{
 		Title:     &textElem{Inner: plainEscaper.Replace(e.title)},
 		AtomEntry: g,
 		Summary:   plainText(e.summary),
 		Content:   markupText("html", e.content),
+	}
+	for _, p := range e.authors {
+		x.Authors = append(x.Authors, &gorilla.AtomAuthor{AtomPerson: gorilla.AtomPerson{Name: p.displayName(), Email: p.Email}})
 	}
 	if e.link != "" {
 		x.Links = append(x.Links, gorilla.AtomLink{Href: e.link, Rel: "alternate", Type: "text/html"})

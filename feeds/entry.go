@@ -21,7 +21,8 @@ type entry struct {
 	summary    string // plain text
 	content    string // HTML
 	image      string
-	author     Person
+	author     Person   // the first of authors
+	authors    []Person // every author, in order
 	published  time.Time
 	updated    time.Time
 	terms      []term
@@ -90,7 +91,14 @@ func newEntry(ch Channel, a article.Article) (entry, error) {
 		title:   strings.TrimSpace(clean(a.Title)),
 		summary: strings.TrimSpace(clean(a.Summary)),
 		content: strings.TrimSpace(clean(a.Content)),
-		author:  parsePerson(clean(a.Author)),
+	}
+	for _, name := range a.AuthorList() {
+		if p := parsePerson(clean(name)); p != (Person{}) {
+			e.authors = append(e.authors, p)
+		}
+	}
+	if len(e.authors) > 0 {
+		e.author = e.authors[0]
 	}
 	e.link, _ = canonicalURI(a.Link, "http", "https")
 	e.image, _ = canonicalURI(a.Image, "http", "https")

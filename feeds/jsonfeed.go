@@ -91,8 +91,13 @@ func jsonItemOf(e *entry, g *gorilla.JSONItem) *jsonItem {
 		g.Image = e.image
 	}
 	g.Author, g.Authors = nil, nil
-	if a := jsonAuthor(Person{Name: e.author.displayName()}); a != nil {
-		g.Author, g.Authors = a, []*gorilla.JSONAuthor{a}
+	for _, p := range e.authors {
+		if a := jsonAuthor(Person{Name: p.displayName()}); a != nil {
+			g.Authors = append(g.Authors, a)
+		}
+	}
+	if len(g.Authors) > 0 {
+		g.Author = g.Authors[0] // 1.0's one author
 	}
 	for _, t := range e.terms {
 		g.Tags = append(g.Tags, t.Term)

@@ -53,7 +53,7 @@ type rssItem struct {
 	Description *textElem           `xml:"description,omitempty"`
 	Content     *gorilla.RssContent `xml:"content:encoded,omitempty"`
 	*gorilla.RssItem
-	Creator    string      `xml:"dc:creator,omitempty"`
+	Creators   []string    `xml:"dc:creator"`
 	Categories []*textElem `xml:"category"`
 }
 
@@ -99,7 +99,7 @@ func (d *document) rss() *rssDoc {
 	doc := &rssDoc{RssFeedXml: g.FeedXml().(*gorilla.RssFeedXml), AtomNS: atomNS, Channel: c}
 	for i, gi := range g.Items {
 		it := rssItemOf(&d.entries[i], gi)
-		if it.Creator != "" {
+		if len(it.Creators) > 0 {
 			doc.DCNS = dcNS
 		}
 		c.Items = append(c.Items, it)
@@ -114,7 +114,11 @@ func rssItemOf(e *entry, g *gorilla.RssItem) *rssItem {
 	}
 	g.Guid = &gorilla.RssGuid{Id: e.id, IsPermaLink: perma}
 	g.PubDate = rfc822(e.published)
-	g.Author = e.author.rssAuthor()
+	g.Author = ""
+	if len(e.authors) == 1 {
+		// RSS has one <author>, an address; several go to dc:creator.
+		g.Author = e.author.rssAuthor()
+	}
 	g.Enclosure = nil
 	// One enclosure only: the W3C validator warns about more
 	// ("DuplicateEnclosure"), and most podcast clients take the first.
@@ -128,7 +132,9 @@ func rssItemOf(e *entry, g *gorilla.RssItem) *rssItem {
 		RssItem: g,
 	}
 	if g.Author == "" {
-		it.Creator = e.author.displayName()
+		for _, p := range e.authors {
+			it.Creators = append(it.Creators, p.displayName())
+		}
 	}
 	// <description> is HTML in RSS: the plain summary is escaped into it.
 	if e.summary != "" {

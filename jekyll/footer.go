@@ -60,6 +60,7 @@ func escapedArticle(a *article.Article, body string) article.Article {
 	e.Content = body
 	e.Categories = mdTexts(a.Categories)
 	e.Tags = mdTexts(a.Tags)
+	e.Authors = mdTexts(a.Authors)
 	e.Enclosures = nil
 	for _, enc := range a.Enclosures {
 		e.Enclosures = append(e.Enclosures, article.Enclosure{URL: linkURL(enc.URL), Type: mdText(enc.Type), Length: enc.Length})

@@ -64,8 +64,22 @@ func (w *Writer) frontMatter(buf *bytes.Buffer, a *article.Article) error {
 	if n := names(tags); n != nil {
 		add("tags", n)
 	}
-	if name := personName(a.Author); name != "" {
-		add("author", scalar(name))
+	var all []string
+	for _, n := range a.AuthorList() {
+		if n = personName(n); n != "" {
+			all = append(all, n)
+		}
+	}
+	switch {
+	case len(all) > 1:
+		// A list, as jekyll-seo-tag and jekyll-feed read several authors.
+		seq := &yaml.Node{Kind: yaml.SequenceNode}
+		for _, n := range all {
+			seq.Content = append(seq.Content, scalar(n))
+		}
+		add("author", seq)
+	case len(all) == 1:
+		add("author", scalar(all[0]))
 	}
 	add("render_with_liquid", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "false"}) // see liquid.go
 	enc := yaml.NewEncoder(buf)

@@ -94,7 +94,13 @@ func (n *Normalizer) ArticleWithin(a *article.Article, base string, lim Limits) 
 		a.Summary = cutText(a.Summary, lim.Summary)
 	}
 
-	a.Author = capped(a.Author, lim.Author, cutRaw, line)
+	a.Author, a.Authors = "", authors(a.Author, a.Authors, lim.Author)
+	if len(a.Authors) > 0 {
+		a.Author = a.Authors[0]
+	}
+	if len(a.Authors) < 2 {
+		a.Authors = nil // see article.Article.Authors
+	}
 	a.Tags = list(a.Tags, lim.Title)
 	a.Categories = list(a.Categories, lim.Title)
 	n.dates(a)

@@ -73,7 +73,7 @@ func TestArticleURLs(t *testing.T) {
 		wantEnclosure          string
 	}{
 		{"relative link canonicalised", "/2022/02/x.html?id=1&utm_source=rss#top", "img/a.jpg", "a.mp3",
-			"https://example.com/2022/02/x.html?id=1", "https://example.com/2022/02/img/a.jpg", "https://example.com/2022/02/a.mp3"},
+			"https://example.com/2022/02/x.html?id=1#top", "https://example.com/2022/02/img/a.jpg", "https://example.com/2022/02/a.mp3"},
 		{"protocol-relative", "//m.example.com/x", "//img.example.com/a.jpg", "/a.mp3",
 			"https://m.example.com/x", "https://img.example.com/a.jpg", "https://m.example.com/a.mp3"},
 		{"no link: base used", "", "/a.jpg", "", "", "https://example.com/a.jpg", ""},
@@ -168,7 +168,7 @@ func TestArticleID(t *testing.T) {
 	tests := []struct{ name, id, link, want string }{
 		{"given id trimmed", "  guid-1\v ", "https://example.com/x", "guid-1"},
 		{"link when no id", "", "https://example.com/x?utm_source=a", "https://example.com/x"},
-		{"id taken from the link follows its canonical form", "https://example.com/x?utm_source=a#top", "https://example.com/x?utm_source=a#top", "https://example.com/x"},
+		{"id taken from the link follows its canonical form", "https://example.com/x?utm_source=a#top", "https://example.com/x?utm_source=a#top", "https://example.com/x#top"},
 		{"a guid that is another URL stays", "https://example.com/guid/1", "https://example.com/x?utm_source=a", "https://example.com/guid/1"},
 		{"hash when no link", " ", "", article.StableID("", "", "T", "<p>c</p>")},
 	}

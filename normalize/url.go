@@ -47,9 +47,14 @@ func isHTTP(u *url.URL) bool {
 
 // CanonicalURL returns the form of an absolute URL used to recognise the
 // same article under two links: scheme and host lower-cased, the default
-// port dropped, an empty path written "/", the fragment dropped, and
-// well-known tracking parameters (see tracking) removed from the query,
-// whose other parameters keep their order and spelling. A string that is
+// port dropped, an empty path written "/", and well-known tracking
+// parameters (see tracking) removed from the query, whose other
+// parameters keep their order and spelling. The fragment is kept: a feed
+// that links its items as page#n1, page#n2 distinguishes them by it
+// (the same story under page and page#comments is then two links; the
+// upstream said so). Only an empty fragment and a text directive
+// ("#:~:text=…", a browser's scroll-to-text, never part of the page's
+// identity) are dropped. A string that is
 // not an absolute URL is returned trimmed and otherwise unchanged.
 func CanonicalURL(raw string) string {
 	raw = strings.TrimSpace(raw)
@@ -68,7 +73,9 @@ func CanonicalURL(raw string) string {
 	if u.Path == "" && u.Opaque == "" {
 		u.Path = "/"
 	}
-	u.Fragment, u.RawFragment = "", ""
+	if i := strings.Index(u.Fragment, ":~:"); i >= 0 {
+		u.Fragment, u.RawFragment = u.Fragment[:i], ""
+	}
 	u.RawQuery = stripTracking(u.RawQuery)
 	u.ForceQuery = false
 	return u.String()

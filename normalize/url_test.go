@@ -50,7 +50,11 @@ func TestCanonicalURL(t *testing.T) {
 	tests := []struct{ name, in, want string }{
 		{"utm removed", "https://example.com/a?utm_source=rss&utm_medium=feed", "https://example.com/a"},
 		{"other params kept in order", "https://example.com/a?z=1&utm_campaign=x&a=2&id=%E4%B8%AD", "https://example.com/a?z=1&a=2&id=%E4%B8%AD"},
-		{"fragment removed", "https://example.com/a#comments", "https://example.com/a"},
+		// The fragment tells items of one page apart (page#n1, page#n2).
+		{"fragment kept", "https://example.com/a?utm_source=x#n2", "https://example.com/a#n2"},
+		{"empty fragment dropped", "https://example.com/a#", "https://example.com/a"},
+		{"text directive dropped", "https://example.com/a#:~:text=foo", "https://example.com/a"},
+		{"text directive after a fragment", "https://example.com/a#n1:~:text=foo", "https://example.com/a#n1"},
 		{"click ids removed", "https://example.com/a?fbclid=1&gclid=2&id=3&mc_cid=4&mc_eid=5&spm=a.b", "https://example.com/a?id=3"},
 		{"upper-case utm", "https://example.com/a?UTM_Source=x&p=1", "https://example.com/a?p=1"},
 		{"generic params kept", "https://example.com/a?from=timeline&source=rss", "https://example.com/a?from=timeline&source=rss"},

@@ -70,10 +70,17 @@ func (s *feedSource) Collect(ctx context.Context) (Batch, error) {
 	}
 	items := feed.Items[:keepItems(s.cfg, len(feed.Items), &b)]
 	b.Articles = make([]article.Article, 0, len(items))
-	for _, it := range items {
-		if it != nil {
-			b.Articles = append(b.Articles, s.article(it))
+	for i, it := range items {
+		if it == nil {
+			continue
 		}
+		if empty(it) {
+			// Nothing to show and nothing to tell it from another: a hash
+			// of nothing would be one id for all such items.
+			b.Skipped = append(b.Skipped, fmt.Errorf("item %d: no guid, link, title or content", i+1))
+			continue
+		}
+		b.Articles = append(b.Articles, s.article(it))
 	}
 	if s.detail != nil {
 		// Items that carry only summaries get their pages' full text.
@@ -99,7 +106,9 @@ func parseFeed(body []byte) (*gofeed.Feed, error) {
 	var feed *gofeed.Feed
 	err := recoverParse(func() error {
 		var err error
-		feed, err = gofeed.NewParser().Parse(bytes.NewReader(body))
+		p := gofeed.NewParser()
+		p.AtomTranslator, p.RSSTranslator = &atomTranslator{}, &rssTranslator{}
+		feed, err = p.Parse(bytes.NewReader(body))
 		return err
 	})
 	switch {
@@ -138,7 +147,7 @@ func (s *feedSource) article(it *gofeed.Item) article.Article {
 		SourceID:   s.cfg.ID,
 		Title:      title,
 		Link:       link,
-		Author:     author(it),
+		Authors:    authors(it),
 		Published:  s.date(it.Published, it.PublishedParsed),
 		Updated:    s.date(it.Updated, it.UpdatedParsed),
 		Summary:    it.Description,
@@ -148,6 +157,9 @@ func (s *feedSource) article(it *gofeed.Item) article.Article {
 	}
 	if it.Image != nil {
 		a.Image = strings.TrimSpace(it.Image.URL)
+	}
+	if len(a.Authors) > 0 {
+		a.Author = a.Authors[0]
 	}
 	return a
 }
@@ -167,19 +179,32 @@ func (s *feedSource) date(text string, parsed *time.Time) time.Time {
 	return time.Time{}
 }
 
-func author(it *gofeed.Item) string {
+// empty reports whether an item has no guid, link, title or content
+// (description included).
+func empty(it *gofeed.Item) bool {
+	for _, s := range append([]string{it.GUID, it.Link, it.Title, it.Content, it.Description}, it.Links...) {
+		if strings.TrimSpace(s) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// authors are the names of the item's authors (an address when there is
+// no name), in order.
+func authors(it *gofeed.Item) []string {
+	var out []string
 	for _, p := range it.Authors {
 		if p == nil {
 			continue
 		}
 		if n := strings.TrimSpace(p.Name); n != "" {
-			return n
-		}
-		if e := strings.TrimSpace(p.Email); e != "" {
-			return e
+			out = append(out, n)
+		} else if e := strings.TrimSpace(p.Email); e != "" {
+			out = append(out, e)
 		}
 	}
-	return ""
+	return out
 }
 
 // tags trims and de-duplicates the item's categories.

@@ -94,6 +94,7 @@ func scanArticle(rows *sql.Rows) (article.Article, error) {
 	if err != nil {
 		return a, err
 	}
+	a.Author, a.Authors = decodeAuthors(a.Author)
 	if a.Published, err = parseTime(published); err != nil {
 		return a, err
 	}

@@ -172,7 +172,7 @@ func (sv *saver) insertArticle(ctx context.Context, a *article.Article, hash str
 	if updated.IsZero() {
 		updated = published
 	}
-	_, err := sv.insert.ExecContext(ctx, sv.source, a.ID, a.Title, a.Link, a.Author,
+	_, err := sv.insert.ExecContext(ctx, sv.source, a.ID, a.Title, a.Link, encodeAuthors(a),
 		formatTime(published), published.UnixNano(), formatTime(updated), updated.UnixNano(),
 		formatTime(sv.now), sv.now.UnixNano(), a.Summary, a.Content,
 		encodeTags(a.Tags), a.Image, encodeEnclosures(a.Enclosures), hash, a.FullText)
@@ -204,7 +204,7 @@ func (sv *saver) updateArticle(ctx context.Context, a *article.Article, hash str
 	if !a.Updated.IsZero() && a.Updated.UnixNano() > st.updatedUnix {
 		updated = a.Updated
 	}
-	_, err := sv.update.ExecContext(ctx, a.Title, a.Link, a.Author, a.Summary, a.Content,
+	_, err := sv.update.ExecContext(ctx, a.Title, a.Link, encodeAuthors(a), a.Summary, a.Content,
 		encodeTags(a.Tags), a.Image, encodeEnclosures(a.Enclosures), hash,
 		formatTime(updated), updated.UnixNano(), a.FullText, st.sourceID, st.id)
 	if err != nil {

@@ -54,3 +54,19 @@ func testDedupeNotByEmptyLink(t *testing.T, open Opener) {
 	checkResult(t, save(t, s, "b", at(10), a), store.SaveResult{New: 1, Changed: []string{"news"}})
 	checkEqual(t, "articles", keys(articles(t, s, "news", 0)), []string{"a/same-id", "b/same-id"})
 }
+
+// testDedupeByFragmentLink: links are compared whole, fragment included
+// (normalize keeps it: page#n1 and page#n2 are two items upstream), so
+// the same fragment link from two sources is one article, and another
+// fragment of the same page is another article.
+func testDedupeByFragmentLink(t *testing.T, open Opener) {
+	s := open(t)
+	n1, n2, same := art("a-1", 1, "news"), art("b-2", 2, "news"), art("b-1", 3, "news")
+	n1.Link, n2.Link, same.Link = "https://example.org/news.html#n1", "https://example.org/news.html#n2", "https://example.org/news.html#n1"
+	for _, a := range []*article.Article{&n1, &n2, &same} {
+		a.Hash = article.ContentHash(a)
+	}
+	save(t, s, "a", at(10), n1)
+	checkResult(t, save(t, s, "b", at(11), n2, same), store.SaveResult{New: 1, Unchanged: 1, Changed: []string{"news"}})
+	checkEqual(t, "articles", keys(articles(t, s, "news", 0)), []string{"b/b-2", "a/a-1"})
+}

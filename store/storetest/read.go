@@ -65,6 +65,25 @@ func testRoundTrip(t *testing.T, open Opener) {
 	checkEqual(t, "article", got, want)
 }
 
+// testRoundTripAuthors: every author comes back, in order, and an
+// article's one author stays one.
+func testRoundTripAuthors(t *testing.T, open Opener) {
+	s := open(t)
+	several, one := art("a", 1, "news"), art("b", 2, "news")
+	several.Author, several.Authors = "Ann Author", []string{"Ann Author", "Bob 作者", "carol@example.org"}
+	one.Author = "Dee"
+	several.Hash, one.Hash = article.ContentHash(&several), article.ContentHash(&one)
+	save(t, s, "src", at(100), several, one)
+	got := articles(t, s, "news", 0)
+	if len(got) != 2 {
+		t.Fatalf("got %d articles, want 2", len(got))
+	}
+	checkEqual(t, "authors", [][]string{got[0].AuthorList(), got[1].AuthorList()},
+		[][]string{{"Dee"}, {"Ann Author", "Bob 作者", "carol@example.org"}})
+	checkEqual(t, "author", []string{got[0].Author, got[1].Author}, []string{"Dee", "Ann Author"})
+	checkEqual(t, "one author's Authors", got[0].Authors, []string(nil))
+}
+
 func testCategories(t *testing.T, open Opener) {
 	s := open(t)
 	ctx := t.Context()

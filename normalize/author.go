@@ -1,0 +1,36 @@
+package normalize
+
+import "strings"
+
+// authors cleans an article's authors: Authors when the source gave them,
+// else Author alone. Each is a plain-text line as titles are (markup
+// stripped, entities decoded), of at most max bytes; empty and repeated
+// names are dropped.
+func authors(author string, all []string, max int) []string {
+	if len(all) == 0 {
+		all = []string{author}
+	}
+	var out []string
+	seen := make(map[string]bool, len(all))
+	for _, s := range all {
+		s = capped(s, max, cutRaw, authorText)
+		if s == "" || seen[s] {
+			continue
+		}
+		seen[s] = true
+		out = append(out, s)
+	}
+	return out
+}
+
+// authorText is the plain text of an author name. "Name <address>" keeps
+// its address, which would otherwise read as a tag.
+func authorText(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndexByte(s, '<'); i >= 0 && strings.HasSuffix(s, ">") {
+		if addr := s[i+1 : len(s)-1]; strings.Contains(addr, "@") && !strings.ContainsAny(addr, " \t<>\"'&") {
+			return line(retext(Text(s[:i])) + " " + s[i:])
+		}
+	}
+	return line(retext(Text(s)))
+}
