@@ -65,7 +65,7 @@ func (s *feedSource) Collect(ctx context.Context) (Batch, error) {
 		return Batch{}, fmt.Errorf("parse %s: %w", s.cfg.URL, err)
 	}
 	if feed.FeedType != "json" {
-		applyExtras(feed.Items, scanExtras(body))
+		applyExtras(feed.Items, scanExtras(body, feed.FeedType == "atom"))
 	}
 	b.BaseURL = resp.URL
 	if isAbsURL(feed.Link) {

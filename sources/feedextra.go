@@ -40,8 +40,8 @@ type atomText struct {
 // document order, for what itemExtras holds. It returns nil when the
 // document is not well-formed enough to tell its items apart, and the
 // caller keeps what gofeed read.
-func scanExtras(body []byte) []itemExtras {
-	if !mayHaveExtras(body) {
+func scanExtras(body []byte, atom bool) []itemExtras {
+	if !mayHaveExtras(body, atom) {
 		return nil
 	}
 	d := xml.NewDecoder(bytes.NewReader(body))
@@ -87,14 +87,43 @@ func scanExtras(body []byte) []itemExtras {
 	}
 }
 
-// mayHaveExtras saves documents that cannot have any a second parse.
-func mayHaveExtras(body []byte) bool {
-	for _, s := range []string{nsXHTML, nsDCTerms, "fullitem", nsAtom10, nsAtom03} {
-		if bytes.Contains(body, []byte(s)) {
+// mayHaveExtras spares most documents a second parse: those without any
+// of the elements scanExtras reads, and Atom documents whose types are
+// all ones gofeed reads right.
+func mayHaveExtras(body []byte, atom bool) bool {
+	has := func(s string) bool { return bytes.Contains(body, []byte(s)) }
+	switch {
+	case has(nsDCTerms), has("fullitem"), has(nsXHTML) && (has(":body") || has("<body")):
+		return true
+	case atom:
+		return has("mode=") || hasMediaType(body)
+	}
+	return has(nsAtom10) && has(":updated")
+}
+
+// hasMediaType reports whether some type attribute is a media type that
+// may be base64: not text/* and not XML. A link's type (an enclosure's
+// audio/mpeg) counts too; that only costs the parse.
+func hasMediaType(body []byte) bool {
+	for rest := body; ; {
+		i := bytes.Index(rest, []byte("type="))
+		if i < 0 || i+6 >= len(rest) {
+			return false
+		}
+		rest = rest[i+5:]
+		q := rest[0]
+		if q != '"' && q != '\'' {
+			continue
+		}
+		end := bytes.IndexByte(rest[1:], q)
+		if end < 0 {
+			return false
+		}
+		t := strings.ToLower(string(rest[1 : 1+end]))
+		if strings.Contains(t, "/") && !strings.HasPrefix(t, "text/") && !isXMLType(t) {
 			return true
 		}
 	}
-	return false
 }
 
 // isItem reports whether the element on top of stack is an RSS item (of

@@ -212,7 +212,7 @@ func FuzzScanExtras(f *testing.F) {
 		if err != nil {
 			return
 		}
-		applyExtras(feed.Items, scanExtras(body))
+		applyExtras(feed.Items, scanExtras(body, feed.FeedType == "atom"))
 		for _, it := range feed.Items {
 			if it != nil && !utf8.ValidString(it.Content+it.Title+it.Description+it.Published+it.Updated) {
 				t.Errorf("item %+v is not valid UTF-8", it)
