@@ -106,9 +106,13 @@ func (a *atomText) mediaType() string {
 // to publish, and is dropped: the item keeps its other fields. So is
 // text that does not decode.
 func (a *atomText) decoded() string {
-	raw, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(a.text.String()), ""))
+	text := strings.Join(strings.Fields(a.text.String()), "")
+	raw, err := base64.StdEncoding.DecodeString(text)
 	if err != nil {
-		return ""
+		// Padding is left off often enough.
+		if raw, err = base64.RawStdEncoding.DecodeString(strings.TrimRight(text, "=")); err != nil {
+			return ""
+		}
 	}
 	t := a.mediaType()
 	if !strings.HasPrefix(t, "text/") && !isXMLType(t) {
