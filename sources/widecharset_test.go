@@ -3,6 +3,7 @@ package sources
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/unicode"
@@ -86,4 +87,20 @@ func TestDecodeXMLWide(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzDecodeXML: a document decodes to valid UTF-8 or fails with a
+// reason; it never panics.
+func FuzzDecodeXML(f *testing.F) {
+	for _, enc := range []encoding.Encoding{enc16LE, enc16BE, enc32LE, enc32BE} {
+		f.Add(encode(f, enc, rssDoc("utf-16", "日照 𠮷")), "")
+		f.Add(withBOM(f, enc, rssDoc("", "x")), "text/xml; charset=utf-32")
+	}
+	f.Add([]byte(rssDoc("iso-8859-1", "don\x92t")), "")
+	f.Fuzz(func(t *testing.T, body []byte, contentType string) {
+		out, err := DecodeXML(body, contentType, "")
+		if err == nil && !utf8.Valid(out) {
+			t.Errorf("DecodeXML(%q) = %q, not UTF-8", body, out)
+		}
+	})
 }
