@@ -131,15 +131,11 @@ func hasMediaType(body []byte) bool {
 // feed: the items gofeed makes, in the same order.
 func isItem(stack []xml.Name) bool {
 	n := stack[len(stack)-1]
-	parent := xml.Name{}
-	if len(stack) >= 2 {
-		parent = stack[len(stack)-2]
-	}
 	switch {
 	case n.Local == "entry" && (n.Space == nsAtom10 || n.Space == nsAtom03):
 		return len(stack) == 2
 	case n.Local == "item" && (n.Space == "" || n.Space == nsRSS10 || n.Space == nsRSS09):
-		return len(stack) == 2 || parent.Local == "channel" && len(stack) == 3
+		return len(stack) == 2 || len(stack) == 3 && stack[1].Local == "channel"
 	}
 	return false
 }
