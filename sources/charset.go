@@ -32,20 +32,27 @@ type charsetChoice struct {
 func DecodeXML(body []byte, contentType, override string) ([]byte, error) {
 	size := len(body)
 	body, bom := trimBOM(body)
-	body = bytes.TrimLeft(body, " \t\r\n")
 	c := chooseCharset(override, bom, contentType)
 	if c.origin == "default" || c.origin == "Content-Type" {
-		// RFC 7303 would let Content-Type win, but servers mislabel far
-		// more often than documents misdeclare themselves.
-		if label := prologEncoding(body); label != "" {
+		// XML 1.0 Appendix F: without a byte order mark, the first bytes
+		// tell UTF-16 and UTF-32 from the rest, and only in the rest can
+		// the declaration be read. RFC 7303 would let Content-Type win,
+		// but servers mislabel far more often than documents misdeclare
+		// themselves.
+		if e, ok := sniffWide(body); ok {
+			c = charsetChoice{e.name, "byte pattern"}
+		} else if label := prologEncoding(bytes.TrimLeft(body, " \t\r\n")); label != "" {
 			c = charsetChoice{label, "declared"}
 		}
+	}
+	if _, wide := wideLabel(c.label); !wide || c.origin == "declared" {
+		body = bytes.TrimLeft(body, " \t\r\n")
 	}
 	out, err := decode(body, c, size-len(body))
 	if err != nil {
 		return nil, err
 	}
-	return rewriteProlog(out), nil
+	return rewriteProlog(bytes.TrimLeft(out, " \t\r\n")), nil
 }
 
 // DecodeText returns a document without an XML declaration (JSON) as UTF-8:
@@ -74,6 +81,11 @@ func trimBOM(b []byte) ([]byte, string) {
 	switch {
 	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
 		return b[3:], "utf-8"
+	case bytes.HasPrefix(b, []byte{0x00, 0x00, 0xFE, 0xFF}):
+		return b[4:], "utf-32be"
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE, 0x00, 0x00}):
+		// Not UTF-16LE's mark and a U+0000, which no XML or JSON has.
+		return b[4:], "utf-32le"
 	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
 		return b[2:], "utf-16be"
 	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}):
@@ -99,15 +111,19 @@ func prologEncoding(b []byte) string {
 // were trimmed before body, so offsets in errors point into the original.
 func decode(body []byte, c charsetChoice, skip int) ([]byte, error) {
 	label := strings.Trim(strings.TrimSpace(c.label), `"'`)
+	if e, ok := wideLabel(label); ok {
+		if c.origin != "declared" {
+			return decodeWide(body, e, c, skip)
+		}
+		// A declaration readable as ASCII is not in UTF-16 or UTF-32,
+		// whatever it says.
+		label = "utf-8"
+	}
 	enc, err := htmlindex.Get(label)
 	if err != nil {
 		return nil, fmt.Errorf("unknown charset %q (%s)", label, describe(c))
 	}
 	name, _ := htmlindex.Name(enc)
-	if c.origin == "declared" && strings.HasPrefix(name, "utf-16") {
-		// A declaration readable as ASCII is not in UTF-16, whatever it says.
-		name = "utf-8"
-	}
 	switch name {
 	case "utf-8":
 		if i := invalidUTF8(body); i >= 0 {
@@ -125,7 +141,7 @@ func decode(body []byte, c charsetChoice, skip int) ([]byte, error) {
 	}
 	out, err := enc.NewDecoder().Bytes(body)
 	if err != nil {
-		return nil, fmt.Errorf("decode %s: %w", label, err)
+		return nil, fmt.Errorf("decode %s (%s): %w", label, describe(c), err)
 	}
 	return out, nil
 }
@@ -140,6 +156,8 @@ func describe(c charsetChoice) string {
 		return "Content-Type charset " + c.label
 	case "byte order mark":
 		return "byte order mark " + c.label
+	case "byte pattern":
+		return "no byte order mark; the first bytes are ASCII in " + c.label
 	}
 	return "declared " + c.label
 }

@@ -152,6 +152,8 @@ func TestFeedCharsets(t *testing.T) {
 		"/gb2312":      {encode(t, gbk, rssItem("gb2312", "朱镕基视察日照")), "text/xml"},
 		"/big5":        {encode(t, big5, rssItem("Big5", "臺灣新聞：颱風警報")), "text/xml"},
 		"/gbk-as-utf8": {encode(t, gbk, rssItem("UTF-8", "日照日报")), "text/xml"},
+		"/utf16-ascii": {encode(t, enc16LE, rssItem("utf-16le", "ASCII only")), "text/xml"},
+		"/utf16-cut":   {encode(t, enc16LE, rssItem("utf-16le", "ASCII only"))[:99], "text/xml"},
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		d := docs[r.URL.Path]
@@ -166,6 +168,8 @@ func TestFeedCharsets(t *testing.T) {
 		{"/big5", "", "臺灣新聞：颱風警報", ""},
 		{"/gbk-as-utf8", "gbk", "日照日报", ""},
 		{"/gbk-as-utf8", "", "", "decode " + srv.URL + "/gbk-as-utf8: document is not valid UTF-8 at byte 102 (declared UTF-8); set the source's charset"},
+		{"/utf16-ascii", "", "ASCII only", ""},
+		{"/utf16-cut", "", "", "decode " + srv.URL + "/utf16-cut: document is not valid UTF-16LE: it ends in the middle of a 2-byte code unit at byte 98 (no byte order mark; the first bytes are ASCII in UTF-16LE)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path+tt.charset, func(t *testing.T) {

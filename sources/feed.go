@@ -64,6 +64,9 @@ func (s *feedSource) Collect(ctx context.Context) (Batch, error) {
 	if err != nil {
 		return Batch{}, fmt.Errorf("parse %s: %w", s.cfg.URL, err)
 	}
+	if feed.FeedType != "json" {
+		applyExtras(feed.Items, scanExtras(body, feed.FeedType == "atom"))
+	}
 	b.BaseURL = resp.URL
 	if isAbsURL(feed.Link) {
 		b.BaseURL = strings.TrimSpace(feed.Link)
