@@ -60,6 +60,7 @@ func FuzzRender(f *testing.F) {
 			if n := len(parseFeed(t, out).Items); n != 1 {
 				t.Fatalf("%s: %d items re-parsed, want 1", r.name, n)
 			}
+			checkRules(t, "fuzz"+r.ext, out)
 			if got := decodedTitle(t, r.name, out); got != wantTitle {
 				t.Errorf("%s: title %q, want %q", r.name, got, wantTitle)
 			}
