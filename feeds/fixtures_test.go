@@ -32,8 +32,9 @@ var repairFixtures = []string{
 
 // fixtureSources are the documents of every source fixture, each as the
 // source that reads it: the feed fixtures of sources/testdata/feed (all
-// of them, so a fixture added there is checked too), the posts folders
-// and the HTML listing.
+// of them, so a fixture added there is checked too), the posts folders,
+// the HTML listing and the news API's records (without their detail
+// step).
 func fixtureSources(t *testing.T) map[string]config.Source {
 	t.Helper()
 	srcs := map[string]config.Source{}
@@ -50,6 +51,11 @@ func fixtureSources(t *testing.T) map[string]config.Source {
 	}
 	srcs["html-listing.html"] = config.Source{Type: "html", URL: filepath.Join("..", "sources", "testdata", "html", "listing.html"),
 		Select: config.Select{Item: "ul.news li", Title: "a", Link: "a @href", Date: "span.date", Summary: "p", Image: "img @src"}}
+	for _, f := range []string{"list.json", "bad-records.json"} {
+		srcs["json-"+f] = config.Source{Type: "json", URL: filepath.Join("..", "sources", "testdata", "json", f),
+			Items: "record", Fields: config.Fields{ID: "infoCode", Title: "title", Published: "datetime",
+				Link: "https://news.example.com/html_News/NewsShare.html?infoCode={{.infoCode}}"}}
+	}
 	return srcs
 }
 
