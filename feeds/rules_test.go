@@ -96,9 +96,7 @@ func checkAtomRules(t *testing.T, name string, data []byte) {
 		}
 		updated[e.Updated] = true
 		for _, d := range []string{e.Updated, e.Published} {
-			if _, err := time.Parse(time.RFC3339Nano, d); err != nil {
-				t.Error(where(fmt.Sprintf("date: %v", err)))
-			}
+			checkDate(t, where("date"), time.RFC3339Nano, d)
 		}
 	}
 }
@@ -159,9 +157,7 @@ func checkRSSRules(t *testing.T, name string, data []byte) {
 			t.Error(where("duplicate guid"))
 		}
 		guids[it.GUID.Value] = true
-		if _, err := time.Parse(time.RFC1123Z, it.PubDate); err != nil {
-			t.Error(where(fmt.Sprintf("pubDate: %v", err)))
-		}
+		checkDate(t, where("pubDate"), time.RFC1123Z, it.PubDate)
 	}
 }
 
@@ -206,10 +202,20 @@ func checkJSONRules(t *testing.T, name string, data []byte) {
 			}
 		}
 		for _, d := range []string{it.Published, it.Modified} {
-			if _, err := time.Parse(time.RFC3339Nano, d); err != nil {
-				t.Error(where(fmt.Sprintf("date: %v", err)))
-			}
+			checkDate(t, where("date"), time.RFC3339Nano, d)
 		}
+	}
+}
+
+// checkDate checks that s is a date in layout, and not one the W3C
+// validator calls implausible (before 1990).
+func checkDate(t *testing.T, where, layout, s string) {
+	t.Helper()
+	d, err := time.Parse(layout, s)
+	if err != nil {
+		t.Errorf("%s: %v", where, err)
+	} else if d.Year() < 1990 {
+		t.Errorf("%s: ImplausibleDate %s", where, s)
 	}
 }
 
