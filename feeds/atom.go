@@ -114,7 +114,7 @@ func (d *document) atom() *atomFeed {
 func atomEntryOf(e *entry, g *gorilla.AtomEntry) *atomEntry {
 	g.Id = e.id
 	g.Published = rfc3339(e.published)
-	g.Updated = rfc3339(e.updated)
+	g.Updated = updatedDate(e.updated)
 	// gorilla's Links is named "Links" to encoding/xml (a slice field
 	// without a tag), so ours does not shadow it: clear it instead.
 	g.Links = nil
@@ -129,7 +129,7 @@ func atomEntryOf(e *entry, g *gorilla.AtomEntry) *atomEntry {
 		x.Authors = append(x.Authors, &gorilla.AtomAuthor{AtomPerson: gorilla.AtomPerson{Name: p.displayName(), Email: p.Email}})
 	}
 	if e.link != "" {
-		x.Links = append(x.Links, gorilla.AtomLink{Href: e.link, Rel: "alternate", Type: "text/html"})
+		x.Links = append(x.Links, gorilla.AtomLink{Href: e.link, Rel: "alternate", Type: e.linkType})
 	} else if x.Content == nil {
 		// RFC 4287 §4.1.1.1: without an alternate link, content is required.
 		x.Content = markupText("html", textHTML(e.summary))

@@ -32,6 +32,10 @@ type Channel struct {
 	// Atom categories. Optional: the channel's own ID is labelled with its
 	// Title.
 	CategoryTitles map[string]string
+	// SourceLinks maps source ids to the page that lists their articles:
+	// the link of an article that has none (nor an enclosure). Optional:
+	// SiteURL stands in.
+	SourceLinks map[string]string
 }
 
 // Person is a feed or entry author.

@@ -18,6 +18,7 @@ type entry struct {
 	id         string
 	title      string
 	link       string
+	linkType   string // of link: text/html, "" when not the article's page
 	summary    string // plain text
 	content    string // HTML
 	image      string
@@ -61,6 +62,7 @@ func newDocument(ch Channel, items []article.Article) (*document, error) {
 		d.entries = append(d.entries, e)
 	}
 	slices.SortStableFunc(d.entries, newestFirst)
+	distinctUpdated(d.entries)
 	assignIDs(d.entries)
 	for i, e := range d.entries {
 		if i == 0 || e.updated.After(d.updated) {
@@ -101,6 +103,9 @@ func newEntry(ch Channel, a article.Article) (entry, error) {
 		e.author = e.authors[0]
 	}
 	e.link, _ = canonicalURI(a.Link, "http", "https")
+	if e.link != "" {
+		e.linkType = "text/html"
+	}
 	e.image, _ = canonicalURI(a.Image, "http", "https")
 
 	// A source without dates gets its first-seen time from the store, so a
@@ -121,6 +126,7 @@ func newEntry(ch Channel, a article.Article) (entry, error) {
 
 	e.terms = terms(ch, a)
 	e.enclosures = enclosures(a)
+	e.repair(ch)
 	return e, nil
 }
 

@@ -94,9 +94,11 @@ func TestEntryDatesAndOrder(t *testing.T) {
 			items: []article.Article{
 				{ID: "b", Published: at(3, 1)}, {ID: "a", Published: at(3, 1)}, {ID: "c", Published: at(4, 1)},
 			},
-			wantIDs:  []string{"c", "a", "b"},
-			wantPub:  []time.Time{at(4, 1), at(3, 1), at(3, 1)},
-			wantUpd:  []time.Time{at(4, 1), at(3, 1), at(3, 1)},
+			wantIDs: []string{"c", "a", "b"},
+			wantPub: []time.Time{at(4, 1), at(3, 1), at(3, 1)},
+			// W3C DuplicateUpdated: a millisecond tells them apart; the
+			// last in the feed keeps the second.
+			wantUpd:  []time.Time{at(4, 1), at(3, 1).Add(time.Millisecond), at(3, 1)},
 			wantFeed: at(4, 1),
 		},
 		{

@@ -93,6 +93,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			golden(t, "golden"+r.ext, got)
+			checkRules(t, "golden"+r.ext, got)
 		})
 		t.Run(r.name+"/empty", func(t *testing.T) {
 			got, err := r.render(testChannel(), nil)

@@ -85,6 +85,12 @@ func TestCanonicalURI(t *testing.T) {
 		{"HTTP://www.Example.com:80/%7euser/a%2fb?q=a b&x=%e4#frag", "http://www.example.com/~user/a%2Fb?q=a%20b&x=%E4#frag"},
 		{"https://example.com/新闻/a.html?标题=测试", "https://example.com/%E6%96%B0%E9%97%BB/a.html?%E6%A0%87%E9%A2%98=%E6%B5%8B%E8%AF%95"},
 		{"https://例子.测试/", "https://xn--fsqu00a.xn--0zwm56d/"},
+		// A percent-encoded IRI host is decoded, then IDNA'd (RFC 3987 §3.1).
+		{"http://www.%e8%a9%b9%e5%a7%86%e6%96%af.com/%e8%a9%b9.mp3", "http://www.xn--8ws00zhy3a.com/%E8%A9%B9.mp3"},
+		{"http://www.%45xample.com/", "http://www.example.com/"},
+		{"http://%ff%fe.com/", ""},
+		{"http://www.%zz.com/", ""},
+		{"http://a%25b.com/", ""},
 		{"https://example.com/a/../../b/.", "https://example.com/b/"},
 		{"https://example.com:8080", "https://example.com:8080/"},
 		{"https://user:pw@example.com./x", "https://user:pw@example.com/x"},

@@ -106,7 +106,7 @@ func jsonItemOf(e *entry, g *gorilla.JSONItem) *jsonItem {
 		JSONItem:      g,
 		ContentHTML:   e.content,
 		DatePublished: rfc3339(e.published),
-		DateModified:  rfc3339(e.updated),
+		DateModified:  updatedDate(e.updated),
 	}
 	if it.ContentHTML == "" {
 		it.ContentHTML = textHTML(e.summary)

@@ -1,9 +1,11 @@
 package feeds
 
 import (
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 )
@@ -121,6 +123,16 @@ func normHost(host string) (string, bool) {
 	if h, found := strings.CutSuffix(host, "."); found && strings.Contains(h, ".") {
 		host = h
 	}
+	// A percent-encoded IRI host ("www.%e8%a9%b9….com") is not a valid
+	// URI host to the W3C validator ("InvalidURLAttribute"): decoded, it
+	// goes to IDNA like any other.
+	if strings.Contains(host, "%") {
+		h, err := url.PathUnescape(host)
+		if err != nil || !utf8.ValidString(h) {
+			return "", false
+		}
+		host = h
+	}
 	for i := 0; i < len(host); i++ {
 		if host[i] >= 0x80 {
 			a, err := idna.Lookup.ToASCII(host)
@@ -130,7 +142,7 @@ func normHost(host string) (string, bool) {
 	host = strings.ToLower(host)
 	for i := 0; i < len(host); i++ {
 		c := host[i]
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || strings.IndexByte("-._~%"+subDelims, c) >= 0) {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || strings.IndexByte("-._~"+subDelims, c) >= 0) {
 			return "", false
 		}
 	}

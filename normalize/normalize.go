@@ -118,20 +118,30 @@ func (n *Normalizer) ArticleWithin(a *article.Article, base string, lim Limits) 
 	a.Hash = article.ContentHash(a)
 }
 
-// dates clamps dates in the future to now, in the date's own zone, and
-// keeps Updated from preceding Published. Zero dates stay zero.
+// dates clamps dates in the future to now, in the date's own zone, takes
+// dates before plausibleSince for none, and keeps Updated from preceding
+// Published. Zero dates stay zero.
 func (n *Normalizer) dates(a *article.Article) {
 	now := n.Now()
 	limit := now.Add(n.Skew)
 	for _, t := range []*time.Time{&a.Published, &a.Updated} {
-		if !t.IsZero() && t.After(limit) {
+		switch {
+		case !t.IsZero() && t.After(limit):
 			*t = now.In(t.Location())
+		case t.Before(plausibleSince):
+			*t = time.Time{}
 		}
 	}
 	if !a.Updated.IsZero() && !a.Published.IsZero() && a.Updated.Before(a.Published) {
 		a.Updated = a.Published
 	}
 }
+
+// plausibleSince is the earliest date taken as the source's: before it, a
+// date is a clock or parsing error (Unix time 0, the year 1900), which the
+// W3C validator flags ("ImplausibleDate"), and the article is taken as
+// undated, its first-seen time standing in.
+var plausibleSince = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // enclosures resolves enclosure URLs against base and drops those
 // without a usable URL.

@@ -147,6 +147,11 @@ func TestArticleDates(t *testing.T) {
 			"2022-02-14T08:00:00+08:00", "2022-02-14T08:00:00+08:00"},
 		{"zero published stays zero", time.Time{}, time.Date(2022, 2, 13, 0, 0, 0, 0, west),
 			"0001-01-01T00:00:00Z", "2022-02-13T00:00:00-05:00"},
+		// W3C ImplausibleDate: the first-seen time stands in.
+		{"before 1990 taken as none", time.Unix(0, 0).In(east), time.Date(1900, 1, 1, 0, 0, 0, 0, west),
+			"0001-01-01T00:00:00Z", "0001-01-01T00:00:00Z"},
+		{"1990 kept", time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{},
+			"1990-01-01T00:00:00Z", "0001-01-01T00:00:00Z"},
 	}
 	n := New(clock)
 	for _, tt := range tests {

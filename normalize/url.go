@@ -7,9 +7,10 @@ import (
 
 // ResolveURL returns ref made absolute against base, with its host
 // lower-cased and without userinfo ("user:password@" is never
-// republished), or "" when that is not possible (ref relative and base not
-// an absolute http(s) URL, or an unparseable ref) or when the result is
-// not an http or https URL. A protocol-relative ref ("//host/path") with
+// republished), an IRI made a URI (see toURI), or "" when that is not
+// possible (ref relative and base not an absolute http(s) URL, an
+// unparseable ref, a host IDNA rejects) or when the result is not an http
+// or https URL. A protocol-relative ref ("//host/path") with
 // no usable base is taken as https, which is what nearly every site that
 // writes one serves.
 func ResolveURL(ref, base string) string {
@@ -34,7 +35,9 @@ func ResolveURL(ref, base string) string {
 	if !isHTTP(r) {
 		return ""
 	}
-	r.Host = strings.ToLower(r.Host) // host names are case-insensitive
+	if !toURI(r) { // also lower-cases the host: host names are case-insensitive
+		return ""
+	}
 	r.User = nil
 	return r.String()
 }

@@ -36,6 +36,18 @@ func TestResolveURL(t *testing.T) {
 		{"user only dropped", "https://user@Example.com/x", base, "https://example.com/x"},
 		{"protocol-relative userinfo dropped", "//u:p@cdn.example.net/a.jpg", base, "https://cdn.example.net/a.jpg"},
 		{"base's userinfo not inherited", "a.html", "https://u:p@example.com/news/", "https://example.com/news/a.html"},
+		// RFC 3987 §3.1: an IRI's host goes to IDNA, the rest is
+		// percent-encoded UTF-8.
+		{"iri host", "http://www.詹姆斯.com/", base, "http://www.xn--8ws00zhy3a.com/"},
+		{"percent-encoded iri host", "http://www.%e8%a9%b9%e5%a7%86%e6%96%af.com/a?x=1", base, "http://www.xn--8ws00zhy3a.com/a?x=1"},
+		{"iri host with port", "http://www.詹姆斯.com:8080/", base, "http://www.xn--8ws00zhy3a.com:8080/"},
+		{"iri path query fragment", "http://www.詹姆斯.com/新闻 1?q=詹姆斯#詹", base,
+			"http://www.xn--8ws00zhy3a.com/%E6%96%B0%E9%97%BB%201?q=%E8%A9%B9%E5%A7%86%E6%96%AF#%E8%A9%B9"},
+		{"relative against an iri base", "a.mp3", "http://www.詹姆斯.com/pod/", "http://www.xn--8ws00zhy3a.com/pod/a.mp3"},
+		{"upper-case iri host", "http://WWW.Bücher.DE/", base, "http://www.xn--bcher-kva.de/"},
+		{"host not utf-8", "http://%ff%fe.com/", base, ""},
+		{"host idna rejects", "http://a\u200db.com/", base, ""},
+		{"query with space", "/a?q=a b", base, "https://example.com/a?q=a%20b"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

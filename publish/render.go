@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/feedsmith/feedsmith/article"
@@ -219,7 +220,24 @@ func (p *Publisher) channel(id, title, description string, updated time.Time) fe
 		TTL:          p.TTL(id),
 		Hub:          p.cfg.WebSub.Hub,
 		Updated:      updated,
+		SourceLinks:  p.sourceLinks(),
 	}
+}
+
+// sourceLinks gives each source the page its articles are listed on, for
+// the articles without a link of their own: its site_url, else its URL
+// when that is a web address (a local file has none).
+func (p *Publisher) sourceLinks() map[string]string {
+	links := map[string]string{}
+	for _, s := range p.cfg.Sources {
+		switch {
+		case s.SiteURL != "":
+			links[s.ID] = s.SiteURL
+		case strings.HasPrefix(s.URL, "http://") || strings.HasPrefix(s.URL, "https://"):
+			links[s.ID] = s.URL
+		}
+	}
+	return links
 }
 
 // TTL is how often a category's feed may change: the shortest interval of

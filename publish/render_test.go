@@ -3,6 +3,7 @@ package publish
 import (
 	"bytes"
 	"context"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -140,5 +141,27 @@ func TestTTL(t *testing.T) {
 	}
 	if got := p.TTL("other"); got != 10*time.Minute {
 		t.Errorf("TTL(other) = %v, want the shortest of all sources", got)
+	}
+}
+
+// TestSourceLinks: an article without a link is linked to the page its
+// source lists it on, its site_url, else its web URL; a local file gives
+// none.
+func TestSourceLinks(t *testing.T) {
+	cfg := testConfig()
+	cfg.Sources = []config.Source{
+		{ID: "posts", Path: "_posts", SiteURL: "https://blog.example.org/"},
+		{ID: "api", URL: "https://api.example.org/list?count=10", SiteURL: "https://news.example.org/"},
+		{ID: "feed", URL: "https://feeds.example.net/wire.rss"},
+		{ID: "local", URL: "examples/feeds/local.rss"},
+	}
+	got := New(cfg, nil, "test").channel("news", "News", "", time.Time{}).SourceLinks
+	want := map[string]string{
+		"posts": "https://blog.example.org/",
+		"api":   "https://news.example.org/",
+		"feed":  "https://feeds.example.net/wire.rss",
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("SourceLinks = %v, want %v", got, want)
 	}
 }

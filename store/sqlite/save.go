@@ -16,6 +16,9 @@ import (
 // Save upserts the articles of one collection of source sourceID at time
 // now, in one transaction: all of them are saved or none.
 //
+// An article without a published date takes now minus its place in arts
+// in seconds, its first-seen time, which keeps the source's order.
+//
 // An article is known by (sourceID, ID), and also by its link: one whose
 // link is already stored for another source is that source's article,
 // and only gains sourceID's categories. A known article with the same
@@ -61,6 +64,7 @@ func (s *Store) save(ctx context.Context, sourceID string, arts []article.Articl
 		if err := ctx.Err(); err != nil {
 			return store.SaveResult{}, err
 		}
+		sv.pos = i
 		if err := sv.save(quiet, &arts[i]); err != nil {
 			return store.SaveResult{}, fmt.Errorf("article %q: %w", arts[i].ID, err)
 		}
@@ -87,6 +91,7 @@ type saver struct {
 	res     store.SaveResult
 	changed map[string]bool
 	found   lookups
+	pos     int // of the article being saved, in the Save's slice
 
 	insert, update, insertShared, insertCategory *sql.Stmt
 	updateCategories, liveCategories             *sql.Stmt
@@ -166,7 +171,12 @@ func (sv *saver) save(ctx context.Context, a *article.Article) error {
 func (sv *saver) insertArticle(ctx context.Context, a *article.Article, hash string) error {
 	published := a.Published
 	if published.IsZero() {
-		published = sv.now
+		// First seen, one second earlier per place in the document: the
+		// source's order is kept (the first item newest), and the feeds,
+		// whose dates have whole seconds, never give two undated items the
+		// same updated time (W3C "DuplicateUpdated"). Stored once, it
+		// never changes.
+		published = sv.now.Add(-time.Duration(sv.pos) * time.Second)
 	}
 	updated := a.Updated
 	if updated.IsZero() {

@@ -121,6 +121,33 @@ func testZeroPublished(t *testing.T, open Opener) {
 	checkTime(t, "updated of a dated article without one", got.Updated, dated.Published)
 }
 
+// testUndatedOrder: undated articles saved together take first-seen
+// times a second apart in the source's order, the first newest, and keep
+// them when saved again with new ones before them.
+func testUndatedOrder(t *testing.T, open Opener) {
+	s := open(t)
+	var arts []article.Article
+	for _, id := range []string{"u201", "u200", "u202", "u203"} {
+		a := art(id, 0, "news")
+		a.Published = time.Time{}
+		arts = append(arts, a)
+	}
+	save(t, s, "src", at(1), arts...)
+	want := []string{"src/u201", "src/u200", "src/u202", "src/u203"}
+	got := articles(t, s, "news", 0)
+	checkEqual(t, "order", keys(got), want)
+	for i, a := range got {
+		checkTime(t, a.ID+" published", a.Published, at(1).Add(-time.Duration(i)*time.Second))
+	}
+
+	fresh := art("u204", 0, "news")
+	fresh.Published = time.Time{}
+	save(t, s, "src", at(2), append([]article.Article{fresh}, arts...)...)
+	got = articles(t, s, "news", 0)
+	checkEqual(t, "order after a new one", keys(got), append([]string{"src/u204"}, want...))
+	checkTime(t, "u203 published after the second save", got[4].Published, at(1).Add(-3*time.Second))
+}
+
 func testOffsets(t *testing.T, open Opener) {
 	s := open(t)
 	east, west := time.FixedZone("", 8*3600), time.FixedZone("", -5*3600)

@@ -51,6 +51,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"SaveCounts", testSaveCounts},
 		{"UpdateKeepsIdentity", testUpdateKeepsIdentity},
 		{"ZeroPublished", testZeroPublished},
+		{"UndatedOrder", testUndatedOrder},
 		{"Offsets", testOffsets},
 		{"SaveIsAtomic", testSaveIsAtomic},
 		{"DedupeByLink", testDedupeByLink},
