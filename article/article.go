@@ -21,7 +21,10 @@ type Article struct {
 	SourceID string
 	Title    string
 	// Link is the absolute, canonical URL of the article.
-	Link   string
+	Link string
+	// Via is the absolute URL of the original the article mirrors (the
+	// upstream link a news mirror's post ends with), "" for none.
+	Via    string
 	Author string
 	// Published and Updated keep the UTC offset the source gave. A zero
 	// Published means the source gave no date; the store then uses the
@@ -73,6 +76,10 @@ func ContentHash(a *Article) string {
 		strings.Join(a.Tags, "\x1f")}
 	for _, e := range a.Enclosures {
 		parts = append(parts, e.URL, e.Type, strconv.FormatInt(e.Length, 10))
+	}
+	if a.Via != "" {
+		// Only when set: the hashes of articles without one stay as they were.
+		parts = append(parts, "via", a.Via)
 	}
 	return digest(parts...)
 }

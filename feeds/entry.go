@@ -18,6 +18,7 @@ type entry struct {
 	id         string
 	title      string
 	link       string
+	via        string // the original a mirrored article credits
 	summary    string // plain text
 	content    string // HTML
 	image      string
@@ -93,6 +94,9 @@ func newEntry(ch Channel, a article.Article) (entry, error) {
 		author:  parsePerson(clean(a.Author)),
 	}
 	e.link, _ = canonicalURI(a.Link, "http", "https")
+	if e.via, _ = canonicalURI(a.Via, "http", "https"); e.via == e.link {
+		e.via = ""
+	}
 	e.image, _ = canonicalURI(a.Image, "http", "https")
 
 	// A source without dates gets its first-seen time from the store, so a

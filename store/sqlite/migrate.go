@@ -154,6 +154,10 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 			PRIMARY KEY (source_id, article_id)
 		) WITHOUT ROWID`,
 	),
+	execAll(
+		// via: the URL of the original a mirrored article credits.
+		`ALTER TABLE articles ADD COLUMN via TEXT NOT NULL DEFAULT ''`,
+	),
 }
 
 // execAll returns a migration that executes stmts in order.
