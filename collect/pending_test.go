@@ -7,13 +7,16 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/feedsmith/feedsmith/article"
 	"github.com/feedsmith/feedsmith/config"
+	"github.com/feedsmith/feedsmith/feeds"
 	"github.com/feedsmith/feedsmith/store/sqlite"
 )
 
@@ -79,13 +82,13 @@ func TestPendingDetailKeepsListConditional(t *testing.T) {
 		{
 			name: "json detail.url",
 			up: &flakyDetails{
-				list:     `{"items":[{"id":"r1","title":"第一条","text":"列表一"},{"id":"r2","title":"第二条","text":"列表二"}]}`,
+				list:     `{"items":[{"id":"r1","title":"第一条","url":"/n/r1","text":"列表一"},{"id":"r2","title":"第二条","url":"/n/r2","text":"列表二"}]}`,
 				listType: "application/json",
 				detail:   func(id string) string { return fmt.Sprintf(`{"text":"<p>%s 的全文</p>"}`, id) },
 			},
 			src: func(base string) config.Source {
 				return config.Source{ID: "api", Type: "json", URL: base + "/list", Items: "items",
-					Fields: config.Fields{ID: "id", Title: "title", Content: "text"},
+					Fields: config.Fields{ID: "id", Title: "title", Link: "url", Content: "text"},
 					Detail: &config.Detail{URL: base + "/detail/{{.id}}", Content: "text"}}
 			},
 		},
@@ -170,6 +173,7 @@ func TestPendingDetailKeepsListConditional(t *testing.T) {
 			if len(arts) != 2 {
 				t.Errorf("%d articles in the feeds, want 2", len(arts))
 			}
+			writeFeeds(t, "pending-"+src.Type, arts)
 			if p, err := st.PendingDetails(ctx, "api"); err != nil || len(p) != 0 {
 				t.Errorf("pending after the retry: %+v, %v; want none", p, err)
 			}
@@ -188,4 +192,26 @@ func (f *flakyDetails) srcWith(src config.Source) config.Source {
 	src.Category = config.CategorySpec{ID: "news"}
 	src.Timeout = config.Duration(5 * time.Second)
 	return src
+}
+
+// writeFeeds renders arts as the three feeds into FEEDSMITH_FEEDS_OUT,
+// when it is set, for feedcheck.
+func writeFeeds(t *testing.T, name string, arts []article.Article) {
+	out := os.Getenv("FEEDSMITH_FEEDS_OUT")
+	if out == "" {
+		return
+	}
+	ch := feeds.Channel{ID: "news", Title: "News", SiteURL: "https://feeds.example.org/",
+		AtomURL: "https://feeds.example.org/" + name + ".atom", RSSURL: "https://feeds.example.org/" + name + ".rss",
+		JSONURL: "https://feeds.example.org/" + name + ".json", Updated: time.Now()}
+	for ext, render := range map[string]func(feeds.Channel, []article.Article) ([]byte, error){
+		".atom": feeds.Atom, ".rss": feeds.RSS, ".json": feeds.JSON} {
+		doc, err := render(ch, arts)
+		if err == nil {
+			err = os.WriteFile(filepath.Join(out, name+ext), doc, 0o644)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 }
