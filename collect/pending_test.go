@@ -215,3 +215,85 @@ func writeFeeds(t *testing.T, name string, arts []article.Article) {
 		}
 	}
 }
+
+// TestPendingDetailPolicy: a pending page link from upstream data is
+// retried as the untrusted link it is: one on another loopback origin
+// than the list's is refused on the retry as on the first run (never
+// requested), and dropped from the pending details, while the list's
+// request stays conditional.
+func TestPendingDetailPolicy(t *testing.T) {
+	ctx := context.Background()
+	var pageHits int
+	var mu sync.Mutex
+	pages := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		pageHits++
+		mu.Unlock()
+		io.WriteString(w, `<div class="article"><p>never</p></div>`)
+	}))
+	defer pages.Close()
+	up := &flakyDetails{details: map[string]int{}, listType: "application/rss+xml",
+		list: `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><description>d</description>` +
+			`<item><guid isPermaLink="false">r1</guid><title>一</title><link>` + pages.URL + `/p/1</link><description>列表一</description></item>` +
+			`</channel></rss>`}
+	srv := httptest.NewServer(up)
+	defer srv.Close()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	no := false
+	cfg := &config.Config{Site: config.Site{BaseURL: "https://feeds.example.org/"}, Categories: []config.Category{{ID: "news"}}}
+	src := up.srcWith(config.Source{ID: "api", Type: "feed", URL: srv.URL + "/list", AllowPrivate: &no,
+		Detail: &config.Detail{Content: "div.article"}})
+	c := New(cfg, st, "feedsmith/test", slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
+	defer c.Close()
+	if r := c.Run(ctx, src); r.Err != nil || r.New != 1 || r.Refused != 1 {
+		t.Fatalf("run 1: %d new, %d refused, err %v; want 1 and 1", r.New, r.Refused, r.Err)
+	}
+	r := c.Run(ctx, src)
+	_, conditionals, notModified, _ := up.counts()
+	if r.Err != nil || !r.NotModified || conditionals != 1 || notModified != 1 || r.Refused != 1 {
+		t.Errorf("run 2: %+v, %d conditional, %d 304; want a 304 and the retry refused", r, conditionals, notModified)
+	}
+	if pageHits != 0 {
+		t.Errorf("the page on another loopback origin was requested %d times", pageHits)
+	}
+	if p, err := st.PendingDetails(ctx, "api"); err != nil || len(p) != 0 {
+		t.Errorf("pending after a refused retry: %+v, %v; want none", p, err)
+	}
+}
+
+// TestPendingDetailCaps: a retried detail is cut to max_content as a
+// first fetch is.
+func TestPendingDetailCaps(t *testing.T) {
+	ctx := context.Background()
+	long := strings.Repeat("很长的全文。", 200)
+	up := &flakyDetails{details: map[string]int{}, listType: "application/json",
+		list:   `{"items":[{"id":"r2","title":"二","url":"/n/r2"}]}`,
+		detail: func(id string) string { return `{"text":"<p>` + long + `</p>"}` }}
+	srv := httptest.NewServer(up)
+	defer srv.Close()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	cfg := &config.Config{Site: config.Site{BaseURL: "https://feeds.example.org/"}, Categories: []config.Category{{ID: "news"}}}
+	src := up.srcWith(config.Source{ID: "api", Type: "json", URL: srv.URL + "/list", Items: "items",
+		Fields: config.Fields{ID: "id", Title: "title", Link: "url"},
+		Detail: &config.Detail{URL: srv.URL + "/detail/{{.id}}", Content: "text"}})
+	src.MaxContent = 300
+	c := New(cfg, st, "feedsmith/test", slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
+	defer c.Close()
+	for run := 1; run <= 2; run++ {
+		if r := c.Run(ctx, src); r.Err != nil {
+			t.Fatalf("run %d: %v", run, r.Err)
+		}
+	}
+	content, ok, err := st.FullText(ctx, "api", "r2")
+	if err != nil || !ok || len(content) > 300 || !strings.HasPrefix(content, "<p>很长的全文。") {
+		t.Errorf("retried full text: %d bytes, %v, %v; want it cut to max_content 300: %q", len(content), ok, err, content)
+	}
+}
