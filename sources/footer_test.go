@@ -1,6 +1,7 @@
 package sources
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -96,5 +97,26 @@ func TestPostsCustomFooter(t *testing.T) {
 		{"Custom", site + "2022/02/14/custom.html", "http://news.example.com/h", "转载的正文。", "<p>转载的正文。</p>"},
 		{"Custom Default Shape", site + "2022/02/15/default-shape.html", "", "正文。 http://news.example.com/i 返回首页",
 			"<p>正文。</p>\n<p><a href=\"http://news.example.com/i\">http://news.example.com/i</a></p>\n<p><a href=\"https://news.example.org/\">返回首页</a></p>"},
+	})
+}
+
+// FuzzCutFooter: whatever a post's body, the footer cut leaves a prefix
+// of it, and the source link is "" or one http(s) URL.
+func FuzzCutFooter(f *testing.F) {
+	f.Add("<p>正文</p>\n\n<http://news.example.com/a>\n\n[返回首页](//news.example.org/)\n", true)
+	f.Add("正文\n\nhttp://x.example/b\n[返回首页](/)", true)
+	f.Add("<p>x</p>\n<p><a href=\"http://a.example/\">http://a.example/</a></p>\n<p><a href=\"/\">返回首页</a></p>", false)
+	f.Add("[返回](<)\n", true)
+	f.Fuzz(func(t *testing.T, body string, markdown bool) {
+		rest, link, found := cutFooter(body, markdown, nil)
+		if !strings.HasPrefix(body, rest) {
+			t.Fatalf("rest %q is not a prefix of %q", rest, body)
+		}
+		if !found && (rest != body || link != "") {
+			t.Fatalf("nothing found, yet rest %q, link %q", rest, link)
+		}
+		if link != "" && !strings.HasPrefix(link, "http://") && !strings.HasPrefix(link, "https://") {
+			t.Fatalf("link %q is not http(s)", link)
+		}
 	})
 }
