@@ -22,6 +22,9 @@ type Article struct {
 	Title    string
 	// Link is the absolute, canonical URL of the article.
 	Link string
+	// Via is the absolute URL of the original the article mirrors (the
+	// upstream link a news mirror's post ends with), "" for none.
+	Via string
 	// Author is the article's author, the first of Authors when there
 	// are several.
 	Author string
@@ -95,6 +98,10 @@ func ContentHash(a *Article) string {
 		// Only when there are several, so that the hashes stored before
 		// Authors existed still match.
 		parts = append(parts, "authors", strings.Join(a.Authors, "\x1f"))
+	}
+	if a.Via != "" {
+		// Only when set: the hashes of articles without one stay as they were.
+		parts = append(parts, "via", a.Via)
 	}
 	return digest(parts...)
 }

@@ -37,6 +37,8 @@ type Store interface {
 	FullText(ctx context.Context, sourceID, id string) (content string, ok bool, err error)
 	FileStamps(ctx context.Context, sourceID string) (fingerprint string, stamps map[string]store.FileStamp, err error)
 	SaveFileStamps(ctx context.Context, sourceID, fingerprint string, files []store.FileStamp) error
+	PendingDetails(ctx context.Context, sourceID string) ([]store.PendingDetail, error)
+	SetPendingDetails(ctx context.Context, sourceID string, pending []store.PendingDetail) error
 }
 
 // Collector collects sources into a store. Make one with New.
@@ -144,6 +146,9 @@ func (c *Collector) Run(ctx context.Context, src config.Source) (res Result) {
 	}
 	res.Skipped, res.NotModified, res.SameBody, res.Refused = batch.Skipped, batch.NotModified, batch.SameBody, batch.Refused
 	if batch.NotModified {
+		if r, ok := s.(sources.DetailRetrier); ok && src.Detail != nil {
+			res.Err = c.retryPending(ctx, parent, src, r, start, &res, log)
+		}
 		return res
 	}
 	sctx, cancelSave := saveContext(parent, saveTimeout(src))
@@ -159,9 +164,11 @@ func (c *Collector) Run(ctx context.Context, src config.Source) (res Result) {
 	}
 	// Validators are saved only now that the articles are: a crash in
 	// between re-fetches the document instead of losing its articles.
-	// While a detail is missing, they are forgotten instead, so the next
-	// run gets the listing again (not a 304) and retries that detail.
-	if src.Detail != nil && slices.ContainsFunc(arts, func(a article.Article) bool { return !a.FullText }) {
+	// The details still missing are kept with their listing data, for
+	// the next run to retry even when the listing is not modified; when
+	// they cannot be kept, the validators are forgotten instead, so the
+	// next run gets the listing again (not a 304) and retries them.
+	if !c.keepPending(sctx, src, batch.Pending, log) {
 		for i := range batch.Validators {
 			batch.Validators[i] = sources.Validator{URL: batch.Validators[i].URL}
 		}

@@ -227,6 +227,12 @@ type Source struct {
 	// Permalink is the posts' default permalink pattern or style (date,
 	// pretty, ordinal, none), as in Jekyll's _config.yml.
 	Permalink string `yaml:"permalink"`
+	// Footer is a regular expression (Go RE2 syntax) matched at the end
+	// of each post's body (type posts), as written in its file: what it
+	// matches is cut, and its group named "link", if any, is the
+	// article's source link. Default: a news mirror's footer, the bare
+	// upstream link and the "[返回…](…)" back-link line.
+	Footer string `yaml:"footer"`
 	// Category files every article of the source: a declared category id,
 	// or (json, html, feed sources) templates over each item's fields that
 	// derive a category per item, e.g. {id: "{{pinyin .medianame}}",

@@ -34,7 +34,7 @@ func TestInvalid(t *testing.T) {
 	}{
 		{"invalid-unknown-key.yml", []string{
 			"testdata/invalid-unknown-key.yml:3: site.titel: unknown key (known: author, base_url, description, language, timezone, title)",
-			"testdata/invalid-unknown-key.yml:8: sources[0].shedule: unknown key (known: allow, allow_private, category, charset, date_format, detail, fields, id, items, max_author, max_body, max_content, max_items, max_summary, max_title, path, permalink, schedule, select, site_url, tags, timeout, timezone, type, url)",
+			"testdata/invalid-unknown-key.yml:8: sources[0].shedule: unknown key (known: allow, allow_private, category, charset, date_format, detail, fields, footer, id, items, max_author, max_body, max_content, max_items, max_summary, max_title, path, permalink, schedule, select, site_url, tags, timeout, timezone, type, url)",
 		}},
 		{"invalid-many.yml", []string{
 			`testdata/invalid-many.yml:2: site.base_url: "/relative/" is not an absolute http(s) URL`,
@@ -77,6 +77,12 @@ func TestInvalid(t *testing.T) {
 			`testdata/invalid-allow.yml:13: sources[0].detail.url: invalid template: {{template "t"}} is not allowed in a URL template`,
 			`testdata/invalid-allow.yml:18: sources[0].allow[2]: "not a host!" is not a host name, an IP address or a CIDR range`,
 			`testdata/invalid-allow.yml:19: sources[0].allow[3]: "10.0.0.300" is not a host name, an IP address or a CIDR range`,
+		}},
+		{"invalid-footer.yml", []string{
+			"testdata/invalid-footer.yml:6: sources[0].footer: invalid regular expression: error parsing regexp: missing closing ): `(unclosed`",
+			`testdata/invalid-footer.yml:10: sources[1].footer: "\\s*" matches the empty string: a footer is some text`,
+			`testdata/invalid-footer.yml:14: sources[2].footer: group "url": the only named group is link (the source link)`,
+			`testdata/invalid-footer.yml:18: sources[3].footer: only for type posts`,
 		}},
 		{"invalid-syntax.yml", []string{
 			"testdata/invalid-syntax.yml:3: mapping values are not allowed in this context",

@@ -250,6 +250,13 @@ func (c *Config) sourceProblems(i int, seen map[string]string) []pending {
 	if s.Detail != nil && s.Detail.Content == "" {
 		add("detail.content", "required: a gjson path (json), a CSS selector or readability")
 	}
+	if s.Footer != "" {
+		if s.Type != "posts" {
+			add("footer", "only for type posts")
+		} else if _, err := CompileFooter(s.Footer); err != nil {
+			add("footer", "%v", err)
+		}
+	}
 	if s.SiteURL != "" {
 		if u, err := url.Parse(s.SiteURL); err != nil || u.Host == "" {
 			add("site_url", "%q is not an absolute URL", s.SiteURL)

@@ -134,6 +134,10 @@ func atomEntryOf(e *entry, g *gorilla.AtomEntry) *atomEntry {
 		// RFC 4287 §4.1.1.1: without an alternate link, content is required.
 		x.Content = markupText("html", textHTML(e.summary))
 	}
+	if e.via != "" {
+		// RFC 4287 §4.2.7.2: "via" is the source of the entry's content.
+		x.Links = append(x.Links, gorilla.AtomLink{Href: e.via, Rel: "via"})
+	}
 	for _, enc := range e.enclosures {
 		l := gorilla.AtomLink{Href: enc.URL, Rel: "enclosure", Type: enc.Type}
 		if enc.Length > 0 {

@@ -19,6 +19,7 @@ type entry struct {
 	title      string
 	link       string
 	linkType   string // of link: text/html, "" when not the article's page
+	via        string // the original a mirrored article credits
 	summary    string // plain text
 	content    string // HTML
 	image      string
@@ -105,6 +106,9 @@ func newEntry(ch Channel, a article.Article) (entry, error) {
 	e.link, _ = canonicalURI(a.Link, "http", "https")
 	if e.link != "" {
 		e.linkType = "text/html"
+	}
+	if e.via, _ = canonicalURI(a.Via, "http", "https"); e.via == e.link {
+		e.via = ""
 	}
 	e.image, _ = canonicalURI(a.Image, "http", "https")
 

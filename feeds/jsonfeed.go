@@ -86,6 +86,7 @@ func (d *document) jsonFeed() *jsonFeed {
 func jsonItemOf(e *entry, g *gorilla.JSONItem) *jsonItem {
 	g.Id = e.id
 	g.Url = e.link
+	g.ExternalUrl = e.via
 	g.PublishedDate, g.ModifiedDate = nil, nil
 	if e.image != "" {
 		g.Image = e.image

@@ -53,7 +53,11 @@ type rssItem struct {
 	Description *textElem           `xml:"description,omitempty"`
 	Content     *gorilla.RssContent `xml:"content:encoded,omitempty"`
 	*gorilla.RssItem
-	Creators   []string    `xml:"dc:creator"`
+	Creators []string `xml:"dc:creator"`
+	// Source is the original a mirrored item credits, as dc:source:
+	// RSS's own <source> names the channel the item came from, by its
+	// feed's URL, which a mirror does not know.
+	Source     string      `xml:"dc:source,omitempty"`
 	Categories []*textElem `xml:"category"`
 }
 
@@ -99,7 +103,7 @@ func (d *document) rss() *rssDoc {
 	doc := &rssDoc{RssFeedXml: g.FeedXml().(*gorilla.RssFeedXml), AtomNS: atomNS, Channel: c}
 	for i, gi := range g.Items {
 		it := rssItemOf(&d.entries[i], gi)
-		if len(it.Creators) > 0 {
+		if len(it.Creators) > 0 || it.Source != "" {
 			doc.DCNS = dcNS
 		}
 		c.Items = append(c.Items, it)
@@ -126,10 +130,12 @@ func rssItemOf(e *entry, g *gorilla.RssItem) *rssItem {
 		x := e.enclosures[0]
 		g.Enclosure = &gorilla.RssEnclosure{Url: x.URL, Type: x.Type, Length: strconv.FormatInt(x.Length, 10)}
 	}
+	g.Source = ""
 	it := &rssItem{
 		Title:   plainText(e.title),
 		Link:    e.link,
 		RssItem: g,
+		Source:  e.via,
 	}
 	if g.Author == "" {
 		for _, p := range e.authors {

@@ -101,7 +101,13 @@ func TestRoundTrip(t *testing.T) {
 // readBack reads the one post in dir through the posts source.
 func readBack(t *testing.T, dir string) article.Article {
 	t.Helper()
-	src, err := sources.New(config.Source{ID: "rt", Type: "posts", Path: dir, SiteURL: "https://news.example.org/"},
+	return readBackWith(t, dir, "")
+}
+
+// readBackWith is readBack with a footer pattern ("" for the default).
+func readBackWith(t *testing.T, dir, footer string) article.Article {
+	t.Helper()
+	src, err := sources.New(config.Source{ID: "rt", Type: "posts", Path: dir, SiteURL: "https://news.example.org/", Footer: footer},
 		sources.Env{Location: time.UTC})
 	if err != nil {
 		t.Fatal(err)

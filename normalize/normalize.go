@@ -57,9 +57,15 @@ func (n *Normalizer) ArticleWithin(a *article.Article, base string, lim Limits) 
 	a.Title = capped(a.Title, lim.Title, CutHTML, func(s string) string { return retext(Text(s)) })
 	rawLink := a.Link
 	a.Link = ResolveURL(a.Link, base)
+	if a.Via = ResolveURL(a.Via, base); a.Via != "" {
+		a.Via = CanonicalURL(a.Via)
+	}
 	if a.Link != "" {
 		a.Link = CanonicalURL(a.Link)
 		base = a.Link
+	}
+	if a.Via == a.Link {
+		a.Via = "" // the article itself is no source to credit
 	}
 	a.Image = ResolveURL(a.Image, base)
 	a.Enclosures = enclosures(a.Enclosures, base)

@@ -19,6 +19,7 @@ import (
 	"github.com/feedsmith/feedsmith/article"
 	"github.com/feedsmith/feedsmith/config"
 	"github.com/feedsmith/feedsmith/normalize"
+	"github.com/feedsmith/feedsmith/store"
 )
 
 // detailWorkers is how many item pages one source fetches at once: enough
@@ -92,8 +93,9 @@ func newPageDetail(cfg config.Source, env Env) (*pageDetail, error) {
 // untrusted URLs (Fetcher.GetLink): the fetches the policy refused are
 // logged once, and their number returned. Every article gets its stored
 // full text before any page is fetched: when ctx ends the fetches, none
-// saved without it would replace it.
-func (d *pageDetail) fill(ctx context.Context, arts []article.Article, base string) int {
+// saved without it would replace it. The articles left without their
+// page's text are returned as pending, with the page's URL.
+func (d *pageDetail) fill(ctx context.Context, arts []article.Article, base string) (int, []store.PendingDetail) {
 	var todo []*article.Article
 	for i := range arts {
 		if !d.stored(ctx, &arts[i]) {
@@ -122,7 +124,13 @@ func (d *pageDetail) fill(ctx context.Context, arts []article.Article, base stri
 		})
 	}
 	wg.Wait()
-	return refused.report(d.log)
+	var pending []store.PendingDetail
+	for _, a := range todo {
+		if link := pageURL(a.Link, base); !a.FullText && link != "" {
+			pending = append(pending, pendingOf(a, link, base))
+		}
+	}
+	return refused.report(d.log), pending
 }
 
 // stored reports whether a's full text was already stored, and if so

@@ -87,7 +87,7 @@ func (s *feedSource) Collect(ctx context.Context) (Batch, error) {
 	}
 	if s.detail != nil {
 		// Items that carry only summaries get their pages' full text.
-		b.Refused = s.detail.fill(ctx, b.Articles, b.BaseURL)
+		b.Refused, b.Pending = s.detail.fill(ctx, b.Articles, b.BaseURL)
 	}
 	return b, nil
 }

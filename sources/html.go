@@ -120,7 +120,7 @@ func (s *htmlSource) Collect(ctx context.Context) (Batch, error) {
 		b.Articles = append(b.Articles, a)
 	})
 	if s.detail != nil {
-		b.Refused = s.detail.fill(ctx, b.Articles, b.BaseURL)
+		b.Refused, b.Pending = s.detail.fill(ctx, b.Articles, b.BaseURL)
 	}
 	return b, nil
 }

@@ -99,6 +99,11 @@ func (s *jsonSource) Collect(ctx context.Context) (Batch, error) {
 	items = items[:keepItems(s.cfg, len(items), &b)]
 	details := s.records(ctx, items, &b)
 	b.Refused = s.fetchDetails(ctx, b.Articles, details)
+	for _, d := range details {
+		if a := &b.Articles[d.index]; !a.FullText {
+			b.Pending = append(b.Pending, pendingOf(a, d.url, b.BaseURL))
+		}
+	}
 	return b, nil
 }
 

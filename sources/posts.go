@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -51,6 +52,8 @@ type postsSource struct {
 	now       func() time.Time
 	md        goldmark.Markdown
 	unchanged func(store.FileStamp) bool
+	// footer is the source's own footer pattern; nil for the default.
+	footer *regexp.Regexp
 }
 
 // postFile is one file whose name is a post's.
@@ -79,7 +82,15 @@ func newPosts(cfg config.Source, env Env) (Source, error) {
 	if _, err := (postURL{}).expand(tmpl); err != nil {
 		return nil, fmt.Errorf("source %s: permalink: %w", cfg.ID, err)
 	}
+	var footer *regexp.Regexp
+	if cfg.Footer != "" {
+		var err error
+		if footer, err = config.CompileFooter(cfg.Footer); err != nil {
+			return nil, fmt.Errorf("source %s: footer: %w", cfg.ID, err)
+		}
+	}
 	s := &postsSource{
+		footer:    footer,
 		id:        cfg.ID,
 		dir:       cfg.Path,
 		siteURL:   cmp.Or(cfg.SiteURL, env.Site.BaseURL),
@@ -340,13 +351,17 @@ func (s *postsSource) article(f postFile) (article.Article, bool, error) {
 	if err != nil {
 		return article.Article{}, false, fmt.Errorf("front matter: permalink: %w", err)
 	}
-	content := string(body)
+	content, via, cut := cutFooter(string(body), f.markdown, s.footer)
 	if f.markdown {
 		var buf bytes.Buffer
-		if err := s.md.Convert(body, &buf); err != nil {
+		if err := s.md.Convert([]byte(content), &buf); err != nil {
 			return article.Article{}, false, fmt.Errorf("render markdown: %w", err)
 		}
 		content = buf.String()
+		if !cut && s.footer == nil {
+			// A footer written as HTML in a Markdown post.
+			content, via, _ = cutHTMLFooter(content)
+		}
 	}
 	link := joinURL(s.siteURL, path)
 	return article.Article{
@@ -354,6 +369,7 @@ func (s *postsSource) article(f postFile) (article.Article, bool, error) {
 		SourceID:   s.id,
 		Title:      cmp.Or(fm.Title, titleize(f.slug)),
 		Link:       link,
+		Via:        via,
 		Author:     fm.Author,
 		Published:  date,
 		Updated:    fm.Updated,

@@ -53,6 +53,10 @@ type Batch struct {
 	// Refused counts the fetches of untrusted URLs (detail pages and
 	// records) that the fetch policy refused; the source logged them.
 	Refused int
+	// Pending lists the articles whose detail could not be fetched, for
+	// the caller to store and retry (DetailRetrier) even when the
+	// listing is not modified next time.
+	Pending []store.PendingDetail
 }
 
 // A Chunker is a source that can deliver a large collection in batches

@@ -391,8 +391,12 @@ func TestDetailNeverReadsFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	arts := pageArticles("file:///etc/passwd", "/etc/passwd", "gopher://127.0.0.1:70/")
-	if n := d.fill(context.Background(), arts, ""); n != 0 {
+	n, pending := d.fill(context.Background(), arts, "")
+	if n != 0 {
 		t.Errorf("%d refusals, want the links dropped before any fetch", n)
+	}
+	if len(pending) != 0 {
+		t.Errorf("pending %+v, want none: a non-http(s) link is never fetched", pending)
 	}
 	for _, a := range arts {
 		if a.FullText {

@@ -4,7 +4,11 @@
 // they need; the implementations return these types.
 package store
 
-import "time"
+import (
+	"time"
+
+	"github.com/feedsmith/feedsmith/article"
+)
 
 // SaveResult reports what one Save did to the articles of a collection.
 type SaveResult struct {
@@ -62,4 +66,15 @@ type FileStamp struct {
 type Rendered struct {
 	Seq   int64
 	Stamp string
+}
+
+// PendingDetail is an article whose detail (its full text, from its own
+// page or record) a run could not fetch: its listing data as the source
+// gave it, before normalizing, and the URL of its detail. The next run
+// retries it from here, so that the listing itself may stay conditional.
+type PendingDetail struct {
+	URL string
+	// BaseURL is what the article's relative links resolve against.
+	BaseURL string
+	Article article.Article
 }

@@ -178,11 +178,15 @@ func summary(src config.Source, r collect.Result) string {
 	if r.Err != nil {
 		return fmt.Sprintf("%s error: %v", head, r.Err)
 	}
-	if r.SameBody {
-		return fmt.Sprintf("%s unchanged upstream: the same bytes as last time (%s)", head, r.Duration.Round(time.Millisecond))
-	}
-	if r.NotModified {
-		return fmt.Sprintf("%s not modified upstream (%s)", head, r.Duration.Round(time.Millisecond))
+	if r.SameBody || r.NotModified {
+		what := "not modified upstream"
+		if r.SameBody {
+			what = "unchanged upstream: the same bytes as last time"
+		}
+		if n := r.New + r.Updated; n > 0 { // details an earlier run left pending
+			what += fmt.Sprintf("; %d pending details saved", n)
+		}
+		return fmt.Sprintf("%s %s (%s)", head, what, r.Duration.Round(time.Millisecond))
 	}
 	line := fmt.Sprintf("%s %d new, %d updated, %d unchanged", head, r.New, r.Updated, r.Unchanged)
 	if n := sources.SkippedItems(r.Skipped); n > 0 {

@@ -87,14 +87,21 @@ func TestBuildShippedConfig(t *testing.T) {
 			t.Errorf("published = %s, want the +08:00 offset kept", got)
 		}
 		for _, want := range []string{
-			"<strong>总投资412亿元</strong>",                                                             // the strong that crossed two paragraphs, balanced
-			`href="https://news.example.org/category/rizhaoribao.html"`,                             // protocol-relative back link made absolute
-			`src="https://img.news.example.com/2022/0214/kaigong.jpg"`,                              // and images
-			`href="http://news.example.com/html_News/NewsShare.html?infoCode=NW202202141234567890"`, // the upstream link
+			"<strong>总投资412亿元</strong>",                                // the strong that crossed two paragraphs, balanced
+			`src="https://img.news.example.com/2022/0214/kaigong.jpg"`, // protocol-relative image made absolute
 		} {
 			if !strings.Contains(item.Content, want) {
 				t.Errorf("content lacks %s:\n%s", want, item.Content)
 			}
+		}
+		// The mirror's footer is cut; its upstream link is the source link.
+		const upstream = "http://news.example.com/html_News/NewsShare.html?infoCode=NW202202141234567890"
+		if strings.Contains(item.Content, "返回") || strings.Contains(item.Content, upstream) || strings.Contains(item.Description, "返回") {
+			t.Errorf("content or summary holds the footer:\n%s\n%s", item.Content, item.Description)
+		}
+		if atom, err := os.ReadFile(filepath.Join(pub, "feeds", "rizhaoribao.atom")); err != nil ||
+			!strings.Contains(string(atom), `<link href="`+upstream+`" rel="via"></link>`) {
+			t.Errorf("rizhaoribao.atom lacks the upstream link as rel=via (%v)", err)
 		}
 		if item.Link != "https://news.example.org/rizhaoribao/2022/02/14/NW202202141234567890.html" {
 			t.Errorf("link = %s", item.Link)

@@ -38,7 +38,7 @@ func pageQuery(category string, limit int) (string, []any) {
 
 // articlesQuery reads the articles page selects.
 func articlesQuery(page string) string {
-	return `SELECT a.source_id, a.id, a.title, a.link, a.author,
+	return `SELECT a.source_id, a.id, a.title, a.link, a.via, a.author,
 		a.published, a.updated, a.summary, a.content, a.tags, a.image, a.enclosures, a.hash
 		FROM (` + page + `) p JOIN articles a ON a.source_id = p.source_id AND a.id = p.id
 		ORDER BY a.published_unix DESC, a.source_id, a.id`
@@ -89,7 +89,7 @@ func scanArticles(rows *sql.Rows) ([]article.Article, error) {
 func scanArticle(rows *sql.Rows) (article.Article, error) {
 	var a article.Article
 	var published, updated, tags, enclosures string
-	err := rows.Scan(&a.SourceID, &a.ID, &a.Title, &a.Link, &a.Author, &published, &updated,
+	err := rows.Scan(&a.SourceID, &a.ID, &a.Title, &a.Link, &a.Via, &a.Author, &published, &updated,
 		&a.Summary, &a.Content, &tags, &a.Image, &enclosures, &a.Hash)
 	if err != nil {
 		return a, err

@@ -139,6 +139,25 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 		// articles' text.
 		`CREATE INDEX articles_live ON articles (source_id) WHERE pruned = 0`,
 	),
+	execAll(
+		// The articles of a source whose detail the last run could not
+		// fetch, with their listing data (an article.Article as JSON) and
+		// their detail URL: the next run retries them from here even
+		// when the listing answers 304. position keeps the listing's order.
+		`CREATE TABLE pending_details (
+			source_id TEXT NOT NULL,
+			article_id TEXT NOT NULL,
+			position INTEGER NOT NULL,
+			url TEXT NOT NULL,
+			base_url TEXT NOT NULL,
+			listing TEXT NOT NULL,
+			PRIMARY KEY (source_id, article_id)
+		) WITHOUT ROWID`,
+	),
+	execAll(
+		// via: the URL of the original a mirrored article credits.
+		`ALTER TABLE articles ADD COLUMN via TEXT NOT NULL DEFAULT ''`,
+	),
 }
 
 // execAll returns a migration that executes stmts in order.

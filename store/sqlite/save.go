@@ -105,11 +105,11 @@ func newSaver(ctx context.Context, tx *sql.Tx, source string, now time.Time) (*s
 	}{
 		{&sv.insert, `INSERT INTO articles (source_id, id, title, link, author,
 			published, published_unix, updated, updated_unix, first_seen, first_seen_unix,
-			summary, content, tags, image, enclosures, hash, full_text)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+			summary, content, tags, image, enclosures, hash, full_text, via)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&sv.update, `UPDATE articles SET title = ?, link = ?, author = ?, summary = ?,
 			content = ?, tags = ?, image = ?, enclosures = ?, hash = ?, updated = ?, updated_unix = ?,
-			full_text = ? WHERE source_id = ? AND id = ?`},
+			full_text = ?, via = ? WHERE source_id = ? AND id = ?`},
 		{&sv.insertShared, `INSERT INTO article_sources (source_id, article_id,
 			canon_source_id, canon_article_id, first_seen) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT DO NOTHING`},
@@ -185,7 +185,7 @@ func (sv *saver) insertArticle(ctx context.Context, a *article.Article, hash str
 	_, err := sv.insert.ExecContext(ctx, sv.source, a.ID, a.Title, a.Link, encodeAuthors(a),
 		formatTime(published), published.UnixNano(), formatTime(updated), updated.UnixNano(),
 		formatTime(sv.now), sv.now.UnixNano(), a.Summary, a.Content,
-		encodeTags(a.Tags), a.Image, encodeEnclosures(a.Enclosures), hash, a.FullText)
+		encodeTags(a.Tags), a.Image, encodeEnclosures(a.Enclosures), hash, a.FullText, a.Via)
 	if err != nil {
 		return err
 	}
@@ -216,7 +216,7 @@ func (sv *saver) updateArticle(ctx context.Context, a *article.Article, hash str
 	}
 	_, err := sv.update.ExecContext(ctx, a.Title, a.Link, encodeAuthors(a), a.Summary, a.Content,
 		encodeTags(a.Tags), a.Image, encodeEnclosures(a.Enclosures), hash,
-		formatTime(updated), updated.UnixNano(), a.FullText, st.sourceID, st.id)
+		formatTime(updated), updated.UnixNano(), a.FullText, a.Via, st.sourceID, st.id)
 	if err != nil {
 		return err
 	}

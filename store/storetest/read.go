@@ -46,6 +46,7 @@ func testRoundTrip(t *testing.T, open Opener) {
 		SourceID:   "src",
 		Title:      "日照日报 — “quotes” & <b>",
 		Link:       "https://example.org/1?x=1&y=2",
+		Via:        "http://news.example.com/html_News/NewsShare.html?infoCode=NW1",
 		Author:     "Ann Author",
 		Published:  time.Date(2025, 3, 1, 9, 30, 0, 0, time.FixedZone("", 5*3600+1800)),
 		Updated:    time.Date(2025, 3, 2, 9, 30, 0, 0, time.UTC),

@@ -31,6 +31,8 @@ type Store interface {
 	FullText(ctx context.Context, sourceID, id string) (content string, ok bool, err error)
 	FileStamps(ctx context.Context, sourceID string) (fingerprint string, stamps map[string]store.FileStamp, err error)
 	SaveFileStamps(ctx context.Context, sourceID, fingerprint string, files []store.FileStamp) error
+	PendingDetails(ctx context.Context, sourceID string) ([]store.PendingDetail, error)
+	SetPendingDetails(ctx context.Context, sourceID string, pending []store.PendingDetail) error
 	Changes(ctx context.Context) (map[string]int64, error)
 	Rendered(ctx context.Context, output string) (map[string]store.Rendered, error)
 	SetRendered(ctx context.Context, output string, r map[string]store.Rendered) error
@@ -69,6 +71,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"ConcurrentSaves", testConcurrentSaves},
 		{"FullText", testFullText},
 		{"FileStamps", testFileStamps},
+		{"PendingDetails", testPendingDetails},
 		{"Changes", testChanges},
 		{"Rendered", testRendered},
 	}
