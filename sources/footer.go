@@ -18,15 +18,17 @@ import (
 // Read back, the footer is no part of the article: it is cut from the
 // body, and the upstream link kept as the article's source link (Via).
 // Only that shape, and only at the very end, is cut: a back-link line
-// (every link's text starting with 返回, joined by ｜ or |), alone in its
-// paragraph, and before it, optionally, a paragraph that is one bare
-// http(s) URL (an autolink or plain). A source's own footer pattern
-// replaces this (config footer).
+// (every link's text starting with 返回, joined by ｜ or |, the last one
+// the home link 返回首页, as both write it), alone in its paragraph, and
+// before it, optionally, a paragraph that is one bare http(s) URL (an
+// autolink or plain). A story's own last link ("[返回](…)" to its first
+// part, "[返回值的命名](…)") is no footer: 返回 is also "return". A
+// source's own footer pattern replaces this (config footer).
 var (
-	mdBackLinks = regexp.MustCompile(`^\[返回[^\[\]\n]*\]\([^()\s]*\)(?:[ \t]*[｜|][ \t]*\[返回[^\[\]\n]*\]\([^()\s]*\))*$`)
+	mdBackLinks = regexp.MustCompile(`^(?:\[返回[^\[\]\n]*\]\([^()\s]*\)[ \t]*[｜|][ \t]*)*\[返回首页\]\([^()\s]*\)$`)
 	mdBareURL   = regexp.MustCompile(`^(?:<(https?://[^\s<>]+)>|(https?://[^\s<>\[\]()]+))$`)
 	// The same after Markdown rendering (goldmark), or in an HTML post.
-	htmlBackLinks = regexp.MustCompile(`(?:^|\n)[ \t]*<p>(?:<a href="[^"<>]*">返回[^<>]*</a>[ \t]*[｜|][ \t]*)*<a href="[^"<>]*">返回[^<>]*</a></p>\s*\z`)
+	htmlBackLinks = regexp.MustCompile(`(?:^|\n)[ \t]*<p>(?:<a href="[^"<>]*">返回[^<>]*</a>[ \t]*[｜|][ \t]*)*<a href="[^"<>]*">返回首页</a></p>\s*\z`)
 	htmlBareURL   = regexp.MustCompile(`(?:^|\n)[ \t]*<p><a href="(https?://[^"<>\s]+)">([^<>]+)</a></p>\s*\z`)
 )
 

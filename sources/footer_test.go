@@ -85,6 +85,13 @@ func TestPostsFooter(t *testing.T) {
 		// A link with its own text is content: only the back-links go.
 		{"Link Text", site + "2022/02/19/link-text.html", "", "正文。 原文",
 			"<p>正文。</p>\n<p><a href=\"http://news.example.com/g\">原文</a></p>"},
+		// 返回 is also "return": a story's own last link is no footer
+		// unless the line ends with the home link 返回首页.
+		{"Part Two", site + "2022/02/20/part-two.html", "", "第二部分。 返回",
+			"<p>第二部分。</p>\n<p><a href=\"https://example.org/story/part1.html\">返回</a></p>"},
+		{"Return Values", site + "2022/02/20/return-value.html", "", "命名返回值。 https://go.dev/doc/effective_go 返回值的命名",
+			"<p>命名返回值。</p>\n<p><a href=\"https://go.dev/doc/effective_go\">https://go.dev/doc/effective_go</a></p>\n" +
+				"<p><a href=\"https://go.dev/doc/effective_go#named-results\">返回值的命名</a></p>"},
 	})
 }
 
