@@ -138,7 +138,14 @@ func (n *Normalizer) dates(a *article.Article) {
 			*t = time.Time{}
 		}
 	}
-	if !a.Updated.IsZero() && !a.Published.IsZero() && a.Updated.Before(a.Published) {
+	if a.Published.IsZero() {
+		// An item dated only by its update (an Atom entry has no
+		// published, an RSS item only atom:updated or dcterms:modified)
+		// was published then at the latest, as readers show it; the
+		// first-seen time stands in only for an item without any date.
+		a.Published = a.Updated
+	}
+	if !a.Updated.IsZero() && a.Updated.Before(a.Published) {
 		a.Updated = a.Published
 	}
 }

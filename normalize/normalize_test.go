@@ -145,8 +145,8 @@ func TestArticleDates(t *testing.T) {
 			"2022-02-14T20:09:00+08:00", "0001-01-01T00:00:00Z"},
 		{"updated raised to published", time.Date(2022, 2, 14, 8, 0, 0, 0, east), time.Date(2022, 2, 13, 0, 0, 0, 0, east),
 			"2022-02-14T08:00:00+08:00", "2022-02-14T08:00:00+08:00"},
-		{"zero published stays zero", time.Time{}, time.Date(2022, 2, 13, 0, 0, 0, 0, west),
-			"0001-01-01T00:00:00Z", "2022-02-13T00:00:00-05:00"},
+		{"published taken from updated", time.Time{}, time.Date(2022, 2, 13, 0, 0, 0, 0, west),
+			"2022-02-13T00:00:00-05:00", "2022-02-13T00:00:00-05:00"},
 		// W3C ImplausibleDate: the first-seen time stands in.
 		{"before 1990 taken as none", time.Unix(0, 0).In(east), time.Date(1900, 1, 1, 0, 0, 0, 0, west),
 			"0001-01-01T00:00:00Z", "0001-01-01T00:00:00Z"},

@@ -108,7 +108,8 @@ func TestFeedReadsWhatGofeedLeaves(t *testing.T) {
 				Published: "2023-05-01T08:00:00+02:00", Updated: "2023-05-02T09:30:00+02:00"},
 			// A date without a zone is in the source's (Asia/Shanghai here).
 			{ID: "https://dates.example.com/2", Title: "Created only", Link: "https://dates.example.com/2", Published: "2023-04-30T00:00:00+08:00"},
-			{ID: "https://dates.example.com/3", Title: "atom:updated only", Link: "https://dates.example.com/3", Updated: "2023-04-29T17:45:00Z"},
+			{ID: "https://dates.example.com/3", Title: "atom:updated only", Link: "https://dates.example.com/3",
+				Published: "2023-04-29T17:45:00Z", Updated: "2023-04-29T17:45:00Z"}, // published then at the latest
 			// The item's own RSS date wins; gofeed already reads
 			// atom:updated, which stands over dcterms:modified.
 			{ID: "https://dates.example.com/4", Title: "pubDate wins", Link: "https://dates.example.com/4",
