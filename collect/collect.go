@@ -99,6 +99,9 @@ type Result struct {
 	// URLs (item links, redirects to another origin, URLs built from
 	// fields) that would have connected to a non-public address.
 	Refused int
+	// Pending is what a run whose listing was not modified did to the
+	// details an earlier run left pending.
+	Pending PendingResult
 }
 
 // Run collects one source and records its status in the store. A failure
@@ -146,7 +149,11 @@ func (c *Collector) Run(ctx context.Context, src config.Source) (res Result) {
 	}
 	res.Skipped, res.NotModified, res.SameBody, res.Refused = batch.Skipped, batch.NotModified, batch.SameBody, batch.Refused
 	if batch.NotModified {
-		if r, ok := s.(sources.DetailRetrier); ok && src.Detail != nil {
+		r, ok := s.(sources.DetailRetrier)
+		switch {
+		case src.Detail == nil:
+			c.clearPending(ctx, src, log) // the detail step was removed
+		case ok:
 			res.Err = c.retryPending(ctx, parent, src, r, start, &res, log)
 		}
 		return res
@@ -168,7 +175,7 @@ func (c *Collector) Run(ctx context.Context, src config.Source) (res Result) {
 	// the next run to retry even when the listing is not modified; when
 	// they cannot be kept, the validators are forgotten instead, so the
 	// next run gets the listing again (not a 304) and retries them.
-	if !c.keepPending(sctx, src, batch.Pending, log) {
+	if !c.keepPending(sctx, src, batch.Pending, start, log) {
 		for i := range batch.Validators {
 			batch.Validators[i] = sources.Validator{URL: batch.Validators[i].URL}
 		}

@@ -21,10 +21,13 @@ import (
 )
 
 // flakyDetails serves a list with an ETag, answering 304 to a request
-// that has it, and details of which the first request for r2 fails.
+// that has it, and details of which the first request for r2 fails, or
+// every request for a record in fail, with its status.
 type flakyDetails struct {
 	list, listType string
 	detail         func(id string) string // the detail body of record id
+	fail           map[string]int
+	etag           string // the list's, `"v1"` when empty
 
 	mu                  sync.Mutex
 	lists, conditionals int // list requests, and those with If-None-Match
@@ -40,18 +43,26 @@ func (f *flakyDetails) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("If-None-Match") != "" {
 			f.conditionals++
 		}
-		if r.Header.Get("If-None-Match") == `"v1"` {
+		etag := f.etag
+		if etag == "" {
+			etag = `"v1"`
+		}
+		if r.Header.Get("If-None-Match") == etag {
 			f.notModified++
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
-		w.Header().Set("ETag", `"v1"`)
+		w.Header().Set("ETag", etag)
 		w.Header().Set("Content-Type", f.listType)
 		io.WriteString(w, f.list)
 		return
 	}
 	id := strings.TrimPrefix(r.URL.Path, "/detail/")
 	f.details[id]++
+	if code := f.fail[id]; code != 0 {
+		http.Error(w, http.StatusText(code), code)
+		return
+	}
 	if id == "r2" && f.details[id] == 1 {
 		http.Error(w, "try again later", http.StatusBadGateway)
 		return

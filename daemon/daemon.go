@@ -130,6 +130,7 @@ func (d *Daemon) Run(ctx context.Context, ready func()) error {
 		return err
 	}
 	d.rendered.Store(true)
+	d.clearRemovedPending(ctx, cfg)
 	if err := d.schedule(ctx); err != nil {
 		return err
 	}

@@ -31,6 +31,7 @@ func (d *Daemon) Reload(ctx context.Context, cfg *config.Config) error {
 		return fmt.Errorf("reload schedule: %w", err)
 	}
 	prev.collector.Close() // a run still using it just opens new connections
+	d.clearRemovedPending(ctx, cfg)
 	kept := map[string]bool{}
 	for _, s := range cfg.Sources {
 		kept[s.ID] = true
@@ -73,4 +74,16 @@ func (d *Daemon) ready() error {
 		}
 	}
 	return nil
+}
+
+// clearRemovedPending forgets the details left pending by sources not in
+// cfg: a removed source is never run again to clear its own.
+func (d *Daemon) clearRemovedPending(ctx context.Context, cfg *config.Config) {
+	ids := make([]string, len(cfg.Sources))
+	for i, s := range cfg.Sources {
+		ids[i] = s.ID
+	}
+	if err := d.store.ClearPendingExcept(ctx, ids); err != nil {
+		d.logger.Warn("could not clear the pending details of removed sources", "error", err)
+	}
 }

@@ -2,7 +2,9 @@ package sources
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"net/http"
 	"slices"
 	"sync"
 
@@ -16,35 +18,59 @@ import (
 // fetching its listing: so the listing's request stays conditional.
 type DetailRetrier interface {
 	// RetryDetails fetches the detail of each of pending as the source's
-	// detail step does (the same fetch policy, caps and extraction). It
-	// returns those that got their full text (Content set, FullText
-	// true, else their listing data), those still to fetch, and the
-	// number of fetches the policy refused. A cancelled ctx leaves the
-	// rest pending.
-	RetryDetails(ctx context.Context, pending []store.PendingDetail) (filled, left []store.PendingDetail, refused int)
+	// detail step does (the same fetch policy, caps and extraction). A
+	// cancelled ctx leaves the rest unreached.
+	RetryDetails(ctx context.Context, pending []store.PendingDetail) Retried
+}
+
+// Retried is what retrying pending details did. Whether one that failed
+// again is worth another retry is the caller's call: it has the clock.
+type Retried struct {
+	// Filled got their full text (Content set, FullText true).
+	Filled []store.PendingDetail
+	// Failed were fetched and failed again, each with its error.
+	Failed []FailedDetail
+	// Unreached were not fetched: ctx ended first.
+	Unreached []store.PendingDetail
+	// Refused counts the fetches the fetch policy refused; those are
+	// in none of the lists, as the policy would refuse them again.
+	Refused int
+}
+
+// FailedDetail is a pending detail whose fetch failed again, and why.
+type FailedDetail struct {
+	store.PendingDetail
+	Err error
+}
+
+// DetailGone reports whether err says the detail will never be there:
+// its URL answered 404 Not Found or 410 Gone.
+func DetailGone(err error) bool {
+	var se *StatusError
+	return errors.As(err, &se) && (se.Code == http.StatusNotFound || se.Code == http.StatusGone)
 }
 
 // RetryDetails retries the pending details of a feed source's pages.
-func (s *feedSource) RetryDetails(ctx context.Context, pending []store.PendingDetail) (filled, left []store.PendingDetail, refused int) {
+func (s *feedSource) RetryDetails(ctx context.Context, pending []store.PendingDetail) Retried {
 	if s.detail == nil {
-		return nil, nil, 0 // the detail step is gone: nothing to retry
+		return Retried{} // the detail step is gone: nothing to retry
 	}
 	return s.detail.retry(ctx, pending)
 }
 
 // RetryDetails retries the pending details of an html source's pages.
-func (s *htmlSource) RetryDetails(ctx context.Context, pending []store.PendingDetail) (filled, left []store.PendingDetail, refused int) {
+func (s *htmlSource) RetryDetails(ctx context.Context, pending []store.PendingDetail) Retried {
 	if s.detail == nil {
-		return nil, nil, 0
+		return Retried{}
 	}
 	return s.detail.retry(ctx, pending)
 }
 
 // RetryDetails retries the pending detail records of a json source, at
 // the URLs rendered when their listing was read.
-func (s *jsonSource) RetryDetails(ctx context.Context, pending []store.PendingDetail) (filled, left []store.PendingDetail, refused int) {
+func (s *jsonSource) RetryDetails(ctx context.Context, pending []store.PendingDetail) Retried {
 	if s.cfg.Detail == nil {
-		return nil, nil, 0
+		return Retried{}
 	}
 	return retryDetails(ctx, s.logger, jsonDetailWorkers, pending, func(ctx context.Context, u string) (string, error) {
 		content, err := s.fetchDetail(ctx, u)
@@ -52,7 +78,7 @@ func (s *jsonSource) RetryDetails(ctx context.Context, pending []store.PendingDe
 	})
 }
 
-func (d *pageDetail) retry(ctx context.Context, pending []store.PendingDetail) (filled, left []store.PendingDetail, refused int) {
+func (d *pageDetail) retry(ctx context.Context, pending []store.PendingDetail) Retried {
 	return retryDetails(ctx, d.log, detailWorkers, pending, func(ctx context.Context, u string) (string, error) {
 		content, err := d.extract(ctx, u)
 		return normalize.CutHTML(content, d.maxContent), err
@@ -62,11 +88,12 @@ func (d *pageDetail) retry(ctx context.Context, pending []store.PendingDetail) (
 // retryDetails fetches the detail of each of pending with fetch, a few
 // at a time, until ctx ends.
 func retryDetails(ctx context.Context, log *slog.Logger, workers int, pending []store.PendingDetail,
-	fetch func(ctx context.Context, url string) (string, error)) (filled, left []store.PendingDetail, refused int) {
+	fetch func(ctx context.Context, url string) (string, error)) Retried {
 	var rs refusals
-	// done: fetched; dropped: refused by the fetch policy, which will
-	// refuse it again.
+	// done: fetched; errs: why a fetch failed; dropped: refused by the
+	// fetch policy, which will refuse it again.
 	done, dropped := make([]bool, len(pending)), make([]bool, len(pending))
+	errs := make([]error, len(pending))
 	sem := make(chan struct{}, workers)
 	var wg sync.WaitGroup
 	for i := range pending {
@@ -82,9 +109,12 @@ func retryDetails(ctx context.Context, log *slog.Logger, workers int, pending []
 			defer func() { <-sem }()
 			p := &pending[i]
 			content, err := fetch(ctx, p.URL)
+			if err != nil && ctx.Err() != nil {
+				return // cut short, not failed: unreached
+			}
 			if err != nil {
 				if dropped[i] = rs.add(err); !dropped[i] {
-					log.Warn("pending detail failed again", "url", p.URL, "error", err)
+					errs[i] = err
 				}
 				return
 			}
@@ -93,15 +123,19 @@ func retryDetails(ctx context.Context, log *slog.Logger, workers int, pending []
 		})
 	}
 	wg.Wait()
+	var r Retried
 	for i, p := range pending {
 		switch {
 		case done[i]:
-			filled = append(filled, p)
+			r.Filled = append(r.Filled, p)
+		case errs[i] != nil:
+			r.Failed = append(r.Failed, FailedDetail{PendingDetail: p, Err: errs[i]})
 		case !dropped[i]:
-			left = append(left, p)
+			r.Unreached = append(r.Unreached, p)
 		}
 	}
-	return filled, left, rs.report(log)
+	r.Refused = rs.report(log)
+	return r
 }
 
 // pendingOf returns a as a pending detail at url: a copy of its listing

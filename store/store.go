@@ -77,4 +77,8 @@ type PendingDetail struct {
 	// BaseURL is what the article's relative links resolve against.
 	BaseURL string
 	Article article.Article
+	// Attempts counts the fetches of the detail that failed, the first
+	// run's included; FirstFailed is when the first failed.
+	Attempts    int
+	FirstFailed time.Time
 }

@@ -8,6 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/feedsmith/feedsmith/collect"
@@ -82,6 +84,11 @@ func (b *build) run(ctx context.Context) error {
 	if err := st.CheckWritable(ctx); err != nil {
 		return fmt.Errorf("store %s cannot be written: %w", b.cfg.Store.Path, err)
 	}
+	// A source removed from the configuration is never run again to
+	// clear the details it left pending.
+	if err := st.ClearPendingExcept(ctx, sourceIDs(b.cfg)); err != nil {
+		b.logger.Warn("could not clear the pending details of removed sources", "error", err)
+	}
 	ua := b.cfg.Defaults.UserAgent
 	if ua == "" {
 		ua = sources.UserAgent(buildVersion())
@@ -148,6 +155,15 @@ func (b *build) run(ctx context.Context) error {
 	return nil
 }
 
+// sourceIDs lists the ids of cfg's sources.
+func sourceIDs(cfg *config.Config) []string {
+	ids := make([]string, len(cfg.Sources))
+	for i, s := range cfg.Sources {
+		ids[i] = s.ID
+	}
+	return ids
+}
+
 // collect runs every source, a few at a time, printing a line for each
 // as it finishes. Results are in configuration order.
 func (b *build) collect(ctx context.Context, c *collect.Collector) []collect.Result {
@@ -183,9 +199,7 @@ func summary(src config.Source, r collect.Result) string {
 		if r.SameBody {
 			what = "unchanged upstream: the same bytes as last time"
 		}
-		if n := r.New + r.Updated; n > 0 { // details an earlier run left pending
-			what += fmt.Sprintf("; %d pending details saved", n)
-		}
+		what += pendingSummary(r.Pending)
 		return fmt.Sprintf("%s %s (%s)", head, what, r.Duration.Round(time.Millisecond))
 	}
 	line := fmt.Sprintf("%s %d new, %d updated, %d unchanged", head, r.New, r.Updated, r.Unchanged)
@@ -197,6 +211,22 @@ func summary(src config.Source, r collect.Result) string {
 		line += "\n    skipped: " + e.Error()
 	}
 	return line
+}
+
+// pendingSummary says what retrying the details an earlier run left
+// pending did, "" when there were none.
+func pendingSummary(p collect.PendingResult) string {
+	if p.Tried == 0 {
+		return ""
+	}
+	s := fmt.Sprintf("; %d of %d pending details fetched", p.Fetched, p.Tried)
+	if p.Left > 0 {
+		s += fmt.Sprintf(", %d still pending", p.Left)
+	}
+	if n := len(p.GivenUp); n > 0 {
+		s += fmt.Sprintf(", %d given up (%s)", n, strings.Join(slices.Compact(slices.Sorted(slices.Values(p.GivenUp))), ", "))
+	}
+	return s
 }
 
 // progress shows "sources done of total, articles so far" on a terminal

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -11,6 +12,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/feedsmith/feedsmith/article"
+	"github.com/feedsmith/feedsmith/store"
+	"github.com/feedsmith/feedsmith/store/sqlite"
 )
 
 // newsAPI behaves like the news API of issue 3: a list endpoint of
@@ -141,7 +146,7 @@ func TestNewsAPIToFeedsAndPosts(t *testing.T) {
 	// store (the list answers 304); the others, stored with their full
 	// text, are not. Then the list answers 304 and nothing is pending.
 	code, out, errs = runCommand(t, "build", "-config", cfg)
-	if code != 0 || !strings.Contains(out, "market-news      json   not modified upstream; 1 pending details saved") {
+	if code != 0 || !strings.Contains(out, "market-news      json   not modified upstream; 1 of 1 pending details fetched (") {
 		t.Fatalf("second build: exit %d\n%s\n%s", code, out, errs)
 	}
 	if n := api.detailRequests("NW202202141234567890"); n != 1 {
@@ -150,8 +155,26 @@ func TestNewsAPIToFeedsAndPosts(t *testing.T) {
 	if n := api.detailRequests("NW202202151020098765"); n != 2 {
 		t.Errorf("failed detail fetched %d times, want twice", n)
 	}
+	// The pending details of a source gone from the configuration are
+	// cleared by the next build.
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "data", "feedsmith.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := []store.PendingDetail{{URL: srv.URL + "/gone", Article: article.Article{ID: "g", SourceID: "removed"}}}
+	if err := st.SetPendingDetails(context.Background(), "removed", gone); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
 	code, out, _ = runCommand(t, "build", "-config", cfg)
-	if code != 0 || !strings.Contains(out, "not modified upstream") {
-		t.Errorf("third build should get a 304 for the list:\n%s", out)
+	if st, err = sqlite.Open(context.Background(), filepath.Join(dir, "data", "feedsmith.db")); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if p, err := st.PendingDetails(context.Background(), "removed"); err != nil || len(p) != 0 {
+		t.Errorf("pending details of a removed source after a build: %+v, %v; want none", p, err)
+	}
+	if code != 0 || !strings.Contains(out, "market-news      json   not modified upstream (") {
+		t.Errorf("third build should get a 304 for the list, nothing pending:\n%s", out)
 	}
 }

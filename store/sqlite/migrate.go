@@ -143,7 +143,10 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 		// The articles of a source whose detail the last run could not
 		// fetch, with their listing data (an article.Article as JSON) and
 		// their detail URL: the next run retries them from here even
-		// when the listing answers 304. position keeps the listing's order.
+		// when the listing answers 304. position keeps the listing's order;
+		// attempts counts the failed fetches and first_failed (unix
+		// nanoseconds) dates the first, so that a detail that keeps
+		// failing is given up.
 		`CREATE TABLE pending_details (
 			source_id TEXT NOT NULL,
 			article_id TEXT NOT NULL,
@@ -151,6 +154,8 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 			url TEXT NOT NULL,
 			base_url TEXT NOT NULL,
 			listing TEXT NOT NULL,
+			attempts INTEGER NOT NULL DEFAULT 1,
+			first_failed INTEGER NOT NULL DEFAULT 0,
 			PRIMARY KEY (source_id, article_id)
 		) WITHOUT ROWID`,
 	),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/feedsmith/feedsmith/store"
 )
@@ -11,7 +12,7 @@ import (
 // PendingDetails returns the articles of sourceID whose detail is still
 // to fetch, in the order they were set.
 func (s *Store) PendingDetails(ctx context.Context, sourceID string) ([]store.PendingDetail, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT url, base_url, listing FROM pending_details
+	rows, err := s.read.QueryContext(ctx, `SELECT url, base_url, listing, attempts, first_failed FROM pending_details
 		WHERE source_id = ? ORDER BY position`, sourceID)
 	if err != nil {
 		return nil, fmt.Errorf("read pending details of %s: %w", sourceID, err)
@@ -21,11 +22,15 @@ func (s *Store) PendingDetails(ctx context.Context, sourceID string) ([]store.Pe
 	for rows.Next() {
 		var p store.PendingDetail
 		var listing string
-		if err := rows.Scan(&p.URL, &p.BaseURL, &listing); err != nil {
+		var first int64
+		if err := rows.Scan(&p.URL, &p.BaseURL, &listing, &p.Attempts, &first); err != nil {
 			return nil, fmt.Errorf("read pending details of %s: %w", sourceID, err)
 		}
 		if err := json.Unmarshal([]byte(listing), &p.Article); err != nil {
 			return nil, fmt.Errorf("read pending details of %s: %s: %w", sourceID, p.URL, err)
+		}
+		if first != 0 {
+			p.FirstFailed = time.Unix(0, first)
 		}
 		out = append(out, p)
 	}
@@ -59,14 +64,38 @@ func (s *Store) setPendingDetails(ctx context.Context, sourceID string, pending 
 		if err != nil {
 			return err
 		}
+		var first int64
+		if !p.FirstFailed.IsZero() {
+			first = p.FirstFailed.UnixNano()
+		}
 		// A later entry for the same article wins: it is the newer listing.
 		if _, err := tx.ExecContext(ctx, `INSERT INTO pending_details
-			(source_id, article_id, position, url, base_url, listing) VALUES (?, ?, ?, ?, ?, ?)
+			(source_id, article_id, position, url, base_url, listing, attempts, first_failed)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (source_id, article_id) DO UPDATE SET position = excluded.position,
-			url = excluded.url, base_url = excluded.base_url, listing = excluded.listing`,
-			sourceID, p.Article.ID, i, p.URL, p.BaseURL, string(listing)); err != nil {
+			url = excluded.url, base_url = excluded.base_url, listing = excluded.listing,
+			attempts = excluded.attempts, first_failed = excluded.first_failed`,
+			sourceID, p.Article.ID, i, p.URL, p.BaseURL, string(listing), max(p.Attempts, 1), first); err != nil {
 			return err
 		}
 	}
 	return tx.Commit()
+}
+
+// ClearPendingExcept forgets the pending details of every source not in
+// ids: a source removed from the configuration is never run again to
+// clear its own.
+func (s *Store) ClearPendingExcept(ctx context.Context, ids []string) error {
+	if ids == nil {
+		ids = []string{} // "[]": json "null" would be one NULL, keeping all
+	}
+	keep, err := json.Marshal(ids)
+	if err != nil {
+		return fmt.Errorf("clear pending details: %w", err)
+	}
+	if _, err := s.write.ExecContext(ctx, `DELETE FROM pending_details
+		WHERE source_id NOT IN (SELECT value FROM json_each(?))`, string(keep)); err != nil {
+		return fmt.Errorf("clear pending details: %w", err)
+	}
+	return nil
 }

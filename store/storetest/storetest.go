@@ -33,6 +33,7 @@ type Store interface {
 	SaveFileStamps(ctx context.Context, sourceID, fingerprint string, files []store.FileStamp) error
 	PendingDetails(ctx context.Context, sourceID string) ([]store.PendingDetail, error)
 	SetPendingDetails(ctx context.Context, sourceID string, pending []store.PendingDetail) error
+	ClearPendingExcept(ctx context.Context, ids []string) error
 	Changes(ctx context.Context) (map[string]int64, error)
 	Rendered(ctx context.Context, output string) (map[string]store.Rendered, error)
 	SetRendered(ctx context.Context, output string, r map[string]store.Rendered) error
@@ -72,6 +73,8 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"FullText", testFullText},
 		{"FileStamps", testFileStamps},
 		{"PendingDetails", testPendingDetails},
+		{"PendingAttempts", testPendingAttempts},
+		{"ClearPendingExcept", testClearPendingExcept},
 		{"Changes", testChanges},
 		{"Rendered", testRendered},
 	}
