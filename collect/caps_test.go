@@ -20,7 +20,6 @@ import (
 	"github.com/feedsmith/feedsmith/config"
 	"github.com/feedsmith/feedsmith/jekyll"
 	"github.com/feedsmith/feedsmith/publish"
-	"github.com/feedsmith/feedsmith/store/sqlite"
 )
 
 // TestHugeFields collects one item with a 10 MB title, a 1 MB author
@@ -41,11 +40,7 @@ func TestHugeFields(t *testing.T) {
 		io.WriteString(w, body)
 	}))
 	defer srv.Close()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db.sqlite"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t)
 	cfg := &config.Config{Site: config.Site{BaseURL: "https://feeds.example.org/", Title: "t"}, Categories: []config.Category{{ID: "news", Title: "新闻"}}}
 	cfg.Output.Items = 50
 	src := config.Source{ID: "huge", Type: "feed", URL: srv.URL, Category: config.CategorySpec{ID: "news"},

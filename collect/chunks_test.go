@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/feedsmith/feedsmith/config"
-	"github.com/feedsmith/feedsmith/store/sqlite"
 )
 
 // TestRunChunks collects a posts folder larger than one chunk: a
@@ -38,11 +37,7 @@ func TestRunChunks(t *testing.T) {
 	for i := range n {
 		write(i, "正文")
 	}
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db.sqlite"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t)
 	cfg := &config.Config{Site: config.Site{BaseURL: "https://feeds.example.org/", Timezone: "Asia/Shanghai"}}
 	src := config.Source{ID: "blog", Type: "posts", Path: dir, Timeout: config.Duration(30 * time.Second)}
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -89,11 +84,7 @@ func TestRunSameBody(t *testing.T) {
 		io.WriteString(w, body) // no validators: every answer is a 200
 	}))
 	defer srv.Close()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db.sqlite"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t)
 	cfg := &config.Config{Site: config.Site{BaseURL: "https://feeds.example.org/"}, Categories: []config.Category{{ID: "news"}, {ID: "sea"}}}
 	src := config.Source{ID: "up", Type: "feed", URL: srv.URL, Category: config.CategorySpec{ID: "news"}, Timeout: config.Duration(5 * time.Second)}
 	now := time.Date(2022, 3, 1, 12, 0, 0, 0, time.UTC)

@@ -65,11 +65,7 @@ func TestRun(t *testing.T) {
 	up := &upstream{}
 	srv := httptest.NewServer(up)
 	defer srv.Close()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db.sqlite"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t)
 	cfg := &config.Config{
 		Site:       config.Site{BaseURL: "https://feeds.example.org/", Timezone: "Asia/Shanghai"},
 		Categories: []config.Category{{ID: "news"}, {ID: "sea", Rules: []config.Rule{{Keywords: []string{"海"}}}}},
@@ -164,11 +160,7 @@ func TestBackoff(t *testing.T) {
 		io.WriteString(w, rss(item("a", "t", "<p>x")))
 	}))
 	defer srv.Close()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db.sqlite"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t)
 	cfg := &config.Config{Site: config.Site{BaseURL: "https://feeds.example.org/"},
 		Defaults: config.Defaults{PerHost: 2, MaxBackoff: config.Duration(time.Hour)}}
 	src := config.Source{ID: "up", Type: "feed", URL: srv.URL, Timeout: config.Duration(5 * time.Second)}
@@ -202,4 +194,16 @@ func TestBackoff(t *testing.T) {
 	if until := c.backoff.until("up"); !until.Equal(now.Add(firstBackoff)) {
 		t.Errorf("backoff after a reset = %v", until.Sub(now))
 	}
+}
+
+// openStore opens a new SQLite store in the test's temporary folder,
+// closed when the test ends.
+func openStore(t testing.TB) *sqlite.Store {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "db.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }

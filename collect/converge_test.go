@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -62,11 +61,7 @@ func backlog(t *testing.T, api *backlogAPI, timeout time.Duration) (*Collector, 
 	api.hits = map[string]int{}
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "db.sqlite"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := openStore(t)
 	cfg := &config.Config{Site: config.Site{BaseURL: "https://feeds.example.org/"}, Categories: []config.Category{{ID: "news"}},
 		Defaults: config.Defaults{PerHost: 2}}
 	src := config.Source{ID: "api", Type: "json", URL: srv.URL + "/list", Items: "items",

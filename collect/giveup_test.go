@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -16,7 +15,6 @@ import (
 
 	"github.com/feedsmith/feedsmith/article"
 	"github.com/feedsmith/feedsmith/config"
-	"github.com/feedsmith/feedsmith/store/sqlite"
 )
 
 // syncBuffer is a bytes.Buffer the collector's workers may log to at once.
@@ -77,11 +75,7 @@ func TestPendingDetailGivenUp(t *testing.T) {
 			up := newsAPI(map[string]int{"r2": tt.code})
 			srv := httptest.NewServer(up)
 			defer srv.Close()
-			st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db.sqlite"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
+			st := openStore(t)
 			var logs syncBuffer
 			now := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
 			cfg := &config.Config{Site: config.Site{BaseURL: "https://feeds.example.org/"}, Categories: []config.Category{{ID: "news"}}}
@@ -140,11 +134,7 @@ func TestPendingDetailAttemptsCarried(t *testing.T) {
 	up := newsAPI(map[string]int{"r2": 500})
 	srv := httptest.NewServer(up)
 	defer srv.Close()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db.sqlite"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t)
 	cfg := &config.Config{Site: config.Site{BaseURL: "https://feeds.example.org/"}, Categories: []config.Category{{ID: "news"}}}
 	c := New(cfg, st, "feedsmith/test", slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
 	defer c.Close()
@@ -182,11 +172,7 @@ func TestPendingClearedWithoutDetail(t *testing.T) {
 			up := newsAPI(map[string]int{"r2": 500})
 			srv := httptest.NewServer(up)
 			defer srv.Close()
-			st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db.sqlite"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
+			st := openStore(t)
 			cfg := &config.Config{Site: config.Site{BaseURL: "https://feeds.example.org/"}, Categories: []config.Category{{ID: "news"}}}
 			c := New(cfg, st, "feedsmith/test", slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
 			defer c.Close()

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -272,11 +271,7 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 	h := &hostileEnv{srv: httptest.NewServer(hostileUpstream()), tls: httptest.NewTLSServer(hostileUpstream()), logs: &testutil.SyncBuffer{}}
 	t.Cleanup(h.srv.Close)
 	t.Cleanup(h.tls.Close)
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "db.sqlite"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := openStore(t)
 	h.st = st
 	h.cfg = &config.Config{Site: config.Site{BaseURL: "https://feeds.example.org/", Timezone: "UTC"}}
 	for _, tc := range hostileCases {

@@ -17,7 +17,6 @@ import (
 	"github.com/feedsmith/feedsmith/article"
 	"github.com/feedsmith/feedsmith/config"
 	"github.com/feedsmith/feedsmith/feeds"
-	"github.com/feedsmith/feedsmith/store/sqlite"
 )
 
 // flakyDetails serves a list with an ETag, answering 304 to a request
@@ -129,11 +128,7 @@ func TestPendingDetailKeepsListConditional(t *testing.T) {
 			tt.up.details = map[string]int{}
 			srv := httptest.NewServer(tt.up)
 			defer srv.Close()
-			st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db.sqlite"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
+			st := openStore(t)
 			cfg := &config.Config{Site: config.Site{BaseURL: "https://feeds.example.org/"}, Categories: []config.Category{{ID: "news"}}}
 			src := tt.up.srcWith(tt.src(srv.URL))
 			c := New(cfg, st, "feedsmith/test", slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
@@ -249,11 +244,7 @@ func TestPendingDetailPolicy(t *testing.T) {
 			`</channel></rss>`}
 	srv := httptest.NewServer(up)
 	defer srv.Close()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db.sqlite"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t)
 	no := false
 	cfg := &config.Config{Site: config.Site{BaseURL: "https://feeds.example.org/"}, Categories: []config.Category{{ID: "news"}}}
 	src := up.srcWith(config.Source{ID: "api", Type: "feed", URL: srv.URL + "/list", AllowPrivate: &no,
@@ -286,11 +277,7 @@ func TestPendingDetailCaps(t *testing.T) {
 		detail: func(id string) string { return `{"text":"<p>` + long + `</p>"}` }}
 	srv := httptest.NewServer(up)
 	defer srv.Close()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db.sqlite"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t)
 	cfg := &config.Config{Site: config.Site{BaseURL: "https://feeds.example.org/"}, Categories: []config.Category{{ID: "news"}}}
 	src := up.srcWith(config.Source{ID: "api", Type: "json", URL: srv.URL + "/list", Items: "items",
 		Fields: config.Fields{ID: "id", Title: "title", Link: "url"},

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/feedsmith/feedsmith/config"
 	"github.com/feedsmith/feedsmith/internal/testutil"
-	"github.com/feedsmith/feedsmith/store/sqlite"
 )
 
 // TestRunRefusesInternalLinks runs the server-side request forgery of
@@ -73,11 +71,7 @@ sources:
 			if err != nil {
 				t.Fatal(err)
 			}
-			st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db.sqlite"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
+			st := openStore(t)
 			logs := &testutil.SyncBuffer{}
 			c := New(cfg, st, "feedsmith/test", slog.New(slog.NewTextHandler(logs, nil)), time.Now)
 			defer c.Close()
