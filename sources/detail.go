@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"codeberg.org/readeck/go-readability/v2"
@@ -103,27 +102,10 @@ func (d *pageDetail) fill(ctx context.Context, arts []article.Article, base stri
 		}
 	}
 	var refused refusals
-	sem := make(chan struct{}, detailWorkers)
-	var wg sync.WaitGroup
-	for i, a := range todo {
-		if ctx.Err() != nil {
-			d.log.Warn("detail pages not fetched", "remaining", len(todo)-i, "error", ctx.Err())
-			break
-		}
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-			d.log.Warn("detail pages not fetched", "remaining", len(todo)-i, "error", ctx.Err())
-		}
-		if ctx.Err() != nil {
-			break
-		}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			d.fillOne(ctx, a, base, &refused)
-		})
+	started := forEach(ctx, len(todo), detailWorkers, func(i int) { d.fillOne(ctx, todo[i], base, &refused) })
+	if started < len(todo) {
+		d.log.Warn("detail pages not fetched", "remaining", len(todo)-started, "error", ctx.Err())
 	}
-	wg.Wait()
 	var pending []store.PendingDetail
 	for _, a := range todo {
 		if link := pageURL(a.Link, base); !a.FullText && link != "" {

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/tidwall/gjson"
@@ -199,30 +198,20 @@ func (s *jsonSource) detailURL(r *record, base string) (string, error) {
 // the policy refused are logged once, and their number returned.
 func (s *jsonSource) fetchDetails(ctx context.Context, arts []article.Article, details []jsonDetail) int {
 	var refused refusals
-	sem := make(chan struct{}, jsonDetailWorkers)
-	var wg sync.WaitGroup
-	for n, d := range details {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
-			s.logger.Warn("detail fetches stopped", "left", len(details)-n, "error", ctx.Err())
-			break
-		}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			content, err := s.fetchDetail(ctx, d.url)
-			if err != nil {
-				if !refused.add(err) {
-					s.logger.Warn("detail fetch failed", "url", d.url, "error", err)
-				}
-				return
+	started := forEach(ctx, len(details), jsonDetailWorkers, func(i int) {
+		d := details[i]
+		content, err := s.fetchDetail(ctx, d.url)
+		if err != nil {
+			if !refused.add(err) {
+				s.logger.Warn("detail fetch failed", "url", d.url, "error", err)
 			}
-			arts[d.index].Content, arts[d.index].FullText = capContent(s.cfg, content), true
-		})
+			return
+		}
+		arts[d.index].Content, arts[d.index].FullText = capContent(s.cfg, content), true
+	})
+	if started < len(details) {
+		s.logger.Warn("detail fetches stopped", "left", len(details)-started, "error", ctx.Err())
 	}
-	wg.Wait()
 	return refused.report(s.logger)
 }
 

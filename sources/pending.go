@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
-	"sync"
 
 	"github.com/feedsmith/feedsmith/article"
 	"github.com/feedsmith/feedsmith/normalize"
@@ -94,35 +93,24 @@ func retryDetails(ctx context.Context, log *slog.Logger, workers int, pending []
 	// fetch policy, which will refuse it again.
 	done, dropped := make([]bool, len(pending)), make([]bool, len(pending))
 	errs := make([]error, len(pending))
-	sem := make(chan struct{}, workers)
-	var wg sync.WaitGroup
-	for i := range pending {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
+	started := forEach(ctx, len(pending), workers, func(i int) {
+		p := &pending[i]
+		content, err := fetch(ctx, p.URL)
+		if err != nil && ctx.Err() != nil {
+			return // cut short, not failed: unreached
 		}
-		if ctx.Err() != nil {
-			log.Warn("pending details not fetched", "left", len(pending)-i, "error", ctx.Err())
-			break
+		if err != nil {
+			if dropped[i] = rs.add(err); !dropped[i] {
+				errs[i] = err
+			}
+			return
 		}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			p := &pending[i]
-			content, err := fetch(ctx, p.URL)
-			if err != nil && ctx.Err() != nil {
-				return // cut short, not failed: unreached
-			}
-			if err != nil {
-				if dropped[i] = rs.add(err); !dropped[i] {
-					errs[i] = err
-				}
-				return
-			}
-			p.Article.Content, p.Article.FullText = content, true
-			done[i] = true
-		})
+		p.Article.Content, p.Article.FullText = content, true
+		done[i] = true
+	})
+	if started < len(pending) {
+		log.Warn("pending details not fetched", "left", len(pending)-started, "error", ctx.Err())
 	}
-	wg.Wait()
 	var r Retried
 	for i, p := range pending {
 		switch {
