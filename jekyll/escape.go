@@ -143,15 +143,7 @@ func pathSegment(s string) string {
 // are dropped, so it holds no HTML tag and no Liquid; line breaks and
 // other control characters become spaces, and runs of spaces one.
 func label(s string) string {
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case strings.ContainsRune("<>{}", r):
-			return -1
-		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
-			return ' '
-		}
-		return r
-	}, strings.ToValidUTF8(s, "\uFFFD"))
+	s = frontMatterText(s, "<>{}")
 	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == ' ' }), " ")
 }
 
@@ -161,14 +153,19 @@ func label(s string) string {
 // breaks. Liquid does not render front matter nor what a layout prints,
 // so braces stay.
 func personName(s string) string {
-	s = strings.Map(func(r rune) rune {
+	return strings.Join(strings.Fields(frontMatterText(s, "<>")), " ")
+}
+
+// frontMatterText is s as valid UTF-8 without the runes of drop, its
+// control characters and line separators turned into spaces.
+func frontMatterText(s, drop string) string {
+	return strings.Map(func(r rune) rune {
 		switch {
-		case r == '<' || r == '>':
+		case strings.ContainsRune(drop, r):
 			return -1
 		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
 			return ' '
 		}
 		return r
 	}, strings.ToValidUTF8(s, "\uFFFD"))
-	return strings.Join(strings.Fields(s), " ")
 }
