@@ -1,7 +1,6 @@
 package collect
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -9,31 +8,13 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/feedsmith/feedsmith/article"
 	"github.com/feedsmith/feedsmith/config"
+	"github.com/feedsmith/feedsmith/internal/testutil"
 )
-
-// syncBuffer is a bytes.Buffer the collector's workers may log to at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // newsAPI is a json list of r1 and r2 with a detail endpoint.
 func newsAPI(fail map[string]int) *flakyDetails {
@@ -76,7 +57,7 @@ func TestPendingDetailGivenUp(t *testing.T) {
 			srv := httptest.NewServer(up)
 			defer srv.Close()
 			st := openStore(t)
-			var logs syncBuffer
+			var logs testutil.SyncBuffer
 			now := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
 			cfg := &config.Config{Site: config.Site{BaseURL: "https://feeds.example.org/"}, Categories: []config.Category{{ID: "news"}}}
 			c := New(cfg, st, "feedsmith/test", slog.New(slog.NewTextHandler(&logs, nil)), func() time.Time { return now })

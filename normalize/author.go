@@ -5,22 +5,12 @@ import "strings"
 // authors cleans an article's authors: Authors when the source gave them,
 // else Author alone. Each is a plain-text line as titles are (markup
 // stripped, entities decoded), of at most max bytes; empty and repeated
-// names are dropped.
+// names are dropped, and only the first MaxNames kept.
 func authors(author string, all []string, max int) []string {
 	if len(all) == 0 {
 		all = []string{author}
 	}
-	var out []string
-	seen := make(map[string]bool, len(all))
-	for _, s := range all {
-		s = capped(s, max, cutRaw, authorText)
-		if s == "" || seen[s] {
-			continue
-		}
-		seen[s] = true
-		out = append(out, s)
-	}
-	return out
+	return distinct(all, func(s string) string { return capped(s, max, cutRaw, authorText) })
 }
 
 // authorText is the plain text of an author name. "Name <address>" keeps

@@ -146,13 +146,14 @@ func FuzzCut(f *testing.F) {
 }
 
 // TestCounts: one item with 300,000 categories (an 8.9 MB document is
-// under max_body) keeps the first MaxNames tags, and the first
-// MaxEnclosures enclosures, in their order.
+// under max_body) keeps the first MaxNames tags, categories and authors,
+// and the first MaxEnclosures enclosures, in their order.
 func TestCounts(t *testing.T) {
 	a := article.Article{ID: "x", Title: "t", Link: "http://example.com/a", Content: "<p>c</p>"}
 	for i := range 300000 {
 		a.Tags = append(a.Tags, fmt.Sprintf("tag%d", i))
 		a.Categories = append(a.Categories, fmt.Sprintf("c%d", i%150))
+		a.Authors = append(a.Authors, fmt.Sprintf("Author %d", i))
 		a.Enclosures = append(a.Enclosures, article.Enclosure{URL: fmt.Sprintf("http://example.com/%d.mp3", i), Type: "audio/mpeg"})
 	}
 	New(nil).Article(&a, "http://example.com/")
@@ -161,6 +162,9 @@ func TestCounts(t *testing.T) {
 	}
 	if len(a.Categories) != MaxNames {
 		t.Errorf("%d categories, want %d", len(a.Categories), MaxNames)
+	}
+	if len(a.Authors) != MaxNames || a.Author != "Author 0" {
+		t.Errorf("%d authors, first %q: want the first %d", len(a.Authors), a.Author, MaxNames)
 	}
 	if len(a.Enclosures) != MaxEnclosures || a.Enclosures[0].URL != "http://example.com/0.mp3" {
 		t.Errorf("%d enclosures, want the first %d", len(a.Enclosures), MaxEnclosures)

@@ -180,8 +180,8 @@ func enclosures(es []article.Enclosure, base string) []article.Enclosure {
 	return kept
 }
 
-// MaxNames and MaxEnclosures bound how many tags, how many categories
-// and how many enclosures one article keeps (the first ones): a real
+// MaxNames and MaxEnclosures bound how many tags, how many categories,
+// how many authors and how many enclosures one article keeps (the first ones): a real
 // item has a handful, and each is stored, rendered in three formats and
 // written into a Jekyll post.
 const (
@@ -193,13 +193,19 @@ const (
 // drops empty and repeated ones, keeping the first occurrence's place,
 // and at most MaxNames of them.
 func list(in []string, max int) []string {
+	return distinct(in, func(s string) string { return capped(s, max, cutRaw, line) })
+}
+
+// distinct returns clean of each of in, without empty and repeated
+// results, keeping the first occurrence's place, and at most MaxNames.
+func distinct(in []string, clean func(string) string) []string {
 	var out []string
 	seen := make(map[string]bool, min(len(in), MaxNames))
 	for _, s := range in {
 		if len(out) == MaxNames {
 			break
 		}
-		s = capped(s, max, cutRaw, line)
+		s = clean(s)
 		if s == "" || seen[s] {
 			continue
 		}
