@@ -18,13 +18,25 @@ import (
 // applyExtras gives each item what scanExtras found for it, when the
 // document's items and gofeed's are the same in number (else they
 // cannot be paired, and gofeed's reading stands).
+//
+// Either way no item keeps text that is not UTF-8: the document was
+// decoded to UTF-8 before it was parsed, so such bytes can only be
+// gofeed's own decoding of base64 content of a binary type (image/png),
+// which is no text; apply drops that content the same way when it can
+// read the entry itself.
 func applyExtras(items []*gofeed.Item, extras []itemExtras) {
-	if len(extras) != len(items) {
-		return
-	}
+	paired := len(extras) == len(items)
 	for i, it := range items {
-		if it != nil {
+		if it == nil {
+			continue
+		}
+		if paired {
 			extras[i].apply(it)
+		}
+		for _, f := range []*string{&it.Title, &it.Description, &it.Content} {
+			if !utf8.ValidString(*f) {
+				*f = ""
+			}
 		}
 	}
 }
