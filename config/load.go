@@ -139,6 +139,7 @@ func syntaxProblems(name string, data []byte, err error) Problems {
 	}
 	return Problems{{File: name, Msg: strings.TrimPrefix(msg, "yaml: ")}}
 }
+
 var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
 
 // expand replaces ${VAR} in every scalar with the environment's value,
