@@ -16,11 +16,13 @@ const maxPathDepth = 32
 // CheckPath reports whether path is a gjson path (see gjson's
 // SYNTAX.md) that gjson can follow. gjson has no validator: given a
 // broken path, such as an unclosed query "data.#(id==1" or multipath
-// "[a,b", a trailing backslash or a separator with nothing after it, it
-// silently finds nothing, so every record would come out empty. CheckPath
-// follows gjson's own reading of a path and refuses only what gjson
-// cannot make sense of: wildcards, escapes, queries, modifiers,
-// multipaths and literals are accepted as gjson documents them.
+// "[a,b" or a separator with nothing after it, it silently finds
+// nothing, so every record would come out empty; text after a query's
+// bracket, an unknown query operator or a trailing backslash it silently
+// ignores, reading another path than the one written. CheckPath follows
+// gjson's own reading of a path and refuses only those: wildcards,
+// escapes, queries, modifiers, multipaths and literals are accepted as
+// gjson documents them.
 func CheckPath(path string) error {
 	if rest, ok := strings.CutPrefix(path, ".."); ok { // JSON Lines
 		if rest == "" {
@@ -49,7 +51,7 @@ func checkPath(path string, depth int) error {
 		sep := path[i] // component stops only at a separator
 		i++
 		if i == len(path) {
-			return fmt.Errorf("ends in %q with nothing after it", sep)
+			return fmt.Errorf("ends in %q with nothing after it", string(sep))
 		}
 		start = sep == '|'
 	}
@@ -62,8 +64,8 @@ func component(s string, start bool, depth int) (int, error) {
 	case s == "":
 		return 0, errors.New("empty component")
 	case s[0] == '@':
-		if n, ok, err := modifier(s); ok || err != nil {
-			return n, err
+		if n, ok := modifier(s); ok {
+			return n, nil
 		}
 	case s[0] == '!' && start:
 		return literal(s)
@@ -93,36 +95,36 @@ func key(s string) (int, error) {
 
 // modifier reads "@name" or "@name:arg" when name is a gjson modifier;
 // ok is false for any other "@key", which gjson reads as a key.
-func modifier(s string) (n int, ok bool, err error) {
+func modifier(s string) (n int, ok bool) {
 	end := strings.IndexAny(s, ".|:")
 	if end < 0 {
 		end = len(s)
 	}
 	if !gjson.ModifierExists(s[1:end], nil) {
-		return 0, false, nil
+		return 0, false
 	}
 	if end == len(s) || s[end] != ':' {
-		return end, true, nil
+		return end, true
 	}
 	// The argument: JSON, or text up to the next "|" (gjson's reading).
+	// gjson reads an argument leniently, an unclosed one to the end.
 	i := end + 1
 	if i < len(s) && strings.IndexByte(`{["`, s[i]) >= 0 {
-		m, err := balanced(s[i:])
-		if err != nil {
-			return 0, true, fmt.Errorf("modifier %s: argument %w", s[:end], err)
+		if m, err := balanced(s[i:]); err == nil {
+			return i + m, true
 		}
-		return i + m, true, nil
+		return len(s), true
 	}
 	for ; i < len(s) && s[i] != '|'; i++ {
 		if strings.IndexByte(`{["(`, s[i]) >= 0 {
 			m, err := balanced(s[i:])
 			if err != nil {
-				return 0, true, fmt.Errorf("modifier %s: argument %w", s[:end], err)
+				return len(s), true
 			}
 			i += m - 1
 		}
 	}
-	return i, true, nil
+	return i, true
 }
 
 // literal reads a JSON literal: "!true", "!\"text\"", "!{...}", "!42".
@@ -282,7 +284,7 @@ func balanced(s string) (int, error) {
 			}
 		}
 	}
-	return 0, fmt.Errorf("is not closed (no %q)", closer(s[0]))
+	return 0, fmt.Errorf("is not closed (no %q)", string(closer(s[0])))
 }
 
 // closeQuote returns the index of the quote that closes the string

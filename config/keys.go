@@ -30,7 +30,8 @@ var unmarshalerType = reflect.TypeOf((*yaml.Unmarshaler)(nil)).Elem()
 // a typo never silently becomes a default.
 func (d *decoder) decode(n *yaml.Node, v reflect.Value, key string) {
 	if d.budget--; d.budget == 0 {
-		d.fail(n.Line, key, "too many values once aliases are expanded")
+		d.addAt(n.Line, key, "too many values once aliases are expanded")
+		d.failed = append(d.failed, "") // the rest is not worth validating
 	}
 	if d.budget <= 0 {
 		return
@@ -40,10 +41,12 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, key string) {
 			d.fail(n.Line, key, fmt.Sprintf("alias *%s is inside its own anchor", n.Value))
 			return
 		}
-		d.active[n.Alias] = true
 		d.decode(n.Alias, v, key)
-		delete(d.active, n.Alias)
 		return
+	}
+	if n.Anchor != "" {
+		d.active[n] = true
+		defer delete(d.active, n)
 	}
 	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
 		if k := v.Kind(); k == reflect.Pointer || k == reflect.Slice {
@@ -101,6 +104,9 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, key string) {
 		}
 		seen[k.Value] = k.Line
 		f, ok := fields[k.Value]
+		if !ok && key == "" && strings.HasPrefix(k.Value, "x-") {
+			continue // a place for YAML anchors, as in Compose files
+		}
 		if !ok {
 			d.addAt(k.Line, child, fmt.Sprintf("unknown key (known: %s)", strings.Join(sortedKeys(fields), ", ")))
 			continue
@@ -131,8 +137,8 @@ func (d *decoder) merge(n *yaml.Node, v reflect.Value, key string) {
 func (d *decoder) scalar(n *yaml.Node, v reflect.Value, key string) {
 	t := v.Type()
 	_, spec := v.Addr().Interface().(*CategorySpec) // a scalar or a mapping
-	if n.Kind != yaml.ScalarNode && !spec {
-		d.wrongType(n, t, key)
+	if n.Kind != yaml.ScalarNode && !spec || n.ShortTag() == "!!float" && t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64 {
+		d.wrongType(n, t, key) // yaml.v3 would cut 2.5 to 2
 		return
 	}
 	if err := n.Decode(v.Addr().Interface()); err != nil {
