@@ -103,3 +103,22 @@ func TestPathHint(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCheckPath: CheckPath never panics, nor does gjson on a path it
+// accepts; a path it accepts stays accepted with one more component.
+func FuzzCheckPath(f *testing.F) {
+	for _, p := range []string{`friends.#(last=="Murphy")#.first`, `{name.first,"x":!true}`, `fav\.movie`, "@pretty:{}", "..#", "[a,b"} {
+		f.Add(p)
+	}
+	f.Fuzz(func(t *testing.T, path string) {
+		if path == "" || CheckPath(path) != nil {
+			return
+		}
+		gjson.Get(syntaxDoc, path)
+		for _, more := range []string{".name", "|name"} {
+			if err := CheckPath(path + more); err != nil {
+				t.Errorf("CheckPath(%q) accepted, but CheckPath(%q) = %v", path, path+more, err)
+			}
+		}
+	})
+}
