@@ -168,28 +168,18 @@ func multipath(s string, depth int) (int, error) {
 // as gjson finds it: the first colon that is not inside brackets, a
 // string or a modifier; "" when there is none.
 func selectorName(sel string) string {
-	depth := 0
-	for i := 0; i < len(sel); i++ {
-		switch sel[i] {
-		case '\\':
-			i++
-		case '"':
-			i = closeQuote(sel, i)
-		case '@':
-			if i > 0 && (sel[i-1] == '.' || sel[i-1] == '|') {
-				return ""
-			}
-		case '[', '(', '{':
-			depth++
-		case ']', ')', '}':
-			depth--
-		case ':':
-			if depth == 0 {
-				return sel[:i+1]
-			}
+	name := ""
+	scan(sel, func(i, depth int) bool {
+		switch {
+		case sel[i] == '@' && i > 0 && (sel[i-1] == '.' || sel[i-1] == '|'):
+			return false
+		case sel[i] == ':' && depth == 0:
+			name = sel[:i+1]
+			return false
 		}
-	}
-	return ""
+		return true
+	})
+	return name
 }
 
 // query reads "#(...)" or "#[...]", optionally followed by "#" (every
@@ -204,23 +194,9 @@ func query(s string, depth int) (int, error) {
 	end := 1 + n
 	inner := s[2 : end-1]
 	// The value starts at the first operator character outside brackets.
-	op := -1
-	for i, depth := 0, 0; i < len(inner) && op < 0; i++ {
-		switch c := inner[i]; {
-		case c == '\\':
-			i++
-		case c == '"':
-			i = closeQuote(inner, i)
-		case c == '(' || c == '[':
-			depth++
-		case c == ')' || c == ']':
-			depth--
-		case depth == 0 && strings.IndexByte("!=<>%", c) >= 0:
-			op = i
-		}
-	}
+	op, _ := scan(inner, func(i, depth int) bool { return depth > 0 || strings.IndexByte("!=<>%", inner[i]) < 0 })
 	left := inner
-	if op >= 0 {
+	if op < len(inner) {
 		left = inner[:op]
 		if err := queryValue(strings.TrimSpace(inner[op:])); err != nil {
 			return 0, fmt.Errorf("query %s: %w", s[:end], err)
@@ -267,24 +243,45 @@ func balanced(s string) (int, error) {
 		}
 		return 0, errors.New(`has an unclosed string`)
 	}
+	end, unclosed := scan(s, func(i, depth int) bool { return depth != 1 || strings.IndexByte("])}", s[i]) < 0 })
+	switch {
+	case end < len(s):
+		return end + 1, nil
+	case unclosed:
+		return 0, errors.New(`has an unclosed string`)
+	}
+	return 0, fmt.Errorf("is not closed (no %q)", string(closer(s[0])))
+}
+
+// scan walks s as gjson reads brackets: escaped characters and strings
+// are skipped, and at is called with each other byte's index and the
+// depth of the brackets around it, until it returns false. scan returns
+// where it stopped (len(s) when at never said stop), and whether s ends
+// inside a string.
+func scan(s string, at func(i, depth int) bool) (stop int, unclosed bool) {
 	depth := 0
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case '\\':
 			i++
+			continue
 		case '"':
 			if i = closeQuote(s, i); i == len(s) {
-				return 0, errors.New(`has an unclosed string`)
+				return len(s), true
 			}
+			continue
+		}
+		if !at(i, depth) {
+			return i, false
+		}
+		switch s[i] {
 		case '[', '(', '{':
 			depth++
 		case ']', ')', '}':
-			if depth--; depth == 0 {
-				return i + 1, nil
-			}
+			depth--
 		}
 	}
-	return 0, fmt.Errorf("is not closed (no %q)", string(closer(s[0])))
+	return len(s), false
 }
 
 // closeQuote returns the index of the quote that closes the string
@@ -309,23 +306,13 @@ func closer(open byte) byte {
 // and strings.
 func splitTop(s string) []string {
 	var parts []string
-	depth, from := 0, 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '\\':
-			i++
-		case '"':
-			i = closeQuote(s, i)
-		case '[', '(', '{':
-			depth++
-		case ']', ')', '}':
-			depth--
-		case ',':
-			if depth == 0 {
-				parts, from = append(parts, s[from:i]), i+1
-			}
+	from := 0
+	scan(s, func(i, depth int) bool {
+		if s[i] == ',' && depth == 0 {
+			parts, from = append(parts, s[from:i]), i+1
 		}
-	}
+		return true
+	})
 	return append(parts, s[from:])
 }
 

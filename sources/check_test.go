@@ -24,8 +24,14 @@ func loadConfig(t *testing.T, dir, text string) *config.Config {
 	return cfg
 }
 
-func problemLines(ps config.Problems, dir string) string {
-	return strings.ReplaceAll(ps.Error(), dir+string(filepath.Separator), "")
+// wantProblems compares the problems, with dir left out of their paths,
+// with want, line by line.
+func wantProblems(t *testing.T, ps config.Problems, dir string, want ...string) {
+	t.Helper()
+	got := strings.ReplaceAll(ps.Error(), dir+string(filepath.Separator), "")
+	if w := strings.Join(want, "\n"); got != w {
+		t.Errorf("problems:\n%s\nwant:\n%s", got, w)
+	}
 }
 
 // TestCheckTemplates: a template that fails on an empty record is
@@ -58,15 +64,11 @@ sources:
     url: https://x.org/feed.xml
     tags: ["{{not}}"]
 `)
-	got := problemLines(Check(cfg), dir)
-	want := strings.Join([]string{
+	wantProblems(t, Check(cfg), dir,
 		"config.yaml:8: sources[0] (api).fields.title: template fails on every record: at <printf>: wrong number of args for printf: want at least 1 got 0",
 		"config.yaml:15: sources[0] (api).category.id: template fails on every record: at <pinyin>: wrong number of args for pinyin: want 1 got 2",
 		"config.yaml:20: sources[1] (page).tags[1]: template fails on every record: at <and>: wrong number of args for and: want at least 1 got 0",
-	}, "\n")
-	if got != want {
-		t.Errorf("problems:\n%s\nwant:\n%s", got, want)
-	}
+	)
 }
 
 // TestCheckPaths: the folders and files sources read must be there and of
@@ -92,14 +94,10 @@ sources:
   - {id: gone, type: json, url: feeds/b.json, items: data, fields: {title: t}}
   - {id: remote, type: feed, url: https://x.org/feed.xml}
 `)
-	got := problemLines(CheckPaths(cfg), dir)
-	want := strings.Join([]string{
+	wantProblems(t, CheckPaths(cfg), dir,
 		"config.yaml:4: sources[1] (missing).path: folder no-such-folder does not exist",
 		"config.yaml:5: sources[2] (file-not-folder).path: feeds/a.xml is a file, not a folder of posts",
 		"config.yaml:8: sources[5] (folder-url).url: feeds is a folder, not a file",
 		"config.yaml:9: sources[6] (gone).url: file feeds/b.json does not exist",
-	}, "\n")
-	if got != want {
-		t.Errorf("problems:\n%s\nwant:\n%s", got, want)
-	}
+	)
 }
