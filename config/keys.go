@@ -136,8 +136,9 @@ func (d *decoder) merge(n *yaml.Node, v reflect.Value, key string) {
 // feedsmith's own forms, such as a duration) into v.
 func (d *decoder) scalar(n *yaml.Node, v reflect.Value, key string) {
 	t := v.Type()
-	_, spec := v.Addr().Interface().(*CategorySpec) // a scalar or a mapping
-	if n.Kind != yaml.ScalarNode && !spec || n.ShortTag() == "!!float" && t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64 {
+	// A struct of its own form (CategorySpec) reads a mapping or a list
+	// itself, and says if it cannot.
+	if n.Kind != yaml.ScalarNode && t.Kind() != reflect.Struct || n.ShortTag() == "!!float" && t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64 {
 		d.wrongType(n, t, key) // yaml.v3 would cut 2.5 to 2
 		return
 	}
