@@ -19,6 +19,9 @@ type Config struct {
 	Defaults   Defaults   `yaml:"defaults"`
 	Categories []Category `yaml:"categories"`
 	Sources    []Source   `yaml:"sources"`
+	// origin names the file and lines of problems; nil for a
+	// configuration built in code.
+	origin *origin
 }
 
 // Site describes where the output tree is published and who publishes it.

@@ -34,24 +34,24 @@ func TestInvalid(t *testing.T) {
 	}{
 		{"invalid-unknown-key.yml", []string{
 			"testdata/invalid-unknown-key.yml:3: site.titel: unknown key (known: author, base_url, description, language, timezone, title)",
-			"testdata/invalid-unknown-key.yml:8: sources[0].shedule: unknown key (known: allow, allow_private, category, charset, date_format, detail, fields, footer, id, items, max_author, max_body, max_content, max_items, max_summary, max_title, path, permalink, schedule, select, site_url, tags, timeout, timezone, type, url)",
+			"testdata/invalid-unknown-key.yml:8: sources[0] (a).shedule: unknown key (known: allow, allow_private, category, charset, date_format, detail, fields, footer, id, items, max_author, max_body, max_content, max_items, max_summary, max_title, path, permalink, schedule, select, site_url, tags, timeout, timezone, type, url)",
 		}},
 		{"invalid-many.yml", []string{
 			`testdata/invalid-many.yml:2: site.base_url: "/relative/" is not an absolute http(s) URL`,
 			`testdata/invalid-many.yml:3: site.timezone: unknown time zone "Mars/Olympus"`,
 			`testdata/invalid-many.yml:5: output.items: must be at least 1`,
-			`testdata/invalid-many.yml:7: categories[0].id: "News" must be lower-case letters, digits, - or _ (at most 80)`,
-			"testdata/invalid-many.yml:10: categories[1].rules[0].match: invalid regular expression: error parsing regexp: missing closing ): `(unclosed`",
-			`testdata/invalid-many.yml:11: categories[2].id: "tech" is already used by categories[1]`,
-			`testdata/invalid-many.yml:13: sources[0].url: required for type feed (an http(s) URL or a file path)`,
-			`testdata/invalid-many.yml:15: sources[1].id: "a" is already used by sources[0]`,
-			`testdata/invalid-many.yml:18: sources[1].category: "nowhere" is not declared under categories`,
-			`testdata/invalid-many.yml:19: sources[1].schedule: invalid schedule "TZ=UTC"`,
-			`testdata/invalid-many.yml:21: sources[2].type: unknown type "scraper" (one of feed, html, json, posts)`,
+			`testdata/invalid-many.yml:7: categories[0] ("News").id: "News" must be lower-case letters, digits, - or _ (at most 80)`,
+			"testdata/invalid-many.yml:10: categories[1] (tech).rules[0].match: invalid regular expression: error parsing regexp: missing closing ): `(unclosed`",
+			`testdata/invalid-many.yml:11: categories[2] (tech).id: "tech" is already used by categories[1]`,
+			`testdata/invalid-many.yml:13: sources[0] (a).url: required for type feed (an http(s) URL or a file path)`,
+			`testdata/invalid-many.yml:15: sources[1] (a).id: "a" is already used by sources[0]`,
+			`testdata/invalid-many.yml:18: sources[1] (a).category: "nowhere" is not declared under categories`,
+			`testdata/invalid-many.yml:19: sources[1] (a).schedule: invalid schedule "TZ=UTC"`,
+			`testdata/invalid-many.yml:21: sources[2] (c).type: unknown type "scraper" (one of feed, html, json, posts)`,
 		}},
 		{"invalid-type.yml", []string{
-			"testdata/invalid-type.yml:4: store.max_items: cannot unmarshal !!str `many` into int",
-			`testdata/invalid-type.yml:5: store.max_age: invalid duration "forever" (use units like 90s, 15m, 72h, 30d)`,
+			`testdata/invalid-type.yml:4: store.max_items: want a whole number, got "many"`,
+			`testdata/invalid-type.yml:5: store.max_age: want a duration such as 30s or 5m (units: s, m, h, d, w), got "forever"`,
 		}},
 		{"invalid-server.yml", []string{
 			`testdata/invalid-server.yml:3: server.listen: "8080" is not a host:port address`,
@@ -60,29 +60,62 @@ func TestInvalid(t *testing.T) {
 		{"invalid-caps.yml", []string{
 			"testdata/invalid-caps.yml:3: defaults.max_items: must be at least 1 (a cap cannot be switched off; raise it instead)",
 			"testdata/invalid-caps.yml:5: defaults.max_content: must be at least 1 (a cap cannot be switched off; raise it instead)",
-			"testdata/invalid-caps.yml:10: sources[0].max_items: must not be negative (0 takes defaults.max_items)",
+			"testdata/invalid-caps.yml:10: sources[0] (a).max_items: must not be negative (0 takes defaults.max_items)",
 		}},
 		{"invalid-caps-type.yml", []string{
-			"testdata/invalid-caps-type.yml:3: defaults.max_items: cannot unmarshal !!str `many` into int",
-			`testdata/invalid-caps-type.yml:4: defaults.max_title: invalid size "2 lines" (use a byte count or units like 512KiB, 10MiB)`,
-			`testdata/invalid-caps-type.yml:9: sources[0].max_author: invalid size "-5" (use a byte count or units like 512KiB, 10MiB)`,
+			`testdata/invalid-caps-type.yml:3: defaults.max_items: want a whole number, got "many"`,
+			`testdata/invalid-caps-type.yml:4: defaults.max_title: want a size such as 512KiB or 10MiB, got "2 lines"`,
+			`testdata/invalid-caps-type.yml:9: sources[0] (a).max_author: want a size such as 512KiB or 10MiB, got "-5"`,
 		}},
 		{"invalid-env.yml", []string{
 			"testdata/invalid-env.yml:2: site.base_url: environment variable FEEDSMITH_TEST_UNSET_VAR is not set",
 		}},
 		{"invalid-allow.yml", []string{
 			`testdata/invalid-allow.yml:3: defaults.allow[0]: "10.0.0.0/33" is not a host name, an IP address or a CIDR range`,
-			`testdata/invalid-allow.yml:7: sources[0].url: "https://user:xxxxx@api.example.org/list" holds credentials (user:password@), which are never sent: remove them`,
-			`testdata/invalid-allow.yml:11: sources[0].fields.link: invalid template: the branches of {{if}} end in different parts of the URL (query and path)`,
-			`testdata/invalid-allow.yml:13: sources[0].detail.url: invalid template: {{template "t"}} is not allowed in a URL template`,
-			`testdata/invalid-allow.yml:18: sources[0].allow[2]: "not a host!" is not a host name, an IP address or a CIDR range`,
-			`testdata/invalid-allow.yml:19: sources[0].allow[3]: "10.0.0.300" is not a host name, an IP address or a CIDR range`,
+			`testdata/invalid-allow.yml:7: sources[0] (a).url: "https://user:xxxxx@api.example.org/list" holds credentials (user:password@), which are never sent: remove them`,
+			`testdata/invalid-allow.yml:11: sources[0] (a).fields.link: invalid template: the branches of {{if}} end in different parts of the URL (query and path)`,
+			`testdata/invalid-allow.yml:13: sources[0] (a).detail.url: invalid template: {{template "t"}} is not allowed in a URL template`,
+			`testdata/invalid-allow.yml:18: sources[0] (a).allow[2]: "not a host!" is not a host name, an IP address or a CIDR range`,
+			`testdata/invalid-allow.yml:19: sources[0] (a).allow[3]: "10.0.0.300" is not a host name, an IP address or a CIDR range`,
 		}},
 		{"invalid-footer.yml", []string{
-			"testdata/invalid-footer.yml:6: sources[0].footer: invalid regular expression: error parsing regexp: missing closing ): `(unclosed`",
-			`testdata/invalid-footer.yml:10: sources[1].footer: "\\s*" matches the empty string: a footer is some text`,
-			`testdata/invalid-footer.yml:14: sources[2].footer: group "url": the only named group is link (the source link)`,
-			`testdata/invalid-footer.yml:18: sources[3].footer: only for type posts`,
+			"testdata/invalid-footer.yml:6: sources[0] (mirror).footer: invalid regular expression: error parsing regexp: missing closing ): `(unclosed`",
+			`testdata/invalid-footer.yml:10: sources[1] (empty).footer: "\\s*" matches the empty string: a footer is some text`,
+			`testdata/invalid-footer.yml:14: sources[2] (named).footer: group "url": the only named group is link (the source link)`,
+			`testdata/invalid-footer.yml:18: sources[3] (feed).footer: only for type posts`,
+		}},
+		{"invalid-together.yml", []string{
+			`testdata/invalid-together.yml:4: site.timezone: unknown time zone "Mars/Olympus"`,
+			`testdata/invalid-together.yml:6: output.items: want a whole number, got "fifty"`,
+			`testdata/invalid-together.yml:8: defaults.timeout: want a duration such as 30s or 5m (units: s, m, h, d, w), got "30 seconds"`,
+			`testdata/invalid-together.yml:9: defaults.allow_private: want true or false, got "maybe"`,
+			`testdata/invalid-together.yml:10: defaults.allow: want a list, got "intranet.example"`,
+			`testdata/invalid-together.yml:14: categories[0] (news).title: given twice (first on line 13)`,
+			`testdata/invalid-together.yml:20: sources[0] (listing).select.item: invalid CSS selector "ul.news li[[[": expected identifier, found [ instead`,
+			`testdata/invalid-together.yml:23: sources[0] (listing).tags: want a list, got "news"`,
+			`testdata/invalid-together.yml:27: sources[1] (releases).category: want a category id or a mapping with id and title, got a list`,
+			`testdata/invalid-together.yml:28: sources[1] (releases).schedule: schedule "0 0 30 2 *" never fires (no such date)`,
+			`testdata/invalid-together.yml:31: sources[2] (broken).select: want a mapping of keys to values, got "li"`,
+		}},
+		{"invalid-tab.yml", []string{
+			`testdata/invalid-tab.yml:2: a tab indents this line: YAML indents with spaces only (replace the tab with spaces)`,
+			`testdata/invalid-tab.yml:5: a tab indents this line: YAML indents with spaces only (replace the tab with spaces)`,
+		}},
+		{"invalid-extract.yml", []string{
+			`testdata/invalid-extract.yml:6: sources[0] (api).items: invalid gjson path "data.#(type==\"news\"": query #(…) is not closed (no ")")`,
+			`testdata/invalid-extract.yml:8: sources[0] (api).fields.title: invalid gjson path "title.": ends in "." with nothing after it`,
+			`testdata/invalid-extract.yml:9: sources[0] (api).fields.link: invalid gjson path "url\\": ends in a lone "\" (it escapes the character after it)`,
+			`testdata/invalid-extract.yml:11: sources[0] (api).fields.author: invalid gjson path "[author.name,author.email": multipath is not closed (no "]")`,
+			`testdata/invalid-extract.yml:14: sources[0] (api).detail.content: invalid gjson path "data.#(id==1)x": unexpected "x" after query #(id==1)`,
+			`testdata/invalid-extract.yml:19: sources[1] (page).select.item: invalid CSS selector "li:nth-child(2n+": expected integer, but didn't find it`,
+			`testdata/invalid-extract.yml:21: sources[1] (page).select.link: invalid CSS selector "a[href": unexpected EOF in attribute selector`,
+			`testdata/invalid-extract.yml:22: sources[1] (page).select.date: invalid CSS selector "span::date": unknown pseudoelement :date`,
+			`testdata/invalid-extract.yml:24: sources[1] (page).detail.content: invalid CSS selector "div.article >": expected selector, found EOF instead`,
+			`testdata/invalid-extract.yml:28: sources[2] (feed).schedule: schedule "0 0 29 2 *" fires less than once a year`,
+		}},
+		{"invalid-alias.yml", []string{
+			`testdata/invalid-alias.yml:4: sources[0] (a).timeout: want a duration such as 30s or 5m (units: s, m, h, d, w), got "soon"`,
+			`testdata/invalid-alias.yml:13: sources[1] (b).select: alias *loop is inside its own anchor`,
 		}},
 		{"invalid-syntax.yml", []string{
 			"testdata/invalid-syntax.yml:3: mapping values are not allowed in this context",
@@ -134,7 +167,7 @@ func TestIssue3JSONSource(t *testing.T) {
 		t.Errorf("jekyll = %+v", j)
 	}
 	if _, err := Parse("x.yml", []byte("site: {base_url: https://x.org/}\nsources:\n  - {id: a, type: json, url: https://x.org/, items: r, fields: {title: \"{{.t\"}, category: {id: \"{{nope .x}}\"}}\n"), os.LookupEnv); err == nil ||
-		!strings.Contains(err.Error(), "sources[0].category.id: invalid template") || !strings.Contains(err.Error(), "sources[0].fields.title: invalid template") {
+		!strings.Contains(err.Error(), "sources[0] (a).category.id: invalid template") || !strings.Contains(err.Error(), "sources[0] (a).fields.title: invalid template") {
 		t.Errorf("bad templates: %v", err)
 	}
 }

@@ -3,8 +3,10 @@ package config
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -13,45 +15,10 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Problem is one thing wrong with a configuration file, with the YAML line
-// and key it concerns.
-type Problem struct {
-	File string
-	Line int    // 0 when unknown
-	Key  string // e.g. "sources[2].url"; "" for the whole file
-	Msg  string
-}
-
-func (p Problem) String() string {
-	var b strings.Builder
-	b.WriteString(p.File)
-	if p.Line > 0 {
-		b.WriteString(":" + strconv.Itoa(p.Line))
-	}
-	b.WriteString(": ")
-	if p.Key != "" {
-		b.WriteString(p.Key + ": ")
-	}
-	// One problem, one line: a value quoted in the message may hold
-	// line breaks.
-	b.WriteString(strings.ReplaceAll(p.Msg, "\n", `\n`))
-	return b.String()
-}
-
-// Problems is the error Load returns: every problem found, in file order.
-type Problems []Problem
-
-func (ps Problems) Error() string {
-	lines := make([]string, len(ps))
-	for i, p := range ps {
-		lines[i] = p.String()
-	}
-	return strings.Join(lines, "\n")
-}
-
 // Load reads, expands, decodes and validates the configuration file at
 // path. Relative paths inside it are taken relative to the file's folder.
-// The error, if any, is a Problems listing everything wrong at once.
+// The error, if any, is a Problems listing everything wrong at once;
+// warnings are left out (see Inspect and Config.Warnings).
 func Load(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -61,88 +28,153 @@ func Load(path string) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := filepath.Abs(filepath.Dir(path))
-	if err != nil {
+	if err := cfg.resolve(path); err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
-	cfg.resolvePaths(dir)
 	return cfg, nil
+}
+
+// Inspect reads and checks the configuration file at path as Load does,
+// and returns everything it found: every problem, warnings among them,
+// in file order, and the configuration as far as it could be decoded, so
+// that deeper checks can add theirs. The configuration is nil when the
+// file cannot be read or is not YAML; with errors, it must not be run.
+func Inspect(path string) (*Config, Problems) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, Problems{{File: path, Msg: fmt.Sprintf("cannot read the file: %v", withoutPath(err))}}
+	}
+	cfg, ps := parse(path, data, os.LookupEnv)
+	if cfg == nil {
+		return nil, ps
+	}
+	if err := cfg.resolve(path); err != nil {
+		return nil, append(ps, Problem{File: path, Msg: err.Error()})
+	}
+	ps = append(ps, cfg.Warnings()...)
+	ps.Sort()
+	return cfg, ps
 }
 
 // Parse decodes and validates a configuration. name labels problems;
 // lookup resolves ${VAR} references.
 func Parse(name string, data []byte, lookup func(string) (string, bool)) (*Config, error) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, Problems{syntaxProblem(name, err)}
-	}
-	cfg := defaults()
-	if len(root.Content) == 0 { // empty file
-		return nil, Problems{{File: name, Msg: "empty configuration"}}
-	}
-	d := &decoder{file: name, lines: map[string]int{}}
-	d.expand(&root, "", lookup)
-	d.checkKeys(root.Content[0], "", configType)
-	if err := root.Content[0].Decode(cfg); err != nil {
-		d.typeErrors(err)
-	}
-	if len(d.problems) == 0 {
-		cfg.normalize()
-		for _, p := range cfg.validate() {
-			d.add(p.key, p.msg)
-		}
-	}
-	if len(d.problems) > 0 {
-		d.sort()
-		return nil, d.problems
+	cfg, ps := parse(name, data, lookup)
+	if errs := ps.Errors(); len(errs) > 0 {
+		return nil, errs
 	}
 	return cfg, nil
 }
 
+// parse decodes and validates a configuration, returning it as far as it
+// could be decoded (nil when data is not YAML) and its problems.
+func parse(name string, data []byte, lookup func(string) (string, bool)) (*Config, Problems) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, syntaxProblems(name, data, err)
+	}
+	if len(root.Content) == 0 { // empty file
+		return nil, Problems{{File: name, Msg: "empty configuration"}}
+	}
+	cfg := defaults()
+	d := &decoder{origin: origin{file: name, lines: map[string]int{}}, active: map[*yaml.Node]bool{}}
+	d.budget = 10000 + 100*d.expand(&root, "", lookup)
+	d.decode(root.Content[0], reflect.ValueOf(cfg).Elem(), "")
+	cfg.normalize()
+	for _, p := range cfg.validate() {
+		if d.decodedAt(p.key) {
+			d.add(p.key, p.msg)
+		}
+	}
+	d.setIDs(cfg)
+	for i := range d.problems {
+		d.problems[i].Key = d.label(d.problems[i].Key)
+	}
+	d.problems.Sort()
+	cfg.origin = &d.origin
+	return cfg, d.problems
+}
+
+// resolve takes the relative paths in c against the folder of its file.
+func (c *Config) resolve(path string) error {
+	dir, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		return err
+	}
+	c.resolvePaths(dir)
+	return nil
+}
+
+// withoutPath drops the path from a file error whose caller names it.
+func withoutPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-func syntaxProblem(name string, err error) Problem {
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		return Problem{File: name, Line: n, Msg: m[2]}
+// syntaxProblems reports a YAML syntax error, which stops parsing: alone,
+// with its line, or as the lines that a tab indents when tabs are the
+// cause, which the YAML library words obscurely and on the wrong line.
+func syntaxProblems(name string, data []byte, err error) Problems {
+	msg := err.Error()
+	if strings.Contains(msg, "tab character") || strings.Contains(msg, "cannot start any token") {
+		var ps Problems
+		for i, line := range strings.Split(string(data), "\n") {
+			indent := line[:len(line)-len(strings.TrimLeft(line, " \t"))]
+			if strings.Contains(indent, "\t") {
+				ps = append(ps, Problem{File: name, Line: i + 1, Msg: "a tab indents this line: YAML indents with spaces only (replace the tab with spaces)"})
+			}
+		}
+		if len(ps) > 0 {
+			return ps
+		}
 	}
-	return Problem{File: name, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return Problems{{File: name, Line: n, Msg: m[2]}}
+	}
+	return Problems{{File: name, Msg: strings.TrimPrefix(msg, "yaml: ")}}
 }
 
 var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
 
 // expand replaces ${VAR} in every scalar with the environment's value,
-// recording where each key's value sits so later problems can name a line.
-func (d *decoder) expand(n *yaml.Node, path string, lookup func(string) (string, bool)) {
+// and returns how many nodes the tree has. A plain scalar that changed
+// is resolved again, so "${PORT}" can be a number.
+func (d *decoder) expand(n *yaml.Node, path string, lookup func(string) (string, bool)) int {
+	count := 1
 	switch n.Kind {
 	case yaml.DocumentNode:
 		for _, c := range n.Content {
-			d.expand(c, path, lookup)
+			count += d.expand(c, path, lookup)
 		}
 	case yaml.MappingNode:
-		d.lines[path] = n.Line
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			key := joinKey(path, n.Content[i].Value)
-			d.lines[key] = n.Content[i].Line
-			d.expand(n.Content[i+1], key, lookup)
+			count += d.expand(n.Content[i+1], joinKey(path, n.Content[i].Value), lookup)
 		}
 	case yaml.SequenceNode:
-		d.lines[path] = n.Line
 		for i, c := range n.Content {
-			key := fmt.Sprintf("%s[%d]", path, i)
-			d.lines[key] = c.Line
-			d.expand(c, key, lookup)
+			count += d.expand(c, fmt.Sprintf("%s[%d]", path, i), lookup)
 		}
 	case yaml.ScalarNode:
-		n.Value = envRef.ReplaceAllStringFunc(n.Value, func(ref string) string {
+		v := envRef.ReplaceAllStringFunc(n.Value, func(ref string) string {
 			name := envRef.FindStringSubmatch(ref)[1]
 			v, ok := lookup(name)
 			if !ok {
-				d.addAt(n.Line, path, fmt.Sprintf("environment variable %s is not set", name))
+				d.fail(n.Line, path, fmt.Sprintf("environment variable %s is not set", name))
 			}
 			return v
 		})
+		if v != n.Value && n.Style == 0 {
+			n.Tag = ""
+		}
+		n.Value = v
 	}
+	return count
 }
 
 func joinKey(path, key string) string {
@@ -150,26 +182,6 @@ func joinKey(path, key string) string {
 		return key
 	}
 	return path + "." + key
-}
-
-var typeErrLine = regexp.MustCompile(`^line (\d+): (.*)$`)
-
-// typeErrors turns yaml.v3's decoding errors into problems.
-func (d *decoder) typeErrors(err error) {
-	var te *yaml.TypeError
-	if !errors.As(err, &te) {
-		d.addAt(0, "", err.Error())
-		return
-	}
-	for _, e := range te.Errors {
-		m := typeErrLine.FindStringSubmatch(e)
-		if m == nil {
-			d.addAt(0, "", e)
-			continue
-		}
-		n, _ := strconv.Atoi(m[1])
-		d.addAt(n, d.keyAt(n), m[2])
-	}
 }
 
 // defaults is the configuration before the file is decoded over it.

@@ -13,7 +13,6 @@ import (
 
 	"github.com/feedsmith/feedsmith/slug"
 	"github.com/feedsmith/feedsmith/urltemplate"
-	"github.com/robfig/cron/v3"
 )
 
 // pending is a problem before its line is known.
@@ -250,6 +249,9 @@ func (c *Config) sourceProblems(i int, seen map[string]string) []pending {
 	if s.Detail != nil && s.Detail.Content == "" {
 		add("detail.content", "required: a gjson path (json), a CSS selector or readability")
 	}
+	for _, p := range s.extractorProblems() {
+		add(p.key, "%s", p.msg)
+	}
 	if s.Footer != "" {
 		if s.Type != "posts" {
 			add("footer", "only for type posts")
@@ -353,45 +355,6 @@ func (c *Config) Location(s Source) *time.Location {
 		return time.UTC
 	}
 	return loc
-}
-
-// Interval returns how often a source runs, for feed TTLs and cache headers.
-func Interval(spec string) time.Duration {
-	sched, err := ParseSchedule(spec)
-	if err != nil {
-		return 0
-	}
-	t := time.Date(2000, 1, 3, 0, 0, 0, 0, time.UTC)
-	first := sched.Next(t)
-	return sched.Next(first).Sub(first)
-}
-
-var cronParser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
-
-// ParseSchedule parses a cron schedule: five fields, an optional leading
-// seconds field, descriptors such as @hourly or @every 10m, and a
-// CRON_TZ= or TZ= prefix. cron v3.0.1 panics on some inputs (for example
-// "TZ=UTC" alone), so the panic is turned into an error here.
-func ParseSchedule(spec string) (sched cron.Schedule, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			sched, err = nil, fmt.Errorf("invalid schedule %q", spec)
-		}
-	}()
-	if strings.TrimSpace(spec) == "" {
-		return nil, fmt.Errorf("empty schedule")
-	}
-	sched, err = cronParser.Parse(spec)
-	if err != nil {
-		return nil, fmt.Errorf("invalid schedule %q: %v", spec, err)
-	}
-	return sched, nil
-}
-
-// CheckSchedule reports whether spec is a valid schedule.
-func CheckSchedule(spec string) error {
-	_, err := ParseSchedule(spec)
-	return err
 }
 
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

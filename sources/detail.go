@@ -75,9 +75,9 @@ func newPageDetail(cfg config.Source, env Env) (*pageDetail, error) {
 		d.charset = cfg.Charset
 	}
 	if spec != readabilityWord {
-		sel, err := cascadia.Compile(spec)
+		sel, err := config.CompileSelector(spec)
 		if err != nil {
-			return nil, fmt.Errorf("source %s: detail.content: invalid CSS selector %q: %w", cfg.ID, spec, err)
+			return nil, fmt.Errorf("source %s: detail.content: %w", cfg.ID, err)
 		}
 		d.content = sel
 	}

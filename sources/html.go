@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 
@@ -62,12 +61,12 @@ func newHTML(cfg config.Source, env Env) (Source, error) {
 // naming its key.
 func (s *htmlSource) compile(sel config.Select) []error {
 	var errs []error
-	item, err := cascadia.Compile(sel.Item)
+	item, err := config.CompileSelector(sel.Item)
 	switch {
 	case strings.TrimSpace(sel.Item) == "":
 		errs = append(errs, errors.New("select.item: required"))
 	case err != nil:
-		errs = append(errs, fmt.Errorf("select.item: invalid CSS selector %q: %w", sel.Item, err))
+		errs = append(errs, fmt.Errorf("select.item: %w", err))
 	}
 	s.item = item
 	for _, f := range []struct {
@@ -205,11 +204,6 @@ func resolveAgainst(page *url.URL, ref string) string {
 	return page.ResolveReference(u).String()
 }
 
-// attrSuffixRE splits "a @href" and "@href" into a selector and an
-// attribute name. CSS never ends a selector with "@name", so the suffix
-// cannot be mistaken for part of one.
-var attrSuffixRE = regexp.MustCompile(`^(.*?)\s*@([A-Za-z_:][-A-Za-z0-9_:.]*)$`)
-
 // fieldSelector picks one value from an item: the whitespace-collapsed
 // text or the attribute attr of the first element matching sel, or of the
 // item itself when sel is nil.
@@ -219,22 +213,8 @@ type fieldSelector struct {
 }
 
 func parseFieldSelector(spec string) (fieldSelector, error) {
-	spec = strings.TrimSpace(spec)
-	if spec == "" {
-		return fieldSelector{}, nil
-	}
-	css, attr := spec, ""
-	if m := attrSuffixRE.FindStringSubmatch(spec); m != nil {
-		css, attr = m[1], strings.ToLower(m[2])
-	}
-	if css == "" {
-		return fieldSelector{attr: attr}, nil
-	}
-	sel, err := cascadia.Compile(css)
-	if err != nil {
-		return fieldSelector{}, fmt.Errorf("invalid CSS selector %q: %w", css, err)
-	}
-	return fieldSelector{sel: sel, attr: attr}, nil
+	sel, attr, err := config.ParseFieldSelector(spec)
+	return fieldSelector{sel: sel, attr: attr}, err
 }
 
 func (f fieldSelector) empty() bool { return f.sel == nil && f.attr == "" }

@@ -40,9 +40,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 1
 	}
 	defer stop()
-	cfg, err := config.Load(*path)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
+	cfg, problems := loadConfig(*path, false) // a missing path fails its source
+	if cfg == nil {
+		fmt.Fprintln(stderr, problems.Errors())
 		return 2
 	}
 	level := slog.LevelWarn

@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/feedsmith/feedsmith/config"
+	"github.com/feedsmith/feedsmith/sources"
 )
 
 func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) int {
@@ -16,11 +17,49 @@ func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	cfg, err := config.Load(*path)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
+	cfg, problems := loadConfig(*path, true)
+	for _, p := range problems {
+		fmt.Fprintln(stderr, p)
+	}
+	errs := len(problems.Errors())
+	warnings := plural(len(problems)-errs, "warning")
+	if cfg == nil {
+		fmt.Fprintf(stderr, "%s: %s, %s\n", *path, plural(errs, "error"), warnings)
 		return 2
 	}
-	fmt.Fprintf(stdout, "%s: ok (%d sources, %d categories)\n", *path, len(cfg.Sources), len(cfg.Categories))
+	fmt.Fprintf(stdout, "%s: ok (%d sources, %d categories)", *path, len(cfg.Sources), len(cfg.Categories))
+	if errs < len(problems) {
+		fmt.Fprintf(stdout, ", %s", warnings)
+	}
+	fmt.Fprintln(stdout)
 	return 0
+}
+
+// loadConfig loads the configuration at path and checks it as check
+// does: everything config.Inspect finds, then what the sources would do
+// with their templates, and, when paths is set, whether the local files
+// and folders they read are there. It returns every problem, warnings
+// among them, in file order, and the configuration, nil when any error
+// refuses it.
+func loadConfig(path string, paths bool) (*config.Config, config.Problems) {
+	cfg, problems := config.Inspect(path)
+	if cfg != nil {
+		problems = append(problems, sources.Check(cfg)...)
+		if paths {
+			problems = append(problems, sources.CheckPaths(cfg)...)
+		}
+		problems.Sort()
+	}
+	if len(problems.Errors()) > 0 {
+		return nil, problems
+	}
+	return cfg, problems
+}
+
+// plural returns "1 error", "2 errors", "0 warnings".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

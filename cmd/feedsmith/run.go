@@ -13,6 +13,7 @@ import (
 
 	"github.com/feedsmith/feedsmith/config"
 	"github.com/feedsmith/feedsmith/daemon"
+	"github.com/feedsmith/feedsmith/sources"
 	"github.com/feedsmith/feedsmith/systemd"
 )
 
@@ -32,10 +33,16 @@ func runDaemon(ctx context.Context, args []string, _, stderr io.Writer) int {
 		return 2
 	}
 	logger := newLogger(stderr, level, *format)
-	cfg, err := config.Load(*path)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
+	cfg, problems := loadConfig(*path, false)
+	if cfg == nil {
+		fmt.Fprintln(stderr, problems.Errors())
 		return 2
+	}
+	logWarnings(logger, problems)
+	// A folder or file missing at start may be a mount not up yet: its
+	// source fails and is retried like any other; a reload refuses it.
+	for _, p := range sources.CheckPaths(cfg) {
+		logger.Warn("source cannot run until its path is there", "problem", p.String())
 	}
 	d, err := daemon.New(ctx, cfg, logger, buildVersion())
 	if err != nil {
@@ -61,6 +68,15 @@ func runDaemon(ctx context.Context, args []string, _, stderr io.Writer) int {
 	return 0
 }
 
+// logWarnings logs the warnings among problems.
+func logWarnings(logger *slog.Logger, problems config.Problems) {
+	for _, p := range problems {
+		if p.Warning {
+			logger.Warn("configuration warning", "problem", p.String())
+		}
+	}
+}
+
 // reloadOnHUP reloads the configuration on each SIGHUP. An invalid one is
 // refused with every problem logged, and the running one stays.
 func reloadOnHUP(ctx context.Context, hup <-chan os.Signal, path string, d *daemon.Daemon, logger *slog.Logger) {
@@ -72,16 +88,15 @@ func reloadOnHUP(ctx context.Context, hup <-chan os.Signal, path string, d *daem
 		}
 		systemd.Reloading()
 		logger.Info("reloading configuration", "path", path)
-		cfg, err := config.Load(path)
-		var problems config.Problems
+		// Refused for anything check refuses, a missing path among them.
+		cfg, problems := loadConfig(path, true)
 		switch {
-		case errors.As(err, &problems):
-			for _, p := range problems {
+		case cfg == nil:
+			for _, p := range problems.Errors() {
 				logger.Error("configuration refused, keeping the running one", "problem", p.String())
 			}
-		case err != nil:
-			logger.Error("configuration refused, keeping the running one", "error", err)
 		default:
+			logWarnings(logger, problems)
 			if err := d.Reload(ctx, cfg); err != nil {
 				logger.Error("reload failed", "error", err)
 			} else {
