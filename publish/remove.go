@@ -22,9 +22,15 @@ type Removal struct {
 	// Removed are the feed files deleted, as paths under the output
 	// folder ("feeds/releases.atom").
 	Removed []string
-	// Kept are the feed files left in place, each with the reason: not as
-	// feedsmith last wrote them, so not its to delete.
-	Kept []string
+	// Kept are the feed files left in place: not as feedsmith last wrote
+	// them, so not its to delete.
+	Kept []Kept
+}
+
+// Kept is a file RemoveGone left in place, and why.
+type Kept struct {
+	Path string // under the output folder; "" when the category id names no file
+	Why  string
 }
 
 // RemoveGone deletes from the output folder dir the feeds of the
@@ -97,7 +103,7 @@ func removeFeeds(root *os.Root, id string, rec store.Rendered) (Removal, error) 
 	// have filled with anything. Only a category id names files: no feed
 	// was ever written under any other (checkPath, channels).
 	if !config.SlugPattern.MatchString(id) {
-		r.Kept = append(r.Kept, fmt.Sprintf("%q: not a category id, so no feeds of feedsmith's", id))
+		r.Kept = append(r.Kept, Kept{Why: "not a category id, so no file of feedsmith's"})
 		return r, nil
 	}
 	written := writtenStamps(rec.Stamp)
@@ -115,13 +121,13 @@ func removeFeeds(root *os.Root, id string, rec store.Rendered) (Removal, error) 
 		case err != nil:
 			// A link in the way that leaves the folder counts here too:
 			// what it leads to was not written by feedsmith.
-			r.Kept = append(r.Kept, path+": "+err.Error())
+			r.Kept = append(r.Kept, Kept{path, err.Error()})
 			continue
 		case !fi.Mode().IsRegular():
-			r.Kept = append(r.Kept, path+": not a regular file")
+			r.Kept = append(r.Kept, Kept{path, "not a regular file"})
 			continue
 		case written[i] != fileStamp(fi):
-			r.Kept = append(r.Kept, path+": changed since feedsmith wrote it")
+			r.Kept = append(r.Kept, Kept{path, "changed since feedsmith wrote it"})
 			continue
 		}
 		if err := root.Remove(name); err != nil {

@@ -90,14 +90,14 @@ func TestRemoveGone(t *testing.T) {
 		t.Errorf("gone: %+v", r)
 	}
 	if r := got["old"]; !slices.Equal(r.Removed, []string{"feeds/old.atom", "feeds/old.rss"}) ||
-		!slices.Equal(r.Kept, []string{"feeds/old.json: changed since feedsmith wrote it"}) {
+		!slices.Equal(r.Kept, []Kept{{"feeds/old.json", "changed since feedsmith wrote it"}}) {
 		t.Errorf("old: %+v", r)
 	}
-	if r := got["../../outside"]; len(r.Removed) != 0 || len(r.Kept) != 1 || !strings.Contains(r.Kept[0], "not a category id") {
+	if r := got["../../outside"]; len(r.Removed) != 0 || len(r.Kept) != 1 || r.Kept[0].Path != "" || !strings.Contains(r.Kept[0].Why, "not a category id") {
 		t.Errorf("the hostile id: %+v", r)
 	}
 	if r := got["linked"]; !slices.Equal(r.Removed, []string{"feeds/linked.atom", "feeds/linked.json"}) ||
-		!slices.Equal(r.Kept, []string{"feeds/linked.rss: not a regular file"}) {
+		!slices.Equal(r.Kept, []Kept{{"feeds/linked.rss", "not a regular file"}}) {
 		t.Errorf("linked: %+v", r)
 	}
 	var left []string
@@ -162,7 +162,7 @@ func TestRemoveGoneLinkedFolder(t *testing.T) {
 	}
 	done, err := New(testConfig(), st, "test").RemoveGone(ctx, st, dir)
 	if err != nil || len(done) != 1 || len(done[0].Removed) != 0 || len(done[0].Kept) != len(Formats) ||
-		!strings.Contains(done[0].Kept[0], "escapes") {
+		!strings.Contains(done[0].Kept[0].Why, "escapes") {
 		t.Errorf("RemoveGone = %+v, %v; want every file kept", done, err)
 	}
 	if _, err := os.Stat(victim); err != nil {
