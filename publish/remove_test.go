@@ -15,6 +15,17 @@ import (
 	"github.com/feedsmith/feedsmith/store/sqlite"
 )
 
+// testStore opens a new, empty store, closed when t ends.
+func testStore(t *testing.T) *sqlite.Store {
+	t.Helper()
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "db.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
 // TestRemoveGone builds an output folder with feedsmith's feeds and
 // files of others beside them, removes a category from the
 // configuration, and checks that exactly the feeds feedsmith wrote for it
@@ -22,11 +33,7 @@ import (
 // nothing for an id that is not one.
 func TestRemoveGone(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db.sqlite"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := testStore(t)
 	var arts []article.Article
 	for i, cat := range []string{"news", "old", "gone"} {
 		a := article.Article{ID: cat, Title: "标题 " + cat, Link: "https://example.org/" + cat,
@@ -135,11 +142,7 @@ func TestRemoveGone(t *testing.T) {
 // output folder is not followed.
 func TestRemoveGoneLinkedFolder(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db.sqlite"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := testStore(t)
 	root := t.TempDir()
 	dir, elsewhere := filepath.Join(root, "public"), filepath.Join(root, "elsewhere")
 	if err := os.MkdirAll(filepath.Join(elsewhere), 0o755); err != nil {
@@ -174,11 +177,7 @@ func TestRemoveGoneLinkedFolder(t *testing.T) {
 // RemoveGone remove those feeds later, and a build render them again.
 func TestRecordWritten(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db.sqlite"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := testStore(t)
 	dir := t.TempDir()
 	p := New(testConfig(), st, "test")
 	tree, err := p.Render(ctx)

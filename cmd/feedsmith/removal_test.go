@@ -64,12 +64,17 @@ func TestBuildRemovedSources(t *testing.T) {
 	dir, cfg := shippedConfig(t)
 	pub := filepath.Join(dir, "public")
 	feeds := filepath.Join(pub, "feeds")
+	full := false // build -full
 	build := func(config string, want ...string) string {
 		t.Helper()
 		if err := os.WriteFile(cfg, []byte(config), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		code, out, errs := runCommand(t, "build", "-config", cfg)
+		args := []string{"build", "-config", cfg}
+		if full {
+			args = append(args, "-full")
+		}
+		code, out, errs := runCommand(t, args...)
 		if code != 0 {
 			t.Fatalf("build exited %d\n%s%s", code, out, errs)
 		}
@@ -196,7 +201,8 @@ func TestBuildRemovedSources(t *testing.T) {
 		}
 	})
 
-	t.Run("renamed", func(t *testing.T) {
+	t.Run("renamed, build -full", func(t *testing.T) {
+		full = true
 		build(removalConfig("changelog"), "removed category releases: deleted "+filepath.Join(feeds, "releases.atom"))
 		counts(map[string]int{"changelog": 3, "releases": -1, "all": 10, "picks": 4})
 		if opml := read("feeds.opml"); strings.Contains(opml, "feeds/releases.") || !strings.Contains(opml, "feeds/changelog.atom") {
@@ -206,6 +212,18 @@ func TestBuildRemovedSources(t *testing.T) {
 			t.Error("changelog lacks the release notes")
 		}
 	})
+}
+
+// getBody GETs url and returns the status code and the body; 0 and the
+// error when there is no answer.
+func getBody(url string) (int, string) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return 0, err.Error()
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
 }
 
 // countingUpstream counts the requests an upstream gets.
@@ -220,8 +238,9 @@ func (c *countingUpstream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // startDaemon runs the real daemon on cfg as a child process and waits
-// until it is ready; stop sends SIGTERM and waits for a clean exit.
-func startDaemon(t *testing.T, cfg string) (cmd *exec.Cmd, logs *testutil.SyncBuffer, stop func()) {
+// until it is ready; msgs are its later sd_notify messages, and stop
+// sends SIGTERM and waits for a clean exit.
+func startDaemon(t *testing.T, cfg string) (cmd *exec.Cmd, logs *testutil.SyncBuffer, msgs <-chan string, stop func()) {
 	t.Helper()
 	sock, msgs := notifySocket(t)
 	cmd = exec.Command(os.Args[0], "run", "-config", cfg)
@@ -256,7 +275,7 @@ func startDaemon(t *testing.T, cfg string) (cmd *exec.Cmd, logs *testutil.SyncBu
 	}
 	t.Cleanup(stop)
 	waitMessage(t, msgs, "READY=1")
-	return cmd, logs, stop
+	return cmd, logs, msgs, stop
 }
 
 // TestDaemonRemovedSource removes a source and its category from the
@@ -298,15 +317,7 @@ sources:
 		}
 	}
 	base := "http://" + addr
-	get := func(path string) (int, string) {
-		resp, err := http.Get(base + path)
-		if err != nil {
-			return 0, err.Error()
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(body)
-	}
+	get := func(path string) (int, string) { return getBody(base + path) }
 	newsFile := filepath.Join(dir, "public", "feeds", "news.atom")
 	served := func() string {
 		if code, body := get("/feeds/news.atom"); code != 200 || !strings.Contains(body, "我市举行春季重点项目集中开工仪式") {
@@ -340,11 +351,17 @@ sources:
 	}
 
 	writeConfig(true)
-	cmd, logs, stop := startDaemon(t, cfg)
+	cmd, logs, msgs, stop := startDaemon(t, cfg)
 	eventually(t, "both sources served", served)
+	reload := func(withUp bool) {
+		t.Helper()
+		writeConfig(withUp)
+		cmd.Process.Signal(syscall.SIGHUP)
+		waitMessage(t, msgs, "RELOADING=1")
+		waitMessage(t, msgs, "READY=1") // the reload is done
+	}
 
-	writeConfig(false)
-	cmd.Process.Signal(syscall.SIGHUP)
+	reload(false)
 	eventually(t, "news removed on reload", removed)
 	eventually(t, "the removal logged", func() string {
 		if !strings.Contains(logs.String(), `msg="removed category" category=news deleted=`) {
@@ -354,8 +371,7 @@ sources:
 	})
 
 	fetched := up.n.Load()
-	writeConfig(true)
-	cmd.Process.Signal(syscall.SIGHUP)
+	reload(true)
 	eventually(t, "news back on reload", served)
 	if n := up.n.Load(); n != fetched {
 		t.Errorf("upstream fetched %d times to bring news back, want none", n-fetched)
@@ -364,7 +380,7 @@ sources:
 
 	// Removed while the daemon is stopped: gone from the start.
 	writeConfig(false)
-	_, logs, _ = startDaemon(t, cfg)
+	_, logs, _, _ = startDaemon(t, cfg)
 	if msg := removed(); msg != "" {
 		t.Errorf("after a restart: %s", msg)
 	}
