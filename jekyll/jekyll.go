@@ -174,10 +174,16 @@ func (w *Writer) writePost(a *article.Article, name string) (changed bool, err e
 	if err != nil {
 		return false, fmt.Errorf("jekyll post %s: %w", name, err)
 	}
-	if _, err := w.restore(name); err != nil {
-		return false, err
+	old, err := os.ReadFile(name)
+	if errors.Is(err, os.ErrNotExist) {
+		var restored bool
+		if restored, err = w.restore(name); err != nil {
+			return false, err
+		} else if restored {
+			old, err = os.ReadFile(name)
+		}
 	}
-	if old, err := os.ReadFile(name); err == nil && bytes.Equal(old, data) {
+	if err == nil && bytes.Equal(old, data) {
 		return false, nil
 	}
 	if err := publish.WriteFile(name, data); err != nil {
