@@ -13,7 +13,8 @@ import (
 // restart: sources added, removed or rescheduled take effect, every feed
 // is rendered again (categories may have changed), the articles of
 // removed sources leave the feeds and the feeds of removed categories the
-// server and the output folder, and connections stay open. The listen address and the store path are read at start only.
+// server and the output folder, and connections stay open. The listen
+// address and the store path are read at start only.
 func (d *Daemon) Reload(ctx context.Context, cfg *config.Config) error {
 	prev := d.state.Load()
 	old := prev.cfg

@@ -46,39 +46,12 @@ func (s *Store) setActiveSources(ctx context.Context, ids []string) ([]string, e
 		return nil, err
 	}
 	defer tx.Rollback()
-	known := map[string]bool{}
-	for _, table := range []string{"articles", "article_sources"} {
-		rows, err := tx.QueryContext(ctx, distinctSources(table))
-		if err := collectStrings(rows, err, known); err != nil {
-			return nil, err
-		}
-	}
-	old := map[string]bool{}
-	rows, err := tx.QueryContext(ctx, `SELECT source_id FROM inactive_sources`)
-	if err := collectStrings(rows, err, old); err != nil {
+	inactive, flipped, err := leftOut(ctx, tx, ids)
+	if err != nil || len(flipped) == 0 {
 		return nil, err
 	}
-	for _, id := range ids {
-		delete(known, id)
-	}
-	// known now holds the sources to leave out; flipped those that were
-	// left out before and are not now, or the other way round.
-	var flipped []string
-	for id := range known {
-		if !old[id] {
-			flipped = append(flipped, id)
-		}
-	}
-	for id := range old {
-		if !known[id] {
-			flipped = append(flipped, id)
-		}
-	}
-	if len(flipped) == 0 {
-		return nil, nil
-	}
 	cats := map[string]bool{}
-	rows, err = tx.QueryContext(ctx, `SELECT DISTINCT c.category FROM article_categories c
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT c.category FROM article_categories c
 		WHERE c.pruned = 0 AND (c.source_id IN (SELECT value FROM json_each(?1))
 			OR EXISTS (SELECT 1 FROM article_sources x WHERE x.canon_source_id = c.source_id
 				AND x.canon_article_id = c.article_id AND x.source_id IN (SELECT value FROM json_each(?1))))`,
@@ -90,7 +63,7 @@ func (s *Store) setActiveSources(ctx context.Context, ids []string) ([]string, e
 		return nil, err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO inactive_sources (source_id)
-		SELECT value FROM json_each(?)`, jsonList(slices.Sorted(maps.Keys(known))))
+		SELECT value FROM json_each(?)`, jsonList(inactive))
 	if err != nil {
 		return nil, err
 	}
@@ -99,6 +72,39 @@ func (s *Store) setActiveSources(ctx context.Context, ids []string) ([]string, e
 		return nil, err
 	}
 	return changed, tx.Commit()
+}
+
+// leftOut returns, sorted, the stored sources that are not among ids,
+// and those that are left out now and were not before, or the other way
+// round.
+func leftOut(ctx context.Context, tx *sql.Tx, ids []string) (inactive, flipped []string, err error) {
+	known := map[string]bool{}
+	for _, table := range []string{"articles", "article_sources"} {
+		rows, err := tx.QueryContext(ctx, distinctSources(table))
+		if err := collectStrings(rows, err, known); err != nil {
+			return nil, nil, err
+		}
+	}
+	old := map[string]bool{}
+	rows, err := tx.QueryContext(ctx, `SELECT source_id FROM inactive_sources`)
+	if err := collectStrings(rows, err, old); err != nil {
+		return nil, nil, err
+	}
+	for _, id := range ids {
+		delete(known, id)
+	}
+	for id := range known {
+		if !old[id] {
+			flipped = append(flipped, id)
+		}
+	}
+	for id := range old {
+		if !known[id] {
+			flipped = append(flipped, id)
+		}
+	}
+	slices.Sort(flipped)
+	return slices.Sorted(maps.Keys(known)), flipped, nil
 }
 
 // distinctSources selects the distinct source ids of table, whose
