@@ -124,6 +124,9 @@ func (d *Daemon) newState(cfg *config.Config) *state {
 func (d *Daemon) Run(ctx context.Context, ready func()) error {
 	defer d.store.Close()
 	cfg := d.state.Load().cfg
+	if err := d.setActiveSources(ctx, cfg); err != nil {
+		return err
+	}
 	// Serve what the store already holds before collecting anything:
 	// a restart never leaves readers without their feeds.
 	if err := d.publish(ctx, nil, false); err != nil {
@@ -276,6 +279,9 @@ func (d *Daemon) publish(ctx context.Context, changed []string, ping bool) error
 		paths = d.srv.Patch(tree)
 	}
 	d.writeOutputs(ctx, st, tree, changed)
+	if changed == nil {
+		d.removeGone(ctx, st)
+	}
 	d.showFaults(ctx, st, notices)
 	if ping {
 		d.ping(st, paths)

@@ -28,6 +28,9 @@ func (d *Daemon) writeOutputs(ctx context.Context, st *state, tree publish.Tree,
 			files = d.srv.Files()
 		}
 		_, err := publish.WriteTree(dir, files)
+		if err == nil {
+			d.recordWritten(ctx, dir, files)
+		}
 		d.recordOutput(outputDir, dir, err)
 	} else if d.faults.forget(outputDir) {
 		d.metrics.ForgetOutput(outputDir)
@@ -112,6 +115,9 @@ func (d *Daemon) writeJekyll(ctx context.Context, st *state, cfg config.Jekyll) 
 	js, err := jekyll.New(cfg, func(id string) string { return titles[id] }, d.now).WriteStored(ctx, d.store)
 	if js.Skipped > 0 {
 		d.logger.Warn("articles without a jekyll post", "count", js.Skipped, "error", js.FirstSkip)
+	}
+	if js.Removed > 0 {
+		d.logger.Info("jekyll posts of removed sources moved out", "count", js.Removed, "folder", cfg.Dir, "archive", cfg.Archive)
 	}
 	return err
 }

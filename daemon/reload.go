@@ -11,8 +11,10 @@ import (
 
 // Reload switches to a new, already validated configuration without a
 // restart: sources added, removed or rescheduled take effect, every feed
-// is rendered again (categories may have changed), and connections stay
-// open. The listen address and the store path are read at start only.
+// is rendered again (categories may have changed), the articles of
+// removed sources leave the feeds and the feeds of removed categories the
+// server and the output folder, and connections stay open. The listen
+// address and the store path are read at start only.
 func (d *Daemon) Reload(ctx context.Context, cfg *config.Config) error {
 	prev := d.state.Load()
 	old := prev.cfg
@@ -40,6 +42,9 @@ func (d *Daemon) Reload(ctx context.Context, cfg *config.Config) error {
 		if !kept[s.ID] {
 			d.metrics.ForgetSource(s.ID)
 		}
+	}
+	if err := d.setActiveSources(ctx, cfg); err != nil {
+		return fmt.Errorf("reload: %w", err)
 	}
 	return d.publish(ctx, nil, true)
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/feedsmith/feedsmith/article"
 	"github.com/feedsmith/feedsmith/config"
 	"github.com/feedsmith/feedsmith/publish"
+	"github.com/feedsmith/feedsmith/store"
 )
 
 // Writer writes articles as Jekyll posts into one folder.
@@ -44,6 +45,10 @@ type Stats struct {
 	// upstream data, not a failed write of the folder.
 	Skipped   int
 	FirstSkip error
+	// Removed counts the posts of articles that no configured source
+	// delivers any more, moved to the archive (or deleted when there is
+	// none) by WriteStored; Archived does not count them.
+	Removed int
 }
 
 // New returns a Writer for cfg. categoryTitle gives a category id's
@@ -81,6 +86,12 @@ func New(cfg config.Jekyll, categoryTitle func(id string) string, now func() tim
 // post is counted in Stats.Skipped; one whose post cannot be written is
 // reported in the joined error; the others are still written.
 func (w *Writer) Write(ctx context.Context, arts []article.Article) (Stats, error) {
+	return w.write(ctx, arts, nil)
+}
+
+// write is Write, which also retires the posts of gone (see retireGone)
+// before moving the old posts out.
+func (w *Writer) write(ctx context.Context, arts []article.Article, gone []store.ArticleKey) (Stats, error) {
 	var st Stats
 	switch {
 	case w.dir == "":
@@ -123,6 +134,11 @@ func (w *Writer) Write(ctx context.Context, arts []article.Article) (Stats, erro
 			st.Unchanged++
 		}
 	}
+	if len(gone) > 0 {
+		n, err := w.retireGone(ctx, gone, owner)
+		st.Removed = n
+		errs = append(errs, err)
+	}
 	if !cutoff.IsZero() {
 		n, err := w.sweep(ctx, cutoff, written)
 		st.Archived = n
@@ -158,7 +174,16 @@ func (w *Writer) writePost(a *article.Article, name string) (changed bool, err e
 	if err != nil {
 		return false, fmt.Errorf("jekyll post %s: %w", name, err)
 	}
-	if old, err := os.ReadFile(name); err == nil && bytes.Equal(old, data) {
+	old, err := os.ReadFile(name)
+	if errors.Is(err, os.ErrNotExist) {
+		var restored bool
+		if restored, err = w.restore(name); err != nil {
+			return false, err
+		} else if restored {
+			old, err = os.ReadFile(name)
+		}
+	}
+	if err == nil && bytes.Equal(old, data) {
 		return false, nil
 	}
 	if err := publish.WriteFile(name, data); err != nil {

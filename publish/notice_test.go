@@ -2,22 +2,15 @@ package publish
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/feedsmith/feedsmith/store/sqlite"
 )
 
 // TestIndexNotices checks that the index page shows what Notices gives,
 // HTML-escaped, and nothing when there is none.
 func TestIndexNotices(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db.sqlite"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := testStore(t)
 	p := New(testConfig(), st, "test")
 	index := func() string {
 		t.Helper()

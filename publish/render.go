@@ -150,6 +150,10 @@ func (p *Publisher) isAll(id string) bool {
 // channels lists every category to publish, with the store's summary of
 // each category it holds: the declared ones in config
 // order, then those derived from articles (sorted by id), then "all".
+// A category the store holds that is neither declared nor derived (its
+// articles were filed there by a configuration that declared it) is not
+// published; nor is one whose articles are all of removed sources, which
+// the store leaves out.
 func (p *Publisher) channels(ctx context.Context) ([]feeds.Channel, []store.CategoryInfo, error) {
 	infos, err := p.store.Categories(ctx)
 	if err != nil {
@@ -166,7 +170,7 @@ func (p *Publisher) channels(ctx context.Context) ([]feeds.Channel, []store.Cate
 		chans = append(chans, p.channel(c.ID, c.Title, c.Description, stored[c.ID].Newest))
 	}
 	for _, c := range infos {
-		if declared[c.ID] || c.Articles == 0 || !config.SlugPattern.MatchString(c.ID) {
+		if declared[c.ID] || !c.Derived || c.Articles == 0 || !config.SlugPattern.MatchString(c.ID) {
 			continue
 		}
 		title := c.Title

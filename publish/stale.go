@@ -14,11 +14,13 @@ import (
 )
 
 // ChangeStore is what rendering only the stale categories needs of the
-// store: each category's change number, and what was written before.
+// store: each category's change number, and what was written before; and
+// what removing the feeds of categories no longer published needs.
 type ChangeStore interface {
 	Changes(ctx context.Context) (map[string]int64, error)
 	Rendered(ctx context.Context, output string) (map[string]store.Rendered, error)
 	SetRendered(ctx context.Context, output string, r map[string]store.Rendered) error
+	ForgetRendered(ctx context.Context, output string, categories []string) error
 }
 
 // RenderStale renders, for the output folder dir, the feeds of the
@@ -109,7 +111,7 @@ func filesStamp(dir, id string) string {
 			s += " -"
 			continue
 		}
-		s += fmt.Sprintf(" %d:%d", fi.Size(), fi.ModTime().UnixNano())
+		s += " " + fileStamp(fi)
 	}
 	return s
 }

@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/feedsmith/feedsmith/store/sqlite"
 )
 
 // TestRenderStaleFailedWrite breaks the feeds folder of an output: the
@@ -15,11 +13,7 @@ import (
 // next RenderStale, with no article changed, writes every feed again.
 func TestRenderStaleFailedWrite(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db.sqlite"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := testStore(t)
 	p := New(testConfig(), st, "test")
 	dir := t.TempDir()
 	feeds := filepath.Join(dir, "feeds")

@@ -44,11 +44,25 @@ type CategoryInfo struct {
 	ID          string
 	Title       string
 	Description string
-	// Articles counts the category's stored articles, pruned ones excluded.
+	// Derived is set for a category saved with SaveCategory, which
+	// collecting does for the categories it derives from articles (the
+	// names they carry, a source's templated category) and never for a
+	// declared one: a category that is neither declared nor Derived has
+	// articles only because a configuration filed them there before.
+	Derived bool
+	// Articles counts the category's stored articles, pruned ones and
+	// those of sources no longer configured excluded.
 	Articles int
 	// Newest is the latest Updated time among those articles, with its
 	// original offset; zero when the category has none.
 	Newest time.Time
+}
+
+// ArticleKey names a stored article, with its Published time (and its
+// original offset).
+type ArticleKey struct {
+	SourceID, ID string
+	Published    time.Time
 }
 
 // FileStamp is what a source knew of a file it read: the file is taken

@@ -8,7 +8,9 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -89,6 +91,11 @@ func (b *build) run(ctx context.Context) error {
 	if err := st.ClearPendingExcept(ctx, sourceIDs(b.cfg)); err != nil {
 		b.logger.Warn("could not clear the pending details of removed sources", "error", err)
 	}
+	// The articles of removed sources leave the output (the store keeps
+	// them, for when the source comes back).
+	if _, err := st.SetActiveSources(ctx, sourceIDs(b.cfg)); err != nil {
+		return err
+	}
 	ua := b.cfg.Defaults.UserAgent
 	if ua == "" {
 		ua = sources.UserAgent(buildVersion())
@@ -121,6 +128,13 @@ func (b *build) run(ctx context.Context) error {
 		return err
 	}
 	var errs []error
+	removed, err := pub.RemoveGone(ctx, st, b.cfg.Output.Dir)
+	for _, r := range removed {
+		fmt.Fprintln(b.stdout, removalLine(b.cfg.Output.Dir, r))
+	}
+	if err != nil {
+		errs = append(errs, err)
+	}
 	if j := b.cfg.Outputs.Jekyll; j != nil {
 		titles, err := pub.CategoryTitles(ctx)
 		if err != nil {
@@ -128,6 +142,9 @@ func (b *build) run(ctx context.Context) error {
 		}
 		js, err := jekyll.New(*j, func(id string) string { return titles[id] }, b.now).WriteStored(ctx, st)
 		fmt.Fprintf(b.stdout, "jekyll: %d posts written, %d unchanged, %d archived, in %s\n", js.Written, js.Unchanged, js.Archived, j.Dir)
+		if js.Removed > 0 {
+			fmt.Fprintf(b.stdout, "jekyll: %d posts of removed sources %s\n", js.Removed, retiredTo(*j))
+		}
 		if js.Skipped > 0 {
 			fmt.Fprintf(b.stdout, "jekyll: %d articles have no post: %v\n", js.Skipped, js.FirstSkip)
 		}
@@ -153,6 +170,43 @@ func (b *build) run(ctx context.Context) error {
 		return errAllFailed
 	}
 	return nil
+}
+
+// removalLine is the line printed for a category no longer published:
+// its feeds deleted from dir, and those left there (not as feedsmith
+// wrote them) with the reason.
+func removalLine(dir string, r publish.Removal) string {
+	id := r.Category
+	if !config.SlugPattern.MatchString(id) {
+		id = strconv.Quote(id) // from the store: shown as the text it is
+	}
+	line := "removed category " + id + ":"
+	if len(r.Removed) > 0 {
+		paths := make([]string, len(r.Removed))
+		for i, p := range r.Removed {
+			paths[i] = filepath.Join(dir, filepath.FromSlash(p))
+		}
+		line += " deleted " + strings.Join(paths, ", ")
+	}
+	for i, k := range r.Kept {
+		if i > 0 || len(r.Removed) > 0 {
+			line += ";"
+		}
+		if k.Path == "" {
+			line += " nothing to delete (" + k.Why + ")"
+			continue
+		}
+		line += fmt.Sprintf(" left %s (%s)", filepath.Join(dir, filepath.FromSlash(k.Path)), k.Why)
+	}
+	return line
+}
+
+// retiredTo says where the posts of removed sources went.
+func retiredTo(j config.Jekyll) string {
+	if j.Archive == "" {
+		return "deleted from " + j.Dir
+	}
+	return "moved to " + j.Archive
 }
 
 // sourceIDs lists the ids of cfg's sources.

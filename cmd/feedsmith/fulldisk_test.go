@@ -4,7 +4,6 @@ package main
 
 import (
 	"errors"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -66,15 +65,7 @@ func TestDaemonFullDisk(t *testing.T) {
 	}()
 
 	base := "http://" + addr
-	fetch := func(path string) (int, string) {
-		resp, err := http.Get(base + path)
-		if err != nil {
-			return 0, err.Error()
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
+	fetch := func(path string) (int, string) { return getBody(base + path) }
 	for end := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		select {
 		case <-exited:

@@ -12,7 +12,8 @@ import (
 // Articles returns the newest limit articles of category (every article
 // when category is ""), newest Published first, then by source and id,
 // with their categories. A limit of 0 or less returns them all. Pruned
-// articles are left out.
+// articles are left out, and so are those that no configured source
+// delivers (see SetActiveSources).
 func (s *Store) Articles(ctx context.Context, category string, limit int) ([]article.Article, error) {
 	arts, err := s.articles(ctx, category, limit)
 	if err != nil {
@@ -22,17 +23,18 @@ func (s *Store) Articles(ctx context.Context, category string, limit int) ([]art
 }
 
 // pageQuery selects the keys of the requested articles in feed order,
-// from one index: articles_newest, or article_categories_newest.
-func pageQuery(category string, limit int) (string, []any) {
+// from one index: articles_newest, or article_categories_newest; with
+// filter, only those of configured sources.
+func pageQuery(category string, limit int, filter bool) (string, []any) {
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
 	if category == "" {
-		return `SELECT a.source_id, a.id FROM articles a WHERE a.pruned = 0
+		return `SELECT a.source_id, a.id FROM articles a WHERE a.pruned = 0 AND ` + activeRow(filter, "a.source_id", "a.id") + `
 			ORDER BY a.published_unix DESC, a.source_id, a.id LIMIT ?`, []any{limit}
 	}
 	return `SELECT c.source_id, c.article_id AS id FROM article_categories c
-		WHERE c.category = ? AND c.pruned = 0
+		WHERE c.category = ? AND c.pruned = 0 AND ` + activeRow(filter, "c.source_id", "c.article_id") + `
 		ORDER BY c.published_unix DESC, c.source_id, c.article_id LIMIT ?`, []any{category, limit}
 }
 
@@ -52,13 +54,17 @@ func categoriesQuery(page string) string {
 }
 
 func (s *Store) articles(ctx context.Context, category string, limit int) ([]article.Article, error) {
-	page, args := pageQuery(category, limit)
 	// One read transaction, so that the categories match the articles.
 	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
+	filter, err := anyInactive(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	page, args := pageQuery(category, limit, filter)
 	rows, err := s.query(ctx, tx, articlesQuery(page), args...)
 	if err != nil {
 		return nil, err

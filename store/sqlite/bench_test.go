@@ -70,3 +70,23 @@ func BenchmarkArticles(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCategories lists the categories of 10,000 articles, as every
+// render does, one source of them removed from the configuration.
+func BenchmarkCategories(b *testing.B) {
+	s := openTest(b, filepath.Join(b.TempDir(), "bench.db"))
+	for i := 0; i < 10_000; i += 1000 {
+		if _, err := s.Save(b.Context(), fmt.Sprintf("src%d", i%3000), batch(i, 1000), now); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := s.SetActiveSources(b.Context(), []string{"src0", "src1000"}); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		cats, err := s.Categories(b.Context())
+		if err != nil || len(cats) != 11 {
+			b.Fatal(len(cats), err)
+		}
+	}
+}

@@ -24,7 +24,9 @@ func (s *Store) SaveCategory(ctx context.Context, id, title, description string)
 
 // Categories returns, sorted by id, every category that has an article
 // or was saved with SaveCategory, with its article count and the newest
-// Updated time of its articles.
+// Updated time of its articles. Only the articles of configured sources
+// count (see SetActiveSources): a category whose every article is of a
+// source no longer configured is left out, saved or not.
 func (s *Store) Categories(ctx context.Context) ([]store.CategoryInfo, error) {
 	cats, err := s.categories(ctx)
 	if err != nil {
@@ -60,7 +62,7 @@ func (s *Store) readDeclared(ctx context.Context, tx *sql.Tx, cats map[string]*s
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var c store.CategoryInfo
+		c := store.CategoryInfo{Derived: true}
 		if err := rows.Scan(&c.ID, &c.Title, &c.Description); err != nil {
 			return err
 		}
@@ -70,16 +72,21 @@ func (s *Store) readDeclared(ctx context.Context, tx *sql.Tx, cats map[string]*s
 }
 
 // readCounts adds the count and the newest Updated of every category
-// with articles. The newest is read as text, which keeps its offset, from
-// the row article_categories_updated puts first.
+// with articles of configured sources, and removes the categories whose
+// articles are all of other sources. The newest is read as text, which
+// keeps its offset, from the first active row of article_categories_updated.
 func (s *Store) readCounts(ctx context.Context, tx *sql.Tx, cats map[string]*store.CategoryInfo) error {
+	filter, err := anyInactive(ctx, tx)
+	if err != nil {
+		return err
+	}
 	rows, err := s.query(ctx, tx, `SELECT g.category, g.n,
-		(SELECT a.updated FROM article_categories c
+		CASE WHEN g.n > 0 THEN (SELECT a.updated FROM article_categories c
 			JOIN articles a ON a.source_id = c.source_id AND a.id = c.article_id
-			WHERE c.category = g.category AND c.pruned = 0
-			ORDER BY c.updated_unix DESC LIMIT 1)
-		FROM (SELECT category, COUNT(*) AS n FROM article_categories
-			WHERE pruned = 0 GROUP BY category) g`)
+			WHERE c.category = g.category AND c.pruned = 0 AND `+activeRow(filter, "c.source_id", "c.article_id")+`
+			ORDER BY c.updated_unix DESC LIMIT 1) ELSE '' END
+		FROM (SELECT c.category, SUM(`+activeRow(filter, "c.source_id", "c.article_id")+`) AS n
+			FROM article_categories c WHERE c.pruned = 0 GROUP BY c.category) g`)
 	if err != nil {
 		return err
 	}
@@ -89,6 +96,10 @@ func (s *Store) readCounts(ctx context.Context, tx *sql.Tx, cats map[string]*sto
 		var n int
 		if err := rows.Scan(&id, &n, &updated); err != nil {
 			return err
+		}
+		if n == 0 {
+			delete(cats, id) // every article is of a removed source
+			continue
 		}
 		c := cats[id]
 		if c == nil {

@@ -92,3 +92,15 @@ func (s *Store) SetRendered(ctx context.Context, output string, r map[string]sto
 	}
 	return nil
 }
+
+// ForgetRendered removes the records of categories from those of the
+// output folder output: their files are gone from it, and a category
+// published again there must be written whole.
+func (s *Store) ForgetRendered(ctx context.Context, output string, categories []string) error {
+	_, err := s.write.ExecContext(ctx, `DELETE FROM rendered
+		WHERE output = ? AND category IN (SELECT value FROM json_each(?))`, output, jsonList(categories))
+	if err != nil {
+		return fmt.Errorf("forget rendered of %s: %w", output, err)
+	}
+	return nil
+}

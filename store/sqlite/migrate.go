@@ -163,6 +163,16 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 		// via: the URL of the original a mirrored article credits.
 		`ALTER TABLE articles ADD COLUMN via TEXT NOT NULL DEFAULT ''`,
 	),
+	execAll(
+		// The sources with stored articles that the configuration no
+		// longer has (SetActiveSources): their articles stay, history
+		// and all, but are not read back unless a configured source
+		// delivered them too. A source not listed is configured, so a
+		// new one needs no row and an empty table changes nothing.
+		`CREATE TABLE inactive_sources (
+			source_id TEXT PRIMARY KEY
+		) WITHOUT ROWID`,
+	),
 }
 
 // execAll returns a migration that executes stmts in order.

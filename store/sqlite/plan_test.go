@@ -32,17 +32,19 @@ func checkPlans(t *testing.T, s *Store) {
 		{"all", "", "articles_newest"},
 	}
 	for _, tt := range tests {
-		page, args := pageQuery(tt.category, 50)
-		for name, q := range map[string]string{"page": page, "articles": articlesQuery(page), "categories": categoriesQuery(page)} {
-			t.Run(tt.name+"/"+name, func(t *testing.T) {
-				plan := queryPlan(t, s, q, args...)
-				if !strings.Contains(plan, "INDEX "+tt.index) {
-					t.Errorf("plan does not use %s:\n%s", tt.index, plan)
-				}
-				if name == "page" && strings.Contains(plan, "TEMP B-TREE") {
-					t.Errorf("plan sorts:\n%s", plan)
-				}
-			})
+		for _, filter := range []bool{false, true} { // without and with removed sources
+			page, args := pageQuery(tt.category, 50, filter)
+			for name, q := range map[string]string{"page": page, "articles": articlesQuery(page), "categories": categoriesQuery(page)} {
+				t.Run(fmt.Sprintf("%s/%s/filter=%v", tt.name, name, filter), func(t *testing.T) {
+					plan := queryPlan(t, s, q, args...)
+					if !strings.Contains(plan, "INDEX "+tt.index) {
+						t.Errorf("plan does not use %s:\n%s", tt.index, plan)
+					}
+					if name == "page" && strings.Contains(plan, "TEMP B-TREE") {
+						t.Errorf("plan sorts:\n%s", plan)
+					}
+				})
+			}
 		}
 	}
 }

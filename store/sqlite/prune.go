@@ -11,7 +11,8 @@ import (
 
 // Prune applies retention at now: it removes the articles published
 // before now-maxAge (when maxAge > 0), and takes each category down to
-// its newest maxItems articles (when maxItems > 0). An article past the
+// its newest maxItems articles (when maxItems > 0), counting only the
+// articles of configured sources (see SetActiveSources). An article past the
 // limit in one category stays in the others; one left in none is
 // removed; one never filed in a category is kept. It returns how many articles were removed and, sorted, the
 // categories that lost articles.
@@ -80,11 +81,17 @@ func (p *pruner) pruneAge(ctx context.Context, cutoff time.Time) error {
 }
 
 // overLimit selects the category rows past the newest ? of each category.
-const overLimit = `SELECT category, source_id, article_id FROM (
+// With filter, only the articles of configured sources count, and only
+// they are unfiled: the limit is on what the feeds show, and a removed
+// source's articles wait, their age limit still applying, for it to
+// come back.
+func overLimit(filter bool) string {
+	return `SELECT category, source_id, article_id FROM (
 	SELECT category, source_id, article_id, ROW_NUMBER() OVER (PARTITION BY category
 		ORDER BY published_unix DESC, source_id, article_id) AS rn
-	FROM article_categories WHERE pruned = 0) r
+	FROM article_categories c WHERE pruned = 0 AND ` + activeRow(filter, "c.source_id", "c.article_id") + `) r
 	WHERE rn > ?`
+}
 
 // unfiled selects the articles left in no category: all their category
 // rows were unfiled by the item limit.
@@ -98,16 +105,20 @@ func (p *pruner) pruneItems(ctx context.Context, limit int) error {
 	// Most runs find every category within the limit: counting each
 	// category's live rows on its index is far cheaper than numbering
 	// them all, and what a prune unfiled before is gone already.
-	found, err := p.exists(ctx, `SELECT 1 FROM article_categories WHERE pruned = 0
-		GROUP BY category HAVING COUNT(*) > ? LIMIT 1`, limit)
+	filter, err := anyInactive(ctx, p.tx)
+	if err != nil {
+		return err
+	}
+	found, err := p.exists(ctx, `SELECT 1 FROM article_categories c WHERE pruned = 0
+		GROUP BY category HAVING SUM(`+activeRow(filter, "c.source_id", "c.article_id")+`) > ? LIMIT 1`, limit)
 	if err != nil || !found {
 		return err
 	}
-	if err := p.markChanged(ctx, `SELECT DISTINCT category FROM (`+overLimit+`) o`, limit); err != nil {
+	if err := p.markChanged(ctx, `SELECT DISTINCT category FROM (`+overLimit(filter)+`) o`, limit); err != nil {
 		return err
 	}
 	_, err = p.tx.ExecContext(ctx, `UPDATE article_categories SET pruned = 1
-		WHERE (category, source_id, article_id) IN (`+overLimit+`)`, limit)
+		WHERE (category, source_id, article_id) IN (`+overLimit(filter)+`)`, limit)
 	if err != nil {
 		return err
 	}

@@ -125,4 +125,19 @@ func testRendered(t *testing.T, open Opener) {
 	if r, err := s.Rendered(ctx, "/out"); err != nil || !reflect.DeepEqual(r, want) {
 		t.Errorf("Rendered = %v %v, want %v", r, err, want)
 	}
+	// A removed category's record goes, in that folder only.
+	if err := s.ForgetRendered(ctx, "/out", []string{"news", "never-rendered"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ForgetRendered(ctx, "/out", nil); err != nil {
+		t.Fatal(err)
+	}
+	want = map[string]store.Rendered{"go": {Seq: 1, Stamp: "b"}}
+	if r, err := s.Rendered(ctx, "/out"); err != nil || !reflect.DeepEqual(r, want) {
+		t.Errorf("Rendered after ForgetRendered = %v %v, want %v", r, err, want)
+	}
+	want = map[string]store.Rendered{"news": {Seq: 9, Stamp: "z"}}
+	if r, err := s.Rendered(ctx, "/other"); err != nil || !reflect.DeepEqual(r, want) {
+		t.Errorf("Rendered of another folder = %v %v, want %v", r, err, want)
+	}
 }

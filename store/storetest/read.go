@@ -98,17 +98,17 @@ func testCategories(t *testing.T, open Opener) {
 	b.Updated = time.Date(2025, 3, 4, 20, 0, 0, 0, time.FixedZone("", -3*3600)) // 23:00Z
 	save(t, s, "src", at(100), a, b)
 	checkCategories(t, s, []store.CategoryInfo{
-		{ID: "empty", Title: "Empty"},
+		{ID: "empty", Title: "Empty", Derived: true},
 		{ID: "go", Articles: 1, Newest: b.Updated},
-		{ID: "news", Title: "News!", Description: "Every story", Articles: 2, Newest: a.Updated},
+		{ID: "news", Title: "News!", Description: "Every story", Derived: true, Articles: 2, Newest: a.Updated},
 	})
 	b = edited(b, "edited")
 	b.Updated = time.Date(2025, 3, 5, 6, 0, 0, 0, time.FixedZone("", 5*3600)) // 01:00Z, newest now
 	save(t, s, "src", at(200), b)
 	checkCategories(t, s, []store.CategoryInfo{
-		{ID: "empty", Title: "Empty"},
+		{ID: "empty", Title: "Empty", Derived: true},
 		{ID: "go", Articles: 1, Newest: b.Updated},
-		{ID: "news", Title: "News!", Description: "Every story", Articles: 2, Newest: b.Updated},
+		{ID: "news", Title: "News!", Description: "Every story", Derived: true, Articles: 2, Newest: b.Updated},
 	})
 }
 

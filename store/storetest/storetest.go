@@ -37,6 +37,9 @@ type Store interface {
 	Changes(ctx context.Context) (map[string]int64, error)
 	Rendered(ctx context.Context, output string) (map[string]store.Rendered, error)
 	SetRendered(ctx context.Context, output string, r map[string]store.Rendered) error
+	ForgetRendered(ctx context.Context, output string, categories []string) error
+	SetActiveSources(ctx context.Context, ids []string) (changed []string, err error)
+	InactiveArticles(ctx context.Context) ([]store.ArticleKey, error)
 	Close() error
 }
 
@@ -77,6 +80,8 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"ClearPendingExcept", testClearPendingExcept},
 		{"Changes", testChanges},
 		{"Rendered", testRendered},
+		{"ActiveSources", testActiveSources},
+		{"PruneInactive", testPruneInactive},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open) })

@@ -1,0 +1,390 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/feedsmith/feedsmith/internal/testutil"
+)
+
+// removalConfig is a configuration over the bundled examples: a blog
+// (category engineering), release notes (category releases), a Chinese
+// news mirror (categories derived from its posts' names), a category
+// filed by a rule, "all", and the Jekyll output with an archive. Each of
+// without's words leaves out the source or the category of that id.
+func removalConfig(rename string, without ...string) string {
+	has := func(id string) bool { return !slices.Contains(without, id) }
+	var b strings.Builder
+	b.WriteString(`site: {title: Site, base_url: "https://feeds.example.org/", language: en}
+store: {path: data/db.sqlite}
+output: {dir: public, all: {title: Everything}}
+outputs:
+  jekyll: {dir: site/_posts, archive: site/_archive, site_url: "//news.example.org"}
+categories:
+  - {id: engineering, title: Engineering}
+  - {id: picks, title: Picks, rules: [{keywords: [release, version], in: [title]}]}
+`)
+	releases := "releases"
+	if rename != "" {
+		releases = rename
+	}
+	if has("releases") {
+		b.WriteString("  - {id: " + releases + ", title: Release notes}\n")
+	}
+	b.WriteString("sources:\n  - {id: blog, type: posts, path: examples/posts/en, site_url: \"https://blog.example.org/\", category: engineering}\n")
+	if has("releases") {
+		b.WriteString("  - {id: releases, type: feed, url: examples/feeds/release-notes.atom, category: " + releases + "}\n")
+	}
+	if has("mirror") {
+		b.WriteString("  - {id: mirror, type: posts, path: examples/posts/zh, site_url: \"https://news.example.org/\"}\n")
+	}
+	return b.String()
+}
+
+// TestBuildRemovedSources builds, removes a source with its category and
+// another whose categories are derived, builds again, puts them back and
+// renames a category: what the removed sources gave leaves every feed,
+// the OPML, the index page and the Jekyll posts, their categories' files
+// leave the output folder (only the files feedsmith wrote), and all of
+// it comes back from the store.
+func TestBuildRemovedSources(t *testing.T) {
+	dir, cfg := shippedConfig(t)
+	pub := filepath.Join(dir, "public")
+	feeds := filepath.Join(pub, "feeds")
+	full := false // build -full
+	build := func(config string, want ...string) string {
+		t.Helper()
+		if err := os.WriteFile(cfg, []byte(config), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		args := []string{"build", "-config", cfg}
+		if full {
+			args = append(args, "-full")
+		}
+		code, out, errs := runCommand(t, args...)
+		if code != 0 {
+			t.Fatalf("build exited %d\n%s%s", code, out, errs)
+		}
+		for _, w := range want {
+			if !strings.Contains(out, w) {
+				t.Errorf("build output lacks %q:\n%s", w, out)
+			}
+		}
+		return out
+	}
+	edited := filepath.Join(feeds, "releases.json") // edited by hand, below
+	counts := func(want map[string]int) {
+		t.Helper()
+		for cat, n := range want {
+			for _, ext := range []string{"atom", "rss", "json"} {
+				name := filepath.Join(feeds, cat+"."+ext)
+				if n < 0 {
+					if _, err := os.Lstat(name); err == nil && name != edited {
+						t.Errorf("%s still there", name)
+					}
+					continue
+				}
+				t.Run(cat+"."+ext, func(t *testing.T) { checkFeed(t, name, n) })
+			}
+		}
+	}
+	read := func(name string) string {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join(pub, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	posts := func(folder string) []string {
+		t.Helper()
+		entries, _ := os.ReadDir(filepath.Join(dir, "site", folder))
+		var ns []string
+		for _, e := range entries {
+			ns = append(ns, e.Name())
+		}
+		return ns
+	}
+	everything := map[string]int{"engineering": 3, "releases": 3, "picks": 4, "rizhaoribao": 3, "rizhaowanbao": 1, "all": 10}
+
+	build(removalConfig(""))
+	counts(everything)
+	releasesAtom := read("feeds/releases.atom")
+	if got := len(posts("_posts")); got != 10 {
+		t.Fatalf("%d jekyll posts, want 10", got)
+	}
+	// Files feedsmith did not write, or that were edited since, stay.
+	mine := filepath.Join(feeds, "mine.atom")
+	if err := os.WriteFile(mine, []byte("an operator's own feed"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(edited, []byte(`{"edited": "by hand"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("removed", func(t *testing.T) {
+		out := build(removalConfig("", "releases", "mirror"),
+			"removed category releases: deleted "+filepath.Join(feeds, "releases.atom")+", "+filepath.Join(feeds, "releases.rss")+
+				"; left "+edited+" (changed since feedsmith wrote it)",
+			"removed category rizhaoribao: deleted "+filepath.Join(feeds, "rizhaoribao.atom"),
+			"removed category rizhaowanbao: deleted ",
+			"jekyll: 7 posts of removed sources moved to "+filepath.Join(dir, "site", "_archive"))
+		if n := strings.Count(out, "removed category"); n != 3 {
+			t.Errorf("%d removed categories reported, want 3:\n%s", n, out)
+		}
+		counts(map[string]int{"engineering": 3, "picks": 1, "all": 3, "releases": -1, "rizhaoribao": -1, "rizhaowanbao": -1})
+		if b, err := os.ReadFile(mine); err != nil || string(b) != "an operator's own feed" {
+			t.Errorf("a file feedsmith did not write: %q %v", b, err)
+		}
+		if b, err := os.ReadFile(edited); err != nil || !strings.Contains(string(b), "by hand") {
+			t.Errorf("an edited feed file: %q %v", b, err)
+		}
+		opml, index := read("feeds.opml"), read("index.html")
+		for _, gone := range []string{"releases", "rizhaoribao", "rizhaowanbao", "Release notes", "mirror"} {
+			if strings.Contains(opml, gone) || strings.Contains(index, gone) {
+				t.Errorf("the OPML or the index page still names %q", gone)
+			}
+		}
+		for _, kept := range []string{"feeds/engineering.atom", "feeds/picks.atom", "feeds/all.atom"} {
+			if !strings.Contains(opml, kept) || !strings.Contains(index, kept) {
+				t.Errorf("the OPML or the index page lacks %s", kept)
+			}
+		}
+		if got := len(posts("_posts")); got != 3 {
+			t.Errorf("jekyll posts %q, want the blog's 3", posts("_posts"))
+		}
+		if got := len(posts("_archive")); got != 7 {
+			t.Errorf("jekyll archive %q, want the 7 posts of the removed sources", posts("_archive"))
+		}
+	})
+
+	t.Run("unchanged rebuild", func(t *testing.T) {
+		before := snapshot(t, feeds)
+		out := build(removalConfig("", "releases", "mirror"))
+		if strings.Contains(out, "removed category") || strings.Contains(out, "removed sources") {
+			t.Errorf("a second build removed more:\n%s", out)
+		}
+		for name, f := range snapshot(t, feeds) {
+			if b, ok := before[name]; !ok || !b.mod.Equal(f.mod) {
+				t.Errorf("%s rewritten", name)
+			}
+		}
+	})
+
+	t.Run("put back", func(t *testing.T) {
+		out := build(removalConfig(""))
+		if strings.Contains(out, "removed category") {
+			t.Errorf("putting sources back removed a category:\n%s", out)
+		}
+		counts(everything)
+		if got := read("feeds/releases.atom"); got != releasesAtom {
+			t.Errorf("releases.atom came back as\n%s\nwant\n%s", got, releasesAtom)
+		}
+		if got := len(posts("_posts")); got != 10 {
+			t.Errorf("jekyll posts %q, want all 10 back", posts("_posts"))
+		}
+		if got := posts("_archive"); len(got) != 0 {
+			t.Errorf("jekyll archive keeps %q", got)
+		}
+	})
+
+	t.Run("renamed, build -full", func(t *testing.T) {
+		full = true
+		build(removalConfig("changelog"), "removed category releases: deleted "+filepath.Join(feeds, "releases.atom"))
+		counts(map[string]int{"changelog": 3, "releases": -1, "all": 10, "picks": 4})
+		if opml := read("feeds.opml"); strings.Contains(opml, "feeds/releases.") || !strings.Contains(opml, "feeds/changelog.atom") {
+			t.Errorf("OPML after the rename:\n%s", opml)
+		}
+		if !bytes.Contains([]byte(read("feeds/changelog.atom")), []byte("Version 2.1 adds incremental builds")) {
+			t.Error("changelog lacks the release notes")
+		}
+	})
+}
+
+// getBody GETs url and returns the status code and the body; 0 and the
+// error when there is no answer.
+func getBody(url string) (int, string) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return 0, err.Error()
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+// countingUpstream counts the requests an upstream gets.
+type countingUpstream struct {
+	http.Handler
+	n atomic.Int64
+}
+
+func (c *countingUpstream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c.n.Add(1)
+	c.Handler.ServeHTTP(w, r)
+}
+
+// startDaemon runs the real daemon on cfg as a child process and waits
+// until it is ready; msgs are its later sd_notify messages, and stop
+// sends SIGTERM and waits for a clean exit.
+func startDaemon(t *testing.T, cfg string) (cmd *exec.Cmd, logs *testutil.SyncBuffer, msgs <-chan string, stop func()) {
+	t.Helper()
+	sock, msgs := notifySocket(t)
+	cmd = exec.Command(os.Args[0], "run", "-config", cfg)
+	cmd.Env = append(os.Environ(), "FEEDSMITH_TEST_MAIN=1", "NOTIFY_SOCKET="+sock)
+	logs = &testutil.SyncBuffer{}
+	cmd.Stderr = logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	stopped := false
+	stop = func() {
+		t.Helper()
+		if stopped {
+			return
+		}
+		stopped = true
+		cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case err := <-exited:
+			if err != nil {
+				t.Errorf("daemon exited with %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			cmd.Process.Kill()
+			t.Error("daemon did not stop within 30s of SIGTERM")
+		}
+		if t.Failed() {
+			t.Logf("daemon log:\n%s", logs.String())
+		}
+	}
+	t.Cleanup(stop)
+	waitMessage(t, msgs, "READY=1")
+	return cmd, logs, msgs, stop
+}
+
+// TestDaemonRemovedSource removes a source and its category from the
+// daemon's configuration, reloads, puts them back and reloads, then
+// removes them while it is stopped and starts it: the removed feeds are
+// no longer served (404), their files leave the output folder, and the
+// articles return from the store without a fetch.
+func TestDaemonRemovedSource(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the daemon as a child process")
+	}
+	up := &countingUpstream{Handler: &feedUpstream{items: []string{"我市举行春季重点项目集中开工仪式"}}}
+	upSrv := httptest.NewServer(up)
+	defer upSrv.Close()
+	releases, err := filepath.Abs("../../examples/feeds/release-notes.atom")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	addr := freePort(t)
+	cfg := filepath.Join(dir, "config.yaml")
+	writeConfig := func(withUp bool) {
+		t.Helper()
+		text := fmt.Sprintf(`site: {title: 测试, base_url: "http://%s/", language: zh-CN}
+store: {path: data/db.sqlite}
+output: {dir: public, all: {title: 全部}}
+server: {listen: "%s", shutdown_timeout: 5s}
+categories:
+  - {id: releases, title: Release notes}
+sources:
+  - {id: rel, type: feed, url: %s, category: releases, schedule: "@every 1h"}
+`, addr, addr, releases)
+		if withUp {
+			text = strings.Replace(text, "categories:\n", "categories:\n  - {id: news, title: 新闻}\n", 1) +
+				"  - {id: up, type: feed, url: " + upSrv.URL + "/feed.rss, category: news, schedule: \"@every 1h\"}\n"
+		}
+		if err := os.WriteFile(cfg, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	base := "http://" + addr
+	get := func(path string) (int, string) { return getBody(base + path) }
+	newsFile := filepath.Join(dir, "public", "feeds", "news.atom")
+	served := func() string {
+		if code, body := get("/feeds/news.atom"); code != 200 || !strings.Contains(body, "我市举行春季重点项目集中开工仪式") {
+			return fmt.Sprintf("news.atom: %d", code)
+		}
+		if _, err := os.Stat(newsFile); err != nil {
+			return err.Error()
+		}
+		if _, body := get("/feeds/all.atom"); !strings.Contains(body, "我市举行春季重点项目集中开工仪式") {
+			return "all.atom lacks the article of up"
+		}
+		return ""
+	}
+	removed := func() string {
+		if code, _ := get("/feeds/news.atom"); code != http.StatusNotFound {
+			return fmt.Sprintf("news.atom: %d, want 404", code)
+		}
+		if _, err := os.Lstat(newsFile); !errors.Is(err, os.ErrNotExist) {
+			return fmt.Sprintf("%s still there (%v)", newsFile, err)
+		}
+		if _, body := get("/feeds.opml"); strings.Contains(body, "feeds/news.") || !strings.Contains(body, "feeds/releases.atom") {
+			return "feeds.opml:\n" + body
+		}
+		if _, body := get("/feeds/all.atom"); strings.Contains(body, "我市举行春季重点项目集中开工仪式") || !strings.Contains(body, "Version 2.1") {
+			return "all.atom still has the article of up, or lacks rel's"
+		}
+		if _, body := get("/"); strings.Contains(body, "新闻") {
+			return "the index page still lists news"
+		}
+		return ""
+	}
+
+	writeConfig(true)
+	cmd, logs, msgs, stop := startDaemon(t, cfg)
+	eventually(t, "both sources served", served)
+	reload := func(withUp bool) {
+		t.Helper()
+		writeConfig(withUp)
+		cmd.Process.Signal(syscall.SIGHUP)
+		waitMessage(t, msgs, "RELOADING=1")
+		waitMessage(t, msgs, "READY=1") // the reload is done
+	}
+
+	reload(false)
+	eventually(t, "news removed on reload", removed)
+	eventually(t, "the removal logged", func() string {
+		if !strings.Contains(logs.String(), `msg="removed category" category=news deleted=`) {
+			return "not logged"
+		}
+		return ""
+	})
+
+	fetched := up.n.Load()
+	reload(true)
+	eventually(t, "news back on reload", served)
+	if n := up.n.Load(); n != fetched {
+		t.Errorf("upstream fetched %d times to bring news back, want none", n-fetched)
+	}
+	stop()
+
+	// Removed while the daemon is stopped: gone from the start.
+	writeConfig(false)
+	_, logs, _, _ = startDaemon(t, cfg)
+	if msg := removed(); msg != "" {
+		t.Errorf("after a restart: %s", msg)
+	}
+	if !strings.Contains(logs.String(), `msg="removed category" category=news`) {
+		t.Errorf("the removal at start not logged:\n%s", logs.String())
+	}
+}
