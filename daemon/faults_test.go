@@ -301,9 +301,13 @@ func TestOutputFaultRetriedWithoutRun(t *testing.T) {
 	done := make(chan struct{})
 	go func() { defer close(done); f.d.retryOutputs(ctx, 20*time.Millisecond) }()
 	defer func() { cancel(); <-done }()
-	time.Sleep(100 * time.Millisecond) // a few retries that fail
+	// A few retries that fail, each counted (waited for, not timed: a
+	// loaded machine may take longer than the retry interval).
+	for end := time.Now().Add(10 * time.Second); f.sample(t, dirErrors) < 2 && time.Now().Before(end); {
+		time.Sleep(10 * time.Millisecond)
+	}
 	if n := f.sample(t, dirErrors); n < 2 {
-		t.Errorf("%v failed writes after some retries, want them counted", n)
+		t.Errorf("%v failed writes after 10 s of retries every 20 ms, want them counted", n)
 	}
 	mendFolder(t, filepath.Join(f.out, "feeds"))
 	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
