@@ -19,6 +19,9 @@ type Config struct {
 	Defaults   Defaults   `yaml:"defaults"`
 	Categories []Category `yaml:"categories"`
 	Sources    []Source   `yaml:"sources"`
+	// File is the file the configuration was loaded from, as given
+	// ("" when parsed from bytes).
+	File string `yaml:"-"`
 }
 
 // Site describes where the output tree is published and who publishes it.

@@ -66,6 +66,7 @@ func Load(path string) (*Config, error) {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
 	cfg.resolvePaths(dir)
+	cfg.File = path
 	return cfg, nil
 }
 

@@ -125,7 +125,9 @@ func (d *Daemon) Run(ctx context.Context, ready func()) error {
 	defer d.store.Close()
 	cfg := d.state.Load().cfg
 	// Serve what the store already holds before collecting anything:
-	// a restart never leaves readers without their feeds.
+	// a restart never leaves readers without their feeds, nor makes
+	// them download again the ones that did not change.
+	d.rememberServed(ctx)
 	if err := d.publish(ctx, nil, false); err != nil {
 		return err
 	}
@@ -138,11 +140,18 @@ func (d *Daemon) Run(ctx context.Context, ready func()) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Server.Listen, err)
 	}
+	d.sched.Start()
+	// Only now does the scheduler know every next run, start-up runs
+	// included: the index page shows them before the first request is
+	// answered (connections wait in the listen queue meanwhile).
+	if err := d.publish(ctx, []string{}, false); err != nil {
+		d.logger.Error("render the index page", "error", err)
+	}
 	hs := d.srv.HTTPServer()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- hs.Serve(d.srv.Listener(ln)) }()
-	d.logger.Info("serving", "addr", ln.Addr().String(), "sources", len(cfg.Sources))
-	d.sched.Start()
+	d.logger.Info("feedsmith started", "version", d.version, "config", cfg.File,
+		"store", cfg.Store.Path, "output", cfg.Output.Dir, "listen", ln.Addr().String(), "sources", len(cfg.Sources))
 	retryCtx, stopRetry := context.WithCancel(ctx)
 	defer stopRetry()
 	d.retrying.Add(1)
@@ -275,6 +284,7 @@ func (d *Daemon) publish(ctx context.Context, changed []string, ping bool) error
 	} else {
 		paths = d.srv.Patch(tree)
 	}
+	d.recordServed(ctx, paths, changed == nil)
 	d.writeOutputs(ctx, st, tree, changed)
 	d.showFaults(ctx, st, notices)
 	if ping {

@@ -61,6 +61,9 @@ type Server struct {
 
 	mu    sync.Mutex // serialises Update and Patch; readers never take it
 	files atomic.Pointer[tree]
+	// known holds, until the first Update, the files served before a
+	// restart (their sum and time, no bodies): see Remember. Under mu.
+	known map[string]*entry
 
 	// badLog and fastLog rate-limit the lines about bad requests and
 	// fasthttp's own warnings.

@@ -163,6 +163,16 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 		// via: the URL of the original a mirrored article credits.
 		`ALTER TABLE articles ADD COLUMN via TEXT NOT NULL DEFAULT ''`,
 	),
+	execAll(
+		// What the daemon serves, one row per tree path: the SHA-256 of
+		// the bytes (hex) and when they last changed (unix nanoseconds),
+		// so that Last-Modified outlives a restart.
+		`CREATE TABLE served_files (
+			path TEXT PRIMARY KEY,
+			sum TEXT NOT NULL,
+			modified_unix INTEGER NOT NULL
+		) WITHOUT ROWID`,
+	),
 }
 
 // execAll returns a migration that executes stmts in order.

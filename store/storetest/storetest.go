@@ -37,6 +37,9 @@ type Store interface {
 	Changes(ctx context.Context) (map[string]int64, error)
 	Rendered(ctx context.Context, output string) (map[string]store.Rendered, error)
 	SetRendered(ctx context.Context, output string, r map[string]store.Rendered) error
+	ServedFiles(ctx context.Context) (map[string]store.ServedFile, error)
+	SaveServedFiles(ctx context.Context, files map[string]store.ServedFile) error
+	ForgetServedExcept(ctx context.Context, paths []string) error
 	Close() error
 }
 
@@ -77,6 +80,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"ClearPendingExcept", testClearPendingExcept},
 		{"Changes", testChanges},
 		{"Rendered", testRendered},
+		{"ServedFiles", testServedFiles},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open) })
