@@ -133,7 +133,7 @@ func (d *Daemon) Run(ctx context.Context, ready func()) error {
 	}
 	d.rendered.Store(true)
 	d.clearRemovedPending(ctx, cfg)
-	if err := d.schedule(ctx); err != nil {
+	if err := d.schedule(ctx, nil); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", cfg.Server.Listen)
@@ -209,13 +209,15 @@ func (d *Daemon) shutdown(hs *fasthttp.Server, ln net.Listener) error {
 
 // schedule hands every source of the current configuration to the
 // scheduler; a source that has not succeeded within its interval runs
-// at start.
-func (d *Daemon) schedule(ctx context.Context) error {
+// at start. The sources that old (nil at start) does not have get their
+// metrics from the stored status.
+func (d *Daemon) schedule(ctx context.Context, old *config.Config) error {
 	st := d.state.Load()
 	statuses, err := d.store.SourceStatuses(ctx)
 	if err != nil {
 		return err
 	}
+	d.knowSources(st.cfg, old, statuses)
 	last := map[string]time.Time{}
 	d.attemptedMu.Lock()
 	for _, s := range statuses {
