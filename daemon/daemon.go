@@ -231,7 +231,7 @@ func (d *Daemon) schedule(ctx context.Context, old *config.Config) error {
 	for _, src := range st.cfg.Sources {
 		id := src.ID
 		jobs = append(jobs, schedule.Job{
-			ID: id, Spec: src.Schedule, Location: st.cfg.Location(src), LastSuccess: last[id],
+			ID: id, Spec: src.Schedule, Location: st.cfg.Location(src), LastSuccess: last[id], Jitter: st.cfg.Jitter(src),
 			Run: func(ctx context.Context) { d.runSource(ctx, id) },
 		})
 	}

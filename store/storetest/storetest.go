@@ -40,6 +40,7 @@ type Store interface {
 	ServedFiles(ctx context.Context) (map[string]store.ServedFile, error)
 	SaveServedFiles(ctx context.Context, files map[string]store.ServedFile) error
 	ForgetServedExcept(ctx context.Context, paths []string) error
+	CategorySources(ctx context.Context) (map[string][]string, error)
 	Close() error
 }
 
@@ -81,6 +82,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"Changes", testChanges},
 		{"Rendered", testRendered},
 		{"ServedFiles", testServedFiles},
+		{"CategorySources", testCategorySources},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open) })
