@@ -124,6 +124,10 @@ func (d *Daemon) newState(cfg *config.Config) *state {
 func (d *Daemon) Run(ctx context.Context, ready func()) error {
 	defer d.store.Close()
 	cfg := d.state.Load().cfg
+	if err := d.srv.OpenAccessLog(cfg.Server.AccessLog); err != nil {
+		return fmt.Errorf("server.access_log %s: %w", cfg.Server.AccessLog, err)
+	}
+	defer d.srv.CloseAccessLog() // shutdown closes it first, reporting an error
 	// Serve what the store already holds before collecting anything:
 	// a restart never leaves readers without their feeds, nor makes
 	// them download again the ones that did not change.
@@ -197,6 +201,9 @@ func (d *Daemon) shutdown(hs *fasthttp.Server, ln net.Listener) error {
 	// fasthttp closes only the listeners Serve has taken: one stopped
 	// right after start could otherwise keep Serve accepting.
 	ln.Close()
+	if err := d.srv.CloseAccessLog(); err != nil {
+		errs = append(errs, err)
+	}
 	pinged := make(chan struct{})
 	go func() { d.pinging.Wait(); close(pinged) }()
 	select {

@@ -65,6 +65,10 @@ type Server struct {
 	// restart (their sum and time, no bodies): see Remember. Under mu.
 	known map[string]*entry
 
+	// access is the access log, nil when it is off: then a request
+	// costs one atomic load more and nothing else.
+	access atomic.Pointer[accessLog]
+
 	// badLog and fastLog rate-limit the lines about bad requests and
 	// fasthttp's own warnings.
 	badLog, fastLog logLimit

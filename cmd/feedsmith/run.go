@@ -71,6 +71,7 @@ func reloadOnHUP(ctx context.Context, hup <-chan os.Signal, path string, d *daem
 		case <-hup:
 		}
 		systemd.Reloading()
+		d.ReopenLogs()
 		logger.Info("reloading configuration", "path", path)
 		cfg, err := config.Load(path)
 		var problems config.Problems
