@@ -153,3 +153,38 @@ func BenchmarkAccessLog(b *testing.B) {
 type discardWriter struct{}
 
 func (discardWriter) Write(p []byte) (int, error) { return len(p), nil }
+
+// FuzzAccessLogEscape: whatever a client sends, its escaped form is
+// printable ASCII without a quote or a lone backslash, so a log line
+// stays one line with its fields where they were, and it decodes back.
+func FuzzAccessLogEscape(f *testing.F) {
+	for _, s := range []string{"", `Mozilla/5.0 "x" \ y`, "a\r\nb", "é\x00\xff"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		out := appendEscaped(nil, in)
+		var back []byte
+		for i := 0; i < len(out); i++ {
+			c := out[i]
+			if c < 0x20 || c >= 0x7f || c == '"' {
+				t.Fatalf("escaped %q holds %q", out, c)
+			}
+			if c == '\\' {
+				if i+3 >= len(out) || out[i+1] != 'x' {
+					t.Fatalf("escaped %q: a backslash not followed by xHH at %d", out, i)
+				}
+				n, err := strconv.ParseUint(string(out[i+2:i+4]), 16, 8)
+				if err != nil {
+					t.Fatalf("escaped %q: %v", out, err)
+				}
+				back = append(back, byte(n))
+				i += 3
+				continue
+			}
+			back = append(back, c)
+		}
+		if !bytes.Equal(back, in) {
+			t.Fatalf("%q escaped to %q, which decodes to %q", in, out, back)
+		}
+	})
+}
