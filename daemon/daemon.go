@@ -125,7 +125,7 @@ func (d *Daemon) Run(ctx context.Context, ready func()) error {
 	defer d.store.Close()
 	cfg := d.state.Load().cfg
 	if err := d.srv.OpenAccessLog(cfg.Server.AccessLog); err != nil {
-		return fmt.Errorf("server.access_log %s: %w", cfg.Server.AccessLog, err)
+		return fmt.Errorf("server.access_log: %w", err) // the error names the file
 	}
 	defer d.srv.CloseAccessLog() // shutdown closes it first, reporting an error
 	// Serve what the store already holds before collecting anything:
