@@ -22,6 +22,9 @@ type Config struct {
 	// origin names the file and lines of problems; nil for a
 	// configuration built in code.
 	origin *origin
+	// File is the file the configuration was loaded from, as given
+	// ("" when parsed from bytes).
+	File string `yaml:"-"`
 }
 
 // Site describes where the output tree is published and who publishes it.
@@ -97,6 +100,10 @@ type Server struct {
 	// ShutdownTimeout bounds how long running jobs and requests may take
 	// to finish on SIGTERM.
 	ShutdownTimeout Duration `yaml:"shutdown_timeout"`
+	// AccessLog logs every request answered: "" (off), "stderr" (a line
+	// per request through the daemon's logger), or a file path written in
+	// the Combined Log Format and reopened on SIGHUP.
+	AccessLog string `yaml:"access_log"`
 }
 
 // WebSub configures push notifications of feed changes.
@@ -136,6 +143,9 @@ type Defaults struct {
 	Allow []string `yaml:"allow"`
 	// Caps bound what one upstream document may bring in.
 	Caps `yaml:",inline"`
+	// Jitter is the most a source's scheduled runs are shifted by (see
+	// schedule.Jitter); 0 runs them exactly on schedule.
+	Jitter Duration `yaml:"jitter"`
 }
 
 // CategorySpec is a source's category: a plain id, or a mapping whose id
@@ -202,6 +212,9 @@ type Category struct {
 	Description string `yaml:"description"`
 	// Rules file articles from any source into this category too.
 	Rules []Rule `yaml:"rules"`
+	// Language is the category's language tag (BCP 47, e.g. "en");
+	// default: the site's.
+	Language string `yaml:"language"`
 }
 
 // Rule matches an article by keywords or a regular expression.
@@ -268,4 +281,10 @@ type Source struct {
 	Allow        []string `yaml:"allow"`
 	// Caps override the defaults' caps; a zero cap takes the default.
 	Caps `yaml:",inline"`
+	// Language is the language tag of the categories derived from this
+	// source's articles; default: the site's.
+	Language string `yaml:"language"`
+	// Jitter is defaults.jitter for this source; set (0 included), it
+	// replaces the default.
+	Jitter *Duration `yaml:"jitter"`
 }

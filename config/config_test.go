@@ -34,7 +34,7 @@ func TestInvalid(t *testing.T) {
 	}{
 		{"invalid-unknown-key.yml", []string{
 			"testdata/invalid-unknown-key.yml:3: site.titel: unknown key (known: author, base_url, description, language, timezone, title)",
-			"testdata/invalid-unknown-key.yml:8: sources[0] (a).shedule: unknown key (known: allow, allow_private, category, charset, date_format, detail, fields, footer, id, items, max_author, max_body, max_content, max_items, max_summary, max_title, path, permalink, schedule, select, site_url, tags, timeout, timezone, type, url)",
+			"testdata/invalid-unknown-key.yml:8: sources[0] (a).shedule: unknown key (known: allow, allow_private, category, charset, date_format, detail, fields, footer, id, items, jitter, language, max_author, max_body, max_content, max_items, max_summary, max_title, path, permalink, schedule, select, site_url, tags, timeout, timezone, type, url)",
 		}},
 		{"invalid-many.yml", []string{
 			`testdata/invalid-many.yml:2: site.base_url: "/relative/" is not an absolute http(s) URL`,
@@ -119,6 +119,11 @@ func TestInvalid(t *testing.T) {
 		}},
 		{"invalid-syntax.yml", []string{
 			"testdata/invalid-syntax.yml:3: mapping values are not allowed in this context",
+		}},
+		{"invalid-language.yml", []string{
+			`testdata/invalid-language.yml:3: site.language: "english" is not a BCP 47 language tag: a language, then optionally a script or region, joined by hyphens (such as en, zh-CN, zh-Hant or pt-BR)`,
+			`testdata/invalid-language.yml:6: categories[0] (news).language: "zh_CN" is not written as a BCP 47 language tag: write "zh-CN"`,
+			`testdata/invalid-language.yml:13: sources[0] (a).language: "xx-YY" is not a known language tag: no language, script or region "xx" (such as en, zh-CN, zh-Hant or pt-BR)`,
 		}},
 	}
 	for _, tt := range tests {

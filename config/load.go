@@ -102,6 +102,7 @@ func (c *Config) resolve(path string) error {
 		return err
 	}
 	c.resolvePaths(dir)
+	c.File = path
 	return nil
 }
 
@@ -200,6 +201,7 @@ func defaults() *Config {
 			MaxBody:    10 << 20,
 			PerHost:    2,
 			MaxBackoff: Duration(6 * time.Hour),
+			Jitter:     Duration(DefaultJitter),
 			Caps:       DefaultCaps(),
 		},
 	}
@@ -214,6 +216,9 @@ func (c *Config) resolvePaths(dir string) {
 	}
 	c.Store.Path = abs(c.Store.Path)
 	c.Output.Dir = abs(c.Output.Dir)
+	if c.Server.AccessLog != AccessLogStderr {
+		c.Server.AccessLog = abs(c.Server.AccessLog)
+	}
 	if j := c.Outputs.Jekyll; j != nil {
 		j.Dir, j.Archive = abs(j.Dir), abs(j.Archive)
 	}

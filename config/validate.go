@@ -174,7 +174,7 @@ func (c *Config) validate() []pending {
 	for i := range c.Sources {
 		ps = append(ps, c.sourceProblems(i, srcIDs)...)
 	}
-	return ps
+	return append(ps, c.operationProblems()...)
 }
 
 // idProblems checks that id is a safe slug not used before in seen.

@@ -127,25 +127,38 @@ func (d *Daemon) Run(ctx context.Context, ready func()) error {
 	if err := d.setActiveSources(ctx, cfg); err != nil {
 		return err
 	}
+	if err := d.srv.OpenAccessLog(cfg.Server.AccessLog); err != nil {
+		return fmt.Errorf("server.access_log: %w", err) // the error names the file
+	}
+	defer d.srv.CloseAccessLog() // shutdown closes it first, reporting an error
 	// Serve what the store already holds before collecting anything:
-	// a restart never leaves readers without their feeds.
+	// a restart never leaves readers without their feeds, nor makes
+	// them download again the ones that did not change.
+	d.rememberServed(ctx)
 	if err := d.publish(ctx, nil, false); err != nil {
 		return err
 	}
 	d.rendered.Store(true)
 	d.clearRemovedPending(ctx, cfg)
-	if err := d.schedule(ctx); err != nil {
+	if err := d.schedule(ctx, nil); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", cfg.Server.Listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Server.Listen, err)
 	}
+	d.sched.Start()
+	// Only now does the scheduler know every next run, start-up runs
+	// included: the index page shows them before the first request is
+	// answered (connections wait in the listen queue meanwhile).
+	if err := d.publish(ctx, []string{}, false); err != nil {
+		d.logger.Error("render the index page", "error", err)
+	}
 	hs := d.srv.HTTPServer()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- hs.Serve(d.srv.Listener(ln)) }()
-	d.logger.Info("serving", "addr", ln.Addr().String(), "sources", len(cfg.Sources))
-	d.sched.Start()
+	d.logger.Info("feedsmith started", "version", d.version, "config", cfg.File,
+		"store", cfg.Store.Path, "output", cfg.Output.Dir, "listen", ln.Addr().String(), "sources", len(cfg.Sources))
 	retryCtx, stopRetry := context.WithCancel(ctx)
 	defer stopRetry()
 	d.retrying.Add(1)
@@ -191,6 +204,9 @@ func (d *Daemon) shutdown(hs *fasthttp.Server, ln net.Listener) error {
 	// fasthttp closes only the listeners Serve has taken: one stopped
 	// right after start could otherwise keep Serve accepting.
 	ln.Close()
+	if err := d.srv.CloseAccessLog(); err != nil {
+		errs = append(errs, err)
+	}
 	pinged := make(chan struct{})
 	go func() { d.pinging.Wait(); close(pinged) }()
 	select {
@@ -203,13 +219,15 @@ func (d *Daemon) shutdown(hs *fasthttp.Server, ln net.Listener) error {
 
 // schedule hands every source of the current configuration to the
 // scheduler; a source that has not succeeded within its interval runs
-// at start.
-func (d *Daemon) schedule(ctx context.Context) error {
+// at start. The sources that old (nil at start) does not have get their
+// metrics from the stored status.
+func (d *Daemon) schedule(ctx context.Context, old *config.Config) error {
 	st := d.state.Load()
 	statuses, err := d.store.SourceStatuses(ctx)
 	if err != nil {
 		return err
 	}
+	d.knowSources(st.cfg, old, statuses)
 	last := map[string]time.Time{}
 	d.attemptedMu.Lock()
 	for _, s := range statuses {
@@ -223,7 +241,7 @@ func (d *Daemon) schedule(ctx context.Context) error {
 	for _, src := range st.cfg.Sources {
 		id := src.ID
 		jobs = append(jobs, schedule.Job{
-			ID: id, Spec: src.Schedule, Location: st.cfg.Location(src), LastSuccess: last[id],
+			ID: id, Spec: src.Schedule, Location: st.cfg.Location(src), LastSuccess: last[id], Jitter: st.cfg.Jitter(src),
 			Run: func(ctx context.Context) { d.runSource(ctx, id) },
 		})
 	}
@@ -278,6 +296,7 @@ func (d *Daemon) publish(ctx context.Context, changed []string, ping bool) error
 	} else {
 		paths = d.srv.Patch(tree)
 	}
+	d.recordServed(ctx, paths, changed == nil)
 	d.writeOutputs(ctx, st, tree, changed)
 	if changed == nil {
 		d.removeGone(ctx, st)

@@ -27,8 +27,9 @@ func (d *Daemon) Reload(ctx context.Context, cfg *config.Config) error {
 	if cfg.Site.BaseURL != old.Site.BaseURL || cfg.WebSub.Hub != old.WebSub.Hub || cfg.Server.AdminToken != old.Server.AdminToken {
 		d.logger.Warn("site.base_url, websub.hub and server.admin_token in HTTP headers change on restart; the feeds change now")
 	}
+	d.switchAccessLog(old, cfg)
 	d.state.Store(d.newState(cfg))
-	if err := d.schedule(ctx); err != nil {
+	if err := d.schedule(ctx, old); err != nil {
 		d.state.Store(prev)
 		return fmt.Errorf("reload schedule: %w", err)
 	}

@@ -160,7 +160,7 @@ func TestAtomElements(t *testing.T) {
 func TestOPML(t *testing.T) {
 	outlines := []Outline{
 		{Title: "日照日报新闻", Text: "日照日报新闻", Type: "atom",
-			XMLURL: "https://feeds.example.com/feeds/rizhaoribao.atom", HTMLURL: "https://feeds.example.com/"},
+			XMLURL: "https://feeds.example.com/feeds/rizhaoribao.atom", HTMLURL: "https://feeds.example.com/", Language: "zh-CN"},
 		{Title: "日照日报新闻", Type: "rss", XMLURL: "https://feeds.example.com/feeds/rizhaoribao.rss"},
 		{Text: "All news & notes", XMLURL: "https://feeds.example.com/feeds/all.rss"},
 	}
@@ -177,7 +177,7 @@ func TestOPML(t *testing.T) {
 		t.Fatal(err)
 	}
 	if doc.Version != "2.0" || len(doc.Body) != 3 || doc.Body[1].Text != "日照日报新闻" || doc.Body[2].Type != "rss" ||
-		doc.Body[2].Title != "All news & notes" {
+		doc.Body[2].Title != "All news & notes" || doc.Body[0].Language != "zh-CN" || doc.Body[1].Language != "" {
 		t.Errorf("read back %+v", doc)
 	}
 	if strings.Contains(string(out), "dateCreated") {

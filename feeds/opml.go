@@ -18,6 +18,8 @@ type Outline struct {
 	Type        string // "rss" or "atom"; "rss" when empty
 	XMLURL      string // the feed's absolute URL
 	HTMLURL     string // the site's absolute URL, optional
+	// Language is the feed's language tag, as its channel says; optional.
+	Language string
 }
 
 // OPML 2.0 (http://opml.org/spec2.opml). gorilla/feeds has no OPML.
@@ -41,6 +43,8 @@ type opmlOutline struct {
 	Title   string `xml:"title,attr"`
 	XMLURL  string `xml:"xmlUrl,attr"`
 	HTMLURL string `xml:"htmlUrl,attr,omitempty"`
+	// language is OPML 2.0's for an rss outline: the feed's <language>.
+	Language string `xml:"language,attr,omitempty"`
 }
 
 // OPML renders a subscription list of outlines, in the order given.
@@ -58,6 +62,8 @@ func OPML(title string, ownerName string, outlines []Outline) ([]byte, error) {
 			Type:  strings.ToLower(strings.TrimSpace(o.Type)),
 			Title: strings.TrimSpace(clean(o.Title)),
 			Text:  strings.TrimSpace(clean(o.Text)),
+			// The site's configuration, not upstream data; cleaned all the same.
+			Language: strings.TrimSpace(clean(o.Language)),
 		}
 		switch x.Type {
 		case "":

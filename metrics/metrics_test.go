@@ -120,6 +120,47 @@ func TestForgetSource(t *testing.T) {
 	}
 }
 
+// TestKnowSource: a source known from the store has every series before
+// it runs, with its stored last success (0 for never), and a run after
+// that counts on from zero.
+func TestKnowSource(t *testing.T) {
+	m := New("test")
+	last := time.Date(2025, 3, 1, 11, 0, 0, 250e6, time.UTC)
+	m.KnowSource("ok", last)
+	m.KnowSource("never", time.Time{})
+	s := scrape(t, m)
+	for _, id := range []string{"ok", "never"} {
+		l := `{source="` + id + `"}`
+		want := map[string]float64{
+			"feedsmith_source_fetches_total" + l:                                    0,
+			"feedsmith_source_errors_total" + l:                                     0,
+			"feedsmith_source_skipped_items_total" + l:                              0,
+			"feedsmith_fetch_refused_total" + l:                                     0,
+			"feedsmith_source_fetch_duration_seconds_count" + l:                     0,
+			`feedsmith_source_articles_total{kind="new",source="` + id + `"}`:       0,
+			`feedsmith_source_articles_total{kind="updated",source="` + id + `"}`:   0,
+			`feedsmith_source_articles_total{kind="unchanged",source="` + id + `"}`: 0,
+			"feedsmith_source_last_success_timestamp_seconds" + l:                   0,
+		}
+		if id == "ok" {
+			want["feedsmith_source_last_success_timestamp_seconds"+l] = 1740826800.25
+		}
+		for k, v := range want {
+			if got, ok := s[k]; !ok || got != v {
+				t.Errorf("%s = %v (present %v), want %v", k, got, ok, v)
+			}
+		}
+	}
+	m.ObserveSource(collect.Result{SourceID: "never", Err: errors.New("404")}, last)
+	s = scrape(t, m)
+	if got := s[`feedsmith_source_errors_total{source="never"}`]; got != 1 {
+		t.Errorf("errors after one failed run = %v, want 1", got)
+	}
+	if got := s[`feedsmith_source_last_success_timestamp_seconds{source="never"}`]; got != 0 {
+		t.Errorf("last success after a failed run = %v, want 0", got)
+	}
+}
+
 func TestFeedRequest(t *testing.T) {
 	m := New("test")
 	for _, st := range []int{200, 304, 304, 200} {

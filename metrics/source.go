@@ -48,3 +48,24 @@ func (m *Metrics) ForgetSource(id string) {
 	m.lastSuccess.DeletePartialMatch(l)
 	m.refused.DeletePartialMatch(l)
 }
+
+// KnowSource creates every series of a source before its first run in
+// this process: the counters at 0, the fetch duration with no
+// observations, and the last success from the stored status (0 when the
+// source never succeeded). A restart then never makes a source vanish
+// from /metrics, nor a staleness alert go quiet until the source runs.
+func (m *Metrics) KnowSource(id string, lastSuccess time.Time) {
+	m.fetches.WithLabelValues(id)
+	m.errors.WithLabelValues(id)
+	m.skipped.WithLabelValues(id)
+	m.refused.WithLabelValues(id)
+	m.duration.WithLabelValues(id)
+	for _, kind := range []string{"new", "updated", "unchanged"} {
+		m.articles.WithLabelValues(id, kind)
+	}
+	var ts float64
+	if !lastSuccess.IsZero() {
+		ts = float64(lastSuccess.UnixMilli()) / 1e3
+	}
+	m.lastSuccess.WithLabelValues(id).Set(ts)
+}

@@ -63,7 +63,7 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .5
 <table>
 <tr><th>Category</th><th>Articles</th><th>Last update</th><th>Feeds</th></tr>
 {{- range .Categories}}
-<tr><td><strong>{{.Title}}</strong>{{if ne .Description .Title}}<br><small>{{.Description}}</small>{{end}}</td><td>{{.Articles}}</td><td>{{.Newest}}</td>
+<tr><td{{if ne .Language $.Language}} lang="{{.Language}}"{{end}}><strong>{{.Title}}</strong>{{if ne .Description .Title}}<br><small>{{.Description}}</small>{{end}}</td><td>{{.Articles}}</td><td>{{.Newest}}</td>
 <td><a href="{{.AtomURL}}">Atom</a> · <a href="{{.RSSURL}}">RSS</a> · <a href="{{.JSONURL}}">JSON</a></td></tr>
 {{- end}}
 </table>
@@ -135,7 +135,7 @@ func (p *Publisher) opml(chans []feeds.Channel) ([]byte, error) {
 	// of any feed subscription, Atom included.
 	outlines := make([]feeds.Outline, len(chans))
 	for i, ch := range chans {
-		outlines[i] = feeds.Outline{Title: ch.Title, Text: ch.Title, Type: "rss", XMLURL: ch.AtomURL, HTMLURL: ch.SiteURL}
+		outlines[i] = feeds.Outline{Title: ch.Title, Text: ch.Title, Type: "rss", XMLURL: ch.AtomURL, HTMLURL: ch.SiteURL, Language: ch.Language}
 	}
 	return feeds.OPML(p.cfg.Site.Title, p.cfg.Site.Author.Name, outlines)
 }

@@ -17,6 +17,7 @@ import (
 type Store interface {
 	Articles(ctx context.Context, category string, limit int) ([]article.Article, error)
 	Categories(ctx context.Context) ([]store.CategoryInfo, error)
+	CategorySources(ctx context.Context) (map[string][]string, error)
 	SourceStatuses(ctx context.Context) ([]store.SourceStatus, error)
 }
 
@@ -163,11 +164,15 @@ func (p *Publisher) channels(ctx context.Context) ([]feeds.Channel, []store.Cate
 	for _, c := range infos {
 		stored[c.ID] = c
 	}
+	feeders, err := p.feeders(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
 	var chans []feeds.Channel
 	declared := map[string]bool{}
 	for _, c := range p.cfg.Categories {
 		declared[c.ID] = true
-		chans = append(chans, p.channel(c.ID, c.Title, c.Description, stored[c.ID].Newest))
+		chans = append(chans, p.channel(c.ID, c.Title, c.Description, stored[c.ID].Newest, feeders[c.ID]))
 	}
 	for _, c := range infos {
 		if declared[c.ID] || !c.Derived || c.Articles == 0 || !config.SlugPattern.MatchString(c.ID) {
@@ -177,7 +182,7 @@ func (p *Publisher) channels(ctx context.Context) ([]feeds.Channel, []store.Cate
 		if title == "" {
 			title = c.ID
 		}
-		chans = append(chans, p.channel(c.ID, title, c.Description, c.Newest))
+		chans = append(chans, p.channel(c.ID, title, c.Description, c.Newest, feeders[c.ID]))
 	}
 	if all := p.cfg.Output.All; all != nil {
 		var newest time.Time
@@ -186,7 +191,7 @@ func (p *Publisher) channels(ctx context.Context) ([]feeds.Channel, []store.Cate
 				newest = c.Newest
 			}
 		}
-		chans = append(chans, p.channel(all.ID, all.Title, all.Description, newest))
+		chans = append(chans, p.channel(all.ID, all.Title, all.Description, newest, nil))
 	}
 	titles := make(map[string]string, len(chans))
 	for _, ch := range chans {
@@ -198,7 +203,8 @@ func (p *Publisher) channels(ctx context.Context) ([]feeds.Channel, []store.Cate
 	return chans, infos, nil
 }
 
-func (p *Publisher) channel(id, title, description string, updated time.Time) feeds.Channel {
+// channel is the channel of category id, fed by feeders (see feeders).
+func (p *Publisher) channel(id, title, description string, updated time.Time, feeders []config.Source) feeds.Channel {
 	site := p.cfg.Site
 	if description == "" {
 		description = title
@@ -213,7 +219,7 @@ func (p *Publisher) channel(id, title, description string, updated time.Time) fe
 		ID:           id,
 		Title:        title,
 		Description:  description,
-		Language:     site.Language,
+		Language:     p.language(id, feeders),
 		SiteURL:      site.BaseURL,
 		AtomURL:      site.BaseURL + FeedPath(id, "atom"),
 		RSSURL:       site.BaseURL + FeedPath(id, "rss"),
@@ -221,7 +227,7 @@ func (p *Publisher) channel(id, title, description string, updated time.Time) fe
 		Author:       feeds.Person{Name: site.Author.Name, Email: site.Author.Email, URL: site.Author.URL},
 		Generator:    "feedsmith " + p.version,
 		GeneratorURI: "https://github.com/feedsmith/feedsmith",
-		TTL:          p.TTL(id),
+		TTL:          p.ttl(id, feeders),
 		Hub:          p.cfg.WebSub.Hub,
 		Updated:      updated,
 		SourceLinks:  p.sourceLinks(),
@@ -242,24 +248,4 @@ func (p *Publisher) sourceLinks() map[string]string {
 		}
 	}
 	return links
-}
-
-// TTL is how often a category's feed may change: the shortest interval of
-// the sources that file into it by default, else of all sources.
-func (p *Publisher) TTL(categoryID string) time.Duration {
-	var own, any []time.Duration
-	for _, s := range p.cfg.Sources {
-		iv := config.Interval(s.Schedule)
-		any = append(any, iv)
-		if s.Category.ID == categoryID {
-			own = append(own, iv)
-		}
-	}
-	switch {
-	case len(own) > 0:
-		return slices.Min(own)
-	case len(any) > 0:
-		return slices.Min(any)
-	}
-	return config.Interval(p.cfg.Defaults.Schedule)
 }

@@ -134,16 +134,6 @@ func TestRenderChanged(t *testing.T) {
 	}
 }
 
-func TestTTL(t *testing.T) {
-	p := New(testConfig(), nil, "test")
-	if got := p.TTL("news"); got != 10*time.Minute {
-		t.Errorf("TTL(news) = %v, want its source's 10m", got)
-	}
-	if got := p.TTL("other"); got != 10*time.Minute {
-		t.Errorf("TTL(other) = %v, want the shortest of all sources", got)
-	}
-}
-
 // TestSourceLinks: an article without a link is linked to the page its
 // source lists it on, its site_url, else its web URL; a local file gives
 // none.
@@ -155,7 +145,7 @@ func TestSourceLinks(t *testing.T) {
 		{ID: "feed", URL: "https://feeds.example.net/wire.rss"},
 		{ID: "local", URL: "examples/feeds/local.rss"},
 	}
-	got := New(cfg, nil, "test").channel("news", "News", "", time.Time{}).SourceLinks
+	got := New(cfg, nil, "test").channel("news", "News", "", time.Time{}, nil).SourceLinks
 	want := map[string]string{
 		"posts": "https://blog.example.org/",
 		"api":   "https://news.example.org/",

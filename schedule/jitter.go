@@ -9,17 +9,16 @@ import (
 	"github.com/robfig/cron/v3"
 )
 
-// maxJitter caps the offset so that even a daily source runs within a few
-// minutes of the time its owner wrote down.
-const maxJitter = 5 * time.Minute
-
-// Jitter returns the offset, in whole seconds, that id's runs are shifted by:
-// an FNV-1a hash of id mapped into [0, min(interval/2, 5m)). Half the
-// interval keeps a shifted run nearer its own slot than the next one; the
-// hash makes the offset the same on every start, so a source keeps its phase
-// across restarts. Intervals under four seconds get no offset.
-func Jitter(id string, interval time.Duration) time.Duration {
-	secs := uint64(min(interval/2, maxJitter) / time.Second)
+// Jitter returns the offset, in whole seconds, that id's runs are shifted
+// by: an FNV-1a hash of id mapped into [0, min(interval/2, most)). Half
+// the interval keeps a shifted run nearer its own slot than the next one;
+// the hash makes the offset the same on every start, so a source keeps its
+// phase across restarts. most is the job's Jitter (feedsmith's default
+// is 5 minutes, so that even a daily source runs within a few minutes of
+// the time its owner wrote down); 0, and intervals under four seconds,
+// give no offset.
+func Jitter(id string, interval, most time.Duration) time.Duration {
+	secs := uint64(min(interval/2, most) / time.Second)
 	if secs == 0 {
 		return 0
 	}
@@ -70,7 +69,7 @@ func parse(j Job) (cron.Schedule, time.Duration, error) {
 		}
 	}
 	iv := interval(sched)
-	return jittered{sched, Jitter(j.ID, iv)}, iv, nil
+	return jittered{sched, Jitter(j.ID, iv, j.Jitter)}, iv, nil
 }
 
 // interval is the gap between two runs, measured as config.Interval does so

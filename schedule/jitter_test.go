@@ -7,6 +7,9 @@ import (
 	_ "time/tzdata" // the zone tests must not depend on the host's zoneinfo
 )
 
+// most is feedsmith's default Jitter.
+const most = 5 * time.Minute
+
 func TestJitterStable(t *testing.T) {
 	// Pinned values: a change here moves every source's runs on upgrade.
 	tests := []struct {
@@ -21,10 +24,10 @@ func TestJitterStable(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s/%v", tt.id, tt.interval), func(t *testing.T) {
-			if got := Jitter(tt.id, tt.interval); got != tt.want {
+			if got := Jitter(tt.id, tt.interval, most); got != tt.want {
 				t.Errorf("Jitter(%q, %v) = %v, want %v", tt.id, tt.interval, got, tt.want)
 			}
-			if a, b := Jitter(tt.id, tt.interval), Jitter(tt.id, tt.interval); a != b {
+			if a, b := Jitter(tt.id, tt.interval, most), Jitter(tt.id, tt.interval, most); a != b {
 				t.Errorf("Jitter(%q) not deterministic: %v then %v", tt.id, a, b)
 			}
 		})
@@ -48,7 +51,7 @@ func TestJitterBounds(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			for i := range 1000 {
 				id := fmt.Sprintf("source-%d", i)
-				d := Jitter(id, tt.interval)
+				d := Jitter(id, tt.interval, most)
 				if d < 0 || d >= tt.limit {
 					t.Fatalf("Jitter(%q, %v) = %v, want in [0, %v)", id, tt.interval, d, tt.limit)
 				}
@@ -63,7 +66,7 @@ func TestJitterBounds(t *testing.T) {
 func TestJitterSpreads(t *testing.T) {
 	seconds := map[time.Duration]bool{}
 	for i := range 100 {
-		seconds[Jitter(fmt.Sprintf("source-%d", i), 5*time.Minute)] = true
+		seconds[Jitter(fmt.Sprintf("source-%d", i), 5*time.Minute, most)] = true
 	}
 	if len(seconds) < 50 {
 		t.Errorf("100 sources on @every 5m fall in %d distinct seconds, want at least 50", len(seconds))
@@ -146,16 +149,71 @@ func TestParseInterval(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.spec, func(t *testing.T) {
-			sched, iv, err := parse(Job{ID: "x", Spec: tt.spec})
+			sched, iv, err := parse(Job{ID: "x", Spec: tt.spec, Jitter: most})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if iv != tt.want {
 				t.Errorf("interval = %v, want %v", iv, tt.want)
 			}
-			if got := sched.(jittered).offset; got != Jitter("x", tt.want) {
-				t.Errorf("offset = %v, want Jitter(x, %v) = %v", got, tt.want, Jitter("x", tt.want))
+			if got := sched.(jittered).offset; got != Jitter("x", tt.want, most) {
+				t.Errorf("offset = %v, want Jitter(x, %v) = %v", got, tt.want, Jitter("x", tt.want, most))
 			}
 		})
+	}
+}
+
+// TestJitterMost: a job's Jitter bounds its offset, 0 turns it off, and
+// a bound above half the interval still gives at most half of it.
+func TestJitterMost(t *testing.T) {
+	tests := []struct {
+		name     string
+		interval time.Duration
+		most     time.Duration
+		limit    time.Duration // every offset is below this
+		pinned   time.Duration // Jitter("example", interval, most)
+	}{
+		{"off", time.Hour, 0, time.Nanosecond, 0},
+		{"a minute", time.Hour, time.Minute, time.Minute, 9 * time.Second},
+		{"the default", 5 * time.Minute, most, 150 * time.Second, 69 * time.Second},
+		{"above half the interval", 10 * time.Minute, time.Hour, 5 * time.Minute, 69 * time.Second},
+		{"an hour on a day", 24 * time.Hour, time.Hour, time.Hour, 1569 * time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Jitter("example", tt.interval, tt.most); got != tt.pinned {
+				t.Errorf("Jitter(example, %v, %v) = %v, want %v", tt.interval, tt.most, got, tt.pinned)
+			}
+			for i := range 1000 {
+				id := fmt.Sprintf("source-%d", i)
+				if d := Jitter(id, tt.interval, tt.most); d < 0 || d >= tt.limit {
+					t.Fatalf("Jitter(%q, %v, %v) = %v, want in [0, %v)", id, tt.interval, tt.most, d, tt.limit)
+				}
+			}
+		})
+	}
+}
+
+// TestSetJitterChange: a job whose Jitter changes is rescheduled, and
+// with 0 its next run is exactly the schedule's.
+func TestSetJitterChange(t *testing.T) {
+	now := utc("2026-03-01 12:00:30")
+	s, _ := testScheduler(t, now)
+	job := Job{ID: "example", Spec: "*/10 * * * *", Run: noop, LastSuccess: now, Jitter: most}
+	if err := s.Set([]Job{job}); err != nil {
+		t.Fatal(err)
+	}
+	s.Start()
+	// 12:00 shifted by 69 s is still to come at 12:00:30.
+	shifted := utc("2026-03-01 12:00:00").Add(Jitter("example", 10*time.Minute, most))
+	if got := s.Next("example"); !got.Equal(shifted) || !got.After(now) {
+		t.Fatalf("Next with the default jitter = %v, want %v", got, shifted)
+	}
+	job.Jitter = 0
+	if err := s.Set([]Job{job}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := s.Next("example"), utc("2026-03-01 12:10:00"); !got.Equal(want) {
+		t.Errorf("Next with jitter 0 = %v, want %v", got, want)
 	}
 }

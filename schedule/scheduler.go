@@ -6,8 +6,9 @@
 // and the job still runs on its next tick; schedules are parsed by
 // config.ParseSchedule, which turns the parser's panics into errors; and
 // jobs take a context that Stop cancels, since cron's own Stop neither
-// cancels nor waits. Runs are spread by a per-job Jitter, and a job whose
-// last success is older than its interval runs once at Start.
+// cancels nor waits. Runs are shifted by a per-job Jitter, and a job whose
+// last success is older than its interval runs once at Start (within a
+// few seconds, spread by the same hash).
 package schedule
 
 import (
@@ -39,6 +40,9 @@ type Job struct {
 	// LastSuccess, when zero or older than the job's interval, makes Start
 	// (or Set, after Start) run the job once, after its jitter.
 	LastSuccess time.Time
+	// Jitter is the most the job's runs are shifted by (see Jitter); 0
+	// runs them exactly on the schedule.
+	Jitter time.Duration
 }
 
 // Scheduler runs jobs on their schedules. Its methods are safe for
@@ -142,7 +146,7 @@ func (s *Scheduler) planCatchUp(id string, e *entry, now time.Time) {
 	// Start-up runs are spread too, but over a few seconds rather than
 	// the job's full jitter: a fresh daemon should not wait minutes for
 	// its first feeds.
-	d := Jitter(id, min(e.interval, 2*startupSpread))
+	d := Jitter(id, min(e.interval, 2*startupSpread), startupSpread)
 	c := &catchUp{at: now.Add(d)}
 	c.timer = s.afterFunc(d, func() { s.runCatchUp(id, e, c) })
 	e.pending = c

@@ -78,7 +78,7 @@ func TestStartupRun(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s, _ := testScheduler(t, now)
 			var runs atomic.Int32
-			if err := s.Set([]Job{{ID: "src", Spec: yearly, Run: counting(&runs), LastSuccess: tt.last}}); err != nil {
+			if err := s.Set([]Job{{ID: "src", Spec: yearly, Run: counting(&runs), LastSuccess: tt.last, Jitter: most}}); err != nil {
 				t.Fatal(err)
 			}
 			s.Start()
@@ -87,12 +87,12 @@ func TestStartupRun(t *testing.T) {
 				t.Fatalf("start-up run planned = %v, want %v", timer != nil, tt.want)
 			}
 			if !tt.want {
-				if got, want := s.Next("src"), utc("2027-01-01 00:00:00").Add(Jitter("src", 365*24*time.Hour)); !got.Equal(want) {
+				if got, want := s.Next("src"), utc("2027-01-01 00:00:00").Add(Jitter("src", 365*24*time.Hour, most)); !got.Equal(want) {
 					t.Errorf("Next = %v, want %v", got, want)
 				}
 				return
 			}
-			if want := Jitter("src", 2*startupSpread); timer.d != want || timer.d >= startupSpread {
+			if want := Jitter("src", 2*startupSpread, startupSpread); timer.d != want || timer.d >= startupSpread {
 				t.Errorf("start-up run delayed %v, want the start-up jitter %v (under %v)", timer.d, want, startupSpread)
 			}
 			if got, want := s.Next("src"), now.Add(timer.d); !got.Equal(want) {

@@ -17,7 +17,7 @@ type plan struct {
 
 // Set makes jobs the scheduler's jobs: ids not held yet are added, ids
 // missing from jobs are removed (a run in progress finishes), and jobs whose
-// Spec or Location changed are rescheduled. A job whose schedule did not
+// Spec, Location or Jitter changed are rescheduled. A job whose schedule did not
 // change keeps its next run; only its Run and LastSuccess are taken. After
 // Start, an added or rescheduled job that is due runs once, as at Start.
 // Set may be called before or after Start. If any job is invalid, Set
@@ -84,7 +84,7 @@ func (s *Scheduler) apply(p plan, now time.Time) {
 		l := cronLogger{s.logger.With("job", id)}
 		e.wrapped = cron.NewChain(cron.SkipIfStillRunning(l), cron.Recover(l)).Then(s.run(id, e))
 		s.jobs[id] = e
-	case e.job.Spec == p.job.Spec && sameLocation(e.job.Location, p.job.Location):
+	case e.job.Spec == p.job.Spec && sameLocation(e.job.Location, p.job.Location) && e.job.Jitter == p.job.Jitter:
 		e.job = p.job
 		return
 	default:

@@ -24,10 +24,10 @@ func TestSetReconciles(t *testing.T) {
 	s, _ := testScheduler(t, now)
 	var oldRuns, newRuns atomic.Int32
 	first := []Job{
-		{ID: "same", Spec: "@every 1h", Run: counting(&oldRuns), LastSuccess: now},
-		{ID: "respec", Spec: "*/10 * * * *", Run: noop, LastSuccess: now},
-		{ID: "rezone", Spec: "0 8 * * *", Run: noop, LastSuccess: now},
-		{ID: "gone", Spec: "@hourly", Run: noop, LastSuccess: now},
+		{ID: "same", Jitter: most, Spec: "@every 1h", Run: counting(&oldRuns), LastSuccess: now},
+		{ID: "respec", Jitter: most, Spec: "*/10 * * * *", Run: noop, LastSuccess: now},
+		{ID: "rezone", Jitter: most, Spec: "0 8 * * *", Run: noop, LastSuccess: now},
+		{ID: "gone", Jitter: most, Spec: "@hourly", Run: noop, LastSuccess: now},
 	}
 	if err := s.Set(first); err != nil {
 		t.Fatal(err)
@@ -40,10 +40,10 @@ func TestSetReconciles(t *testing.T) {
 	}
 
 	second := []Job{
-		{ID: "same", Spec: "@every 1h", Run: counting(&newRuns), LastSuccess: now},
-		{ID: "respec", Spec: "*/5 * * * *", Run: noop, LastSuccess: now},
-		{ID: "rezone", Spec: "0 8 * * *", Location: shanghai, Run: noop, LastSuccess: now},
-		{ID: "added", Spec: "@daily", Run: noop}, // never succeeded: runs after its jitter
+		{ID: "same", Jitter: most, Spec: "@every 1h", Run: counting(&newRuns), LastSuccess: now},
+		{ID: "respec", Jitter: most, Spec: "*/5 * * * *", Run: noop, LastSuccess: now},
+		{ID: "rezone", Jitter: most, Spec: "0 8 * * *", Location: shanghai, Run: noop, LastSuccess: now},
+		{ID: "added", Jitter: most, Spec: "@daily", Run: noop}, // never succeeded: runs after its jitter
 	}
 	if err := s.Set(second); err != nil {
 		t.Fatal(err)
@@ -56,9 +56,9 @@ func TestSetReconciles(t *testing.T) {
 		t.Error("changed spec kept its cron entry")
 	}
 	wantNext := map[string]time.Time{
-		"respec": utc("2026-03-01 12:00:00").Add(Jitter("respec", 5*time.Minute)),
-		"rezone": utc("2026-03-02 00:00:00").Add(Jitter("rezone", 24*time.Hour)),
-		"added":  now.Add(Jitter("added", 2*startupSpread)),
+		"respec": utc("2026-03-01 12:00:00").Add(Jitter("respec", 5*time.Minute, most)),
+		"rezone": utc("2026-03-02 00:00:00").Add(Jitter("rezone", 24*time.Hour, most)),
+		"added":  now.Add(Jitter("added", 2*startupSpread, startupSpread)),
 		"gone":   {},
 	}
 	for id, want := range wantNext {

@@ -61,6 +61,9 @@ func (s *Server) HTTPServer() *fasthttp.Server {
 func (s *Server) fastHandler() fasthttp.RequestHandler {
 	slow := fasthttpadaptor.NewFastHTTPHandler(s.handler)
 	return func(ctx *fasthttp.RequestCtx) {
+		if al := s.access.Load(); al != nil {
+			defer al.log(ctx, time.Now()) // after recoverFast: it logs the status sent
+		}
 		defer s.recoverFast(ctx)
 		switch {
 		case ctx.IsGet() || ctx.IsHead():

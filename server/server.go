@@ -61,6 +61,13 @@ type Server struct {
 
 	mu    sync.Mutex // serialises Update and Patch; readers never take it
 	files atomic.Pointer[tree]
+	// known holds, until the first Update, the files served before a
+	// restart (their sum and time, no bodies): see Remember. Under mu.
+	known map[string]*entry
+
+	// access is the access log, nil when it is off: then a request
+	// costs one atomic load more and nothing else.
+	access atomic.Pointer[accessLog]
 
 	// badLog and fastLog rate-limit the lines about bad requests and
 	// fasthttp's own warnings.

@@ -73,11 +73,18 @@ func (s *Server) apply(files []publish.File, keep bool) (changed []string) {
 			s.logger.Warn("not serving a file with an unsafe path", "path", f.Path)
 			continue
 		}
-		e := s.prepare(f, cur[f.Path], now)
+		old := cur[f.Path]
+		if old == nil {
+			old = s.remembered(f.Path)
+		}
+		e := s.prepare(f, old, now)
 		next[f.Path] = e
-		if old := cur[f.Path]; (old == nil || old.sum != e.sum) && !slices.Contains(changed, f.Path) {
+		if (old == nil || old.sum != e.sum) && !slices.Contains(changed, f.Path) {
 			changed = append(changed, f.Path)
 		}
+	}
+	if !keep {
+		s.known = nil // every file is in the tree now, or gone
 	}
 	if m := s.opts.Metrics; m != nil && !keep {
 		for p := range cur {
@@ -100,16 +107,20 @@ func treePath(p string) bool {
 
 // prepare builds f's entry. When old has the same bytes, its
 // Last-Modified and gzip body are kept: a re-render that changed nothing
-// must not make every reader download the feed again.
+// must not make every reader download the feed again. (An old entry
+// remembered from before a restart has its time only, no bodies.)
 func (s *Server) prepare(f publish.File, old *entry, now time.Time) *entry {
 	e := &entry{path: f.Path, sum: sha256.Sum256(f.Body), modified: now}
 	var body, gz []byte
-	if old != nil && old.sum == e.sum {
+	if old != nil && old.sum == e.sum && old.plain.body != nil {
 		e.modified, body = old.modified, old.plain.body
 		if old.gzip != nil {
 			gz = old.gzip.body
 		}
 	} else {
+		if old != nil && old.sum == e.sum {
+			e.modified = old.modified
+		}
 		body = f.Body // shared for as long as it is served: publish never changes a File's bytes
 		gz = compress(body)
 	}

@@ -82,6 +82,18 @@ type Rendered struct {
 	Stamp string
 }
 
+// ServedFile is what the daemon last served at one path of its tree: a
+// hash of the bytes and when they last changed. A file that comes back
+// after a restart with the same bytes keeps its Last-Modified, so that a
+// reader's If-Modified-Since from before the restart still gets a 304.
+type ServedFile struct {
+	// Sum is the lower-case hex SHA-256 of the bytes.
+	Sum string
+	// Modified is when the bytes last changed; stores keep it to the
+	// nanosecond (Last-Modified itself has whole seconds).
+	Modified time.Time
+}
+
 // PendingDetail is an article whose detail (its full text, from its own
 // page or record) a run could not fetch: its listing data as the source
 // gave it, before normalizing, and the URL of its detail. The next run

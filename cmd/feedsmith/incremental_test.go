@@ -118,9 +118,9 @@ sources:
 	rewritten(build("0 new, 0 updated, 3 unchanged", "wrote 1 files, 4 unchanged"), "feeds/beta.rss")
 
 	// Another configuration reads every post and renders every feed
-	// again.
+	// again; the OPML says each feed's language.
 	cfg = config("en")
-	rewritten(build("0 new, 0 updated, 3 unchanged", "wrote 10 files, 1 unchanged"), feeds("alpha", "beta", "all")...)
+	rewritten(build("0 new, 0 updated, 3 unchanged", "wrote 11 files, 0 unchanged"), append(feeds("alpha", "beta", "all"), "feeds.opml")...)
 
 	// -full does both too.
 	code, out, errs := runCommand(t, "build", "-config", cfg, "-full")

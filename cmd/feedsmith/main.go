@@ -11,7 +11,10 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 	_ "time/tzdata" // time zones work on systems without /usr/share/zoneinfo
+
+	"github.com/feedsmith/feedsmith/config"
 )
 
 func main() {
@@ -67,17 +70,29 @@ const levelWarn = slog.LevelWarn
 // newLogger logs to w as text (or JSON when format is "json"), without
 // timestamps under journald, which adds its own.
 func newLogger(w io.Writer, level slog.Level, format string) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: level}
-	if os.Getenv("JOURNAL_STREAM") != "" {
-		opts.ReplaceAttr = func(groups []string, a slog.Attr) slog.Attr {
-			if len(groups) == 0 && a.Key == slog.TimeKey {
-				return slog.Attr{}
-			}
-			return a
-		}
-	}
+	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: replaceAttr(os.Getenv("JOURNAL_STREAM") != "")}
 	if format == "json" {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// replaceAttr writes durations as Go writes them ("20s", "1.5ms") in
+// both formats: JSON would give nanoseconds (20000000000), which nobody
+// reads right. Under journald it drops the time.
+func replaceAttr(journald bool) func(groups []string, a slog.Attr) slog.Attr {
+	return func(groups []string, a slog.Attr) slog.Attr {
+		if journald && len(groups) == 0 && a.Key == slog.TimeKey {
+			return slog.Attr{}
+		}
+		switch v := a.Value; {
+		case v.Kind() == slog.KindDuration:
+			return slog.String(a.Key, v.Duration().String())
+		case v.Kind() == slog.KindAny:
+			if d, ok := v.Any().(config.Duration); ok {
+				return slog.String(a.Key, time.Duration(d).String())
+			}
+		}
+		return a
+	}
 }

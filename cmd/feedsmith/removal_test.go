@@ -8,16 +8,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"syscall"
 	"testing"
-	"time"
-
-	"github.com/feedsmith/feedsmith/internal/testutil"
 )
 
 // removalConfig is a configuration over the bundled examples: a blog
@@ -226,58 +221,6 @@ func getBody(url string) (int, string) {
 	return resp.StatusCode, string(body)
 }
 
-// countingUpstream counts the requests an upstream gets.
-type countingUpstream struct {
-	http.Handler
-	n atomic.Int64
-}
-
-func (c *countingUpstream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	c.n.Add(1)
-	c.Handler.ServeHTTP(w, r)
-}
-
-// startDaemon runs the real daemon on cfg as a child process and waits
-// until it is ready; msgs are its later sd_notify messages, and stop
-// sends SIGTERM and waits for a clean exit.
-func startDaemon(t *testing.T, cfg string) (cmd *exec.Cmd, logs *testutil.SyncBuffer, msgs <-chan string, stop func()) {
-	t.Helper()
-	sock, msgs := notifySocket(t)
-	cmd = exec.Command(os.Args[0], "run", "-config", cfg)
-	cmd.Env = append(os.Environ(), "FEEDSMITH_TEST_MAIN=1", "NOTIFY_SOCKET="+sock)
-	logs = &testutil.SyncBuffer{}
-	cmd.Stderr = logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	stopped := false
-	stop = func() {
-		t.Helper()
-		if stopped {
-			return
-		}
-		stopped = true
-		cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case err := <-exited:
-			if err != nil {
-				t.Errorf("daemon exited with %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			cmd.Process.Kill()
-			t.Error("daemon did not stop within 30s of SIGTERM")
-		}
-		if t.Failed() {
-			t.Logf("daemon log:\n%s", logs.String())
-		}
-	}
-	t.Cleanup(stop)
-	waitMessage(t, msgs, "READY=1")
-	return cmd, logs, msgs, stop
-}
-
 // TestDaemonRemovedSource removes a source and its category from the
 // daemon's configuration, reloads, puts them back and reloads, then
 // removes them while it is stopped and starts it: the removed feeds are
@@ -287,7 +230,7 @@ func TestDaemonRemovedSource(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the daemon as a child process")
 	}
-	up := &countingUpstream{Handler: &feedUpstream{items: []string{"我市举行春季重点项目集中开工仪式"}}}
+	up := &countingUpstream{feedUpstream: feedUpstream{items: []string{"我市举行春季重点项目集中开工仪式"}}}
 	upSrv := httptest.NewServer(up)
 	defer upSrv.Close()
 	releases, err := filepath.Abs("../../examples/feeds/release-notes.atom")
@@ -351,40 +294,40 @@ sources:
 	}
 
 	writeConfig(true)
-	cmd, logs, msgs, stop := startDaemon(t, cfg)
+	d := startDaemon(t, "-config", cfg)
 	eventually(t, "both sources served", served)
 	reload := func(withUp bool) {
 		t.Helper()
 		writeConfig(withUp)
-		cmd.Process.Signal(syscall.SIGHUP)
-		waitMessage(t, msgs, "RELOADING=1")
-		waitMessage(t, msgs, "READY=1") // the reload is done
+		d.cmd.Process.Signal(syscall.SIGHUP)
+		waitMessage(t, d.msgs, "RELOADING=1")
+		waitMessage(t, d.msgs, "READY=1") // the reload is done
 	}
 
 	reload(false)
 	eventually(t, "news removed on reload", removed)
 	eventually(t, "the removal logged", func() string {
-		if !strings.Contains(logs.String(), `msg="removed category" category=news deleted=`) {
+		if !strings.Contains(d.logs.String(), `msg="removed category" category=news deleted=`) {
 			return "not logged"
 		}
 		return ""
 	})
 
-	fetched := up.n.Load()
+	fetched := up.requests.Load()
 	reload(true)
 	eventually(t, "news back on reload", served)
-	if n := up.n.Load(); n != fetched {
+	if n := up.requests.Load(); n != fetched {
 		t.Errorf("upstream fetched %d times to bring news back, want none", n-fetched)
 	}
-	stop()
+	d.stop(t)
 
 	// Removed while the daemon is stopped: gone from the start.
 	writeConfig(false)
-	_, logs, _, _ = startDaemon(t, cfg)
+	d = startDaemon(t, "-config", cfg)
 	if msg := removed(); msg != "" {
 		t.Errorf("after a restart: %s", msg)
 	}
-	if !strings.Contains(logs.String(), `msg="removed category" category=news`) {
-		t.Errorf("the removal at start not logged:\n%s", logs.String())
+	if !strings.Contains(d.logs.String(), `msg="removed category" category=news`) {
+		t.Errorf("the removal at start not logged:\n%s", d.logs.String())
 	}
 }

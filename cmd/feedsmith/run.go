@@ -87,6 +87,7 @@ func reloadOnHUP(ctx context.Context, hup <-chan os.Signal, path string, d *daem
 		case <-hup:
 		}
 		systemd.Reloading()
+		d.ReopenLogs()
 		logger.Info("reloading configuration", "path", path)
 		// Refused for anything check refuses, a missing path among them.
 		cfg, problems := loadConfig(path, true)

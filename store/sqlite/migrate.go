@@ -173,6 +173,21 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 			source_id TEXT PRIMARY KEY
 		) WITHOUT ROWID`,
 	),
+	execAll(
+		// What the daemon serves, one row per tree path: the SHA-256 of
+		// the bytes (hex) and when they last changed (unix nanoseconds),
+		// so that Last-Modified outlives a restart.
+		`CREATE TABLE served_files (
+			path TEXT PRIMARY KEY,
+			sum TEXT NOT NULL,
+			modified_unix INTEGER NOT NULL
+		) WITHOUT ROWID`,
+		// Which sources feed a category is read by a skip scan of this
+		// index: one seek per (category, source) pair, not one step per
+		// article.
+		`CREATE INDEX article_categories_sources ON article_categories
+			(category, source_id) WHERE pruned = 0`,
+	),
 }
 
 // execAll returns a migration that executes stmts in order.

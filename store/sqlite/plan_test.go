@@ -49,6 +49,26 @@ func checkPlans(t *testing.T, s *Store) {
 	}
 }
 
+// TestCategorySourcesPlan checks that each step of CategorySources is
+// one seek in an index: a scan would read every category row of the
+// store for each (category, source) pair.
+func TestCategorySourcesPlan(t *testing.T) {
+	s := openTest(t, filepath.Join(t.TempDir(), "feedsmith.db"))
+	if _, err := s.Save(t.Context(), "src", batch(0, 200), now); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ name, query, seek string }{
+		{"category", nextCategoryQuery, "(category>?)"},
+		{"source", nextSourceQuery, "INDEX article_categories_sources (category=? AND source_id>?)"},
+	}
+	for _, tt := range tests {
+		plan := queryPlan(t, s, tt.query, "cat3", "src")
+		if !strings.Contains(plan, "SEARCH article_categories USING COVERING INDEX") || !strings.Contains(plan, tt.seek) || strings.Contains(plan, "TEMP B-TREE") {
+			t.Errorf("%s step is not a seek %s:\n%s", tt.name, tt.seek, plan)
+		}
+	}
+}
+
 func queryPlan(t *testing.T, s *Store, q string, args ...any) string {
 	t.Helper()
 	rows, err := s.read.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+q, args...)

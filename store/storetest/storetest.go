@@ -40,6 +40,10 @@ type Store interface {
 	ForgetRendered(ctx context.Context, output string, categories []string) error
 	SetActiveSources(ctx context.Context, ids []string) (changed []string, err error)
 	InactiveArticles(ctx context.Context) ([]store.ArticleKey, error)
+	ServedFiles(ctx context.Context) (map[string]store.ServedFile, error)
+	SaveServedFiles(ctx context.Context, files map[string]store.ServedFile) error
+	ForgetServedExcept(ctx context.Context, paths []string) error
+	CategorySources(ctx context.Context) (map[string][]string, error)
 	Close() error
 }
 
@@ -82,6 +86,8 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"Rendered", testRendered},
 		{"ActiveSources", testActiveSources},
 		{"PruneInactive", testPruneInactive},
+		{"ServedFiles", testServedFiles},
+		{"CategorySources", testCategorySources},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open) })
