@@ -72,7 +72,7 @@ func recordTemplates(s config.Source) []keyedField {
 			f, _, err := parseURLField("detail.url", s.Detail.URL)
 			add("detail.url", f, err)
 		}
-	case "html":
+	case "html", "feed":
 	default:
 		return nil
 	}
@@ -86,8 +86,8 @@ func recordTemplates(s config.Source) []keyedField {
 	return out
 }
 
-// execEmpty executes the template on an empty record, as the json and
-// html sources would on a record with none of the fields it names. An
+// execEmpty executes the template on an empty record, as the json, html
+// and feed sources would on a record with none of the fields it names. An
 // error that comes only from a missing value is not reported.
 func (f recordField) execEmpty() error {
 	_, err := f.value(&record{data: map[string]any{}, done: true})

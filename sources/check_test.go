@@ -68,6 +68,7 @@ sources:
 		"config.yaml:8: sources[0] (api).fields.title: template fails on every record: at <printf>: wrong number of args for printf: want at least 1 got 0",
 		"config.yaml:15: sources[0] (api).category.id: template fails on every record: at <pinyin>: wrong number of args for pinyin: want 1 got 2",
 		"config.yaml:20: sources[1] (page).tags[1]: template fails on every record: at <and>: wrong number of args for and: want at least 1 got 0",
+		"config.yaml:24: sources[2] (plain).tags[0]: template fails on every record: at <not>: wrong number of args for not: want 1 got 0",
 	)
 }
 

@@ -24,6 +24,9 @@ type feedSource struct {
 	fetcher *Fetcher
 	loc     *time.Location
 	detail  *pageDetail
+	// derive holds the templated tags and category, over each item's
+	// fields (itemFields).
+	derive itemTemplates
 }
 
 func newFeed(cfg config.Source, env Env) (Source, error) {
@@ -37,6 +40,10 @@ func newFeed(cfg config.Source, env Env) (Source, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
+	derive, err := parseItemTemplates(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("source %s: %w", cfg.ID, err)
+	}
 	detail, err := newPageDetail(cfg, env)
 	if err != nil {
 		return nil, err
@@ -46,6 +53,7 @@ func newFeed(cfg config.Source, env Env) (Source, error) {
 		fetcher: env.Fetcher.WithLimits(time.Duration(cfg.Timeout), int64(cfg.MaxBody)).WithPolicy(policyFor(cfg)),
 		loc:     loc,
 		detail:  detail,
+		derive:  derive,
 	}, nil
 }
 
@@ -83,7 +91,21 @@ func (s *feedSource) Collect(ctx context.Context) (Batch, error) {
 			b.Skipped = append(b.Skipped, fmt.Errorf("item %d: no guid, link, title or content", i+1))
 			continue
 		}
-		b.Articles = append(b.Articles, s.article(it))
+		a := s.article(it)
+		if !s.derive.none() {
+			title, err := s.derive.apply(&record{data: itemFields(it, a), done: true}, &a)
+			if err != nil {
+				b.Skipped = append(b.Skipped, fmt.Errorf("item %d: %w (title %q)", i+1, err, a.Title))
+				continue
+			}
+			if title != "" {
+				if b.CategoryTitles == nil {
+					b.CategoryTitles = map[string]string{}
+				}
+				b.CategoryTitles[a.Categories[0]] = title
+			}
+		}
+		b.Articles = append(b.Articles, a)
 	}
 	if s.detail != nil {
 		// Items that carry only summaries get their pages' full text.
@@ -165,6 +187,30 @@ func (s *feedSource) article(it *gofeed.Item) article.Article {
 		a.Author = a.Authors[0]
 	}
 	return a
+}
+
+// itemFields are what a feed source's templated tags and category see
+// of an item: its text as the feed gave it (trimmed), the lists as
+// lists, and the link as the article has it.
+func itemFields(it *gofeed.Item, a article.Article) map[string]any {
+	list := func(ss []string) []any {
+		out := make([]any, len(ss))
+		for i, s := range ss {
+			out[i] = s
+		}
+		return out
+	}
+	return map[string]any{
+		"title":      a.Title,
+		"link":       a.Link,
+		"guid":       strings.TrimSpace(it.GUID),
+		"author":     a.Author,
+		"authors":    list(a.Authors),
+		"categories": list(a.Tags),
+		"published":  strings.TrimSpace(it.Published),
+		"updated":    strings.TrimSpace(it.Updated),
+		"summary":    it.Description,
+	}
 }
 
 // date re-reads the item's own date text: gofeed's parsed time does not

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -152,6 +153,43 @@ func TestFeedLocalRelativeBase(t *testing.T) {
 	}
 	if b.BaseURL != "" || b.Articles[0].Link != "a.html" {
 		t.Errorf("BaseURL = %q, link %q: a local file with a relative site link has no base", b.BaseURL, b.Articles[0].Link)
+	}
+}
+
+// TestFeedTemplates derives a category and tags per item from its
+// fields, as the json and html sources do: the category from the
+// author, in pinyin, titled with the name; a tag from the first category.
+// An item the template cannot file is skipped with its title, and the
+// others are kept.
+func TestFeedTemplates(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "mirror.rss")
+	doc := `<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>t</title><link>https://news.example.cn/</link>
+<item><title>开工仪式</title><link>https://news.example.cn/a.html</link><dc:creator>日照日报</dc:creator><category>要闻</category></item>
+<item><title>春季招聘</title><link>https://news.example.cn/b.html</link><dc:creator>日照晚报</dc:creator><category>社会</category><category>就业</category></item>
+<item><title>无署名</title><link>https://news.example.cn/c.html</link><category>其他</category></item>
+</channel></rss>`
+	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, err := collect(t, config.Source{URL: path,
+		Category: config.CategorySpec{ID: "{{pinyin .author}}", Title: "{{.author}}新闻"},
+		Tags:     []string{"{{index .categories 0}}"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, a := range b.Articles {
+		got = append(got, a.Title+" "+strings.Join(a.Categories, ",")+" "+strings.Join(a.Tags, ","))
+	}
+	want := []string{"开工仪式 rizhaoribao 要闻", "春季招聘 rizhaowanbao 社会,就业"}
+	if !slices.Equal(got, want) {
+		t.Errorf("articles %q, want %q", got, want)
+	}
+	if b.CategoryTitles["rizhaoribao"] != "日照日报新闻" || b.CategoryTitles["rizhaowanbao"] != "日照晚报新闻" {
+		t.Errorf("category titles %v", b.CategoryTitles)
+	}
+	if len(b.Skipped) != 1 || !strings.Contains(b.Skipped[0].Error(), `"无署名"`) {
+		t.Errorf("skipped %v, want the item without an author, named", b.Skipped)
 	}
 }
 

@@ -187,6 +187,9 @@ func parseItemTemplates(cfg config.Source) (itemTemplates, error) {
 	return t, errors.Join(errs...)
 }
 
+// none says there are no templates to apply.
+func (t itemTemplates) none() bool { return len(t.tags) == 0 && t.category == nil }
+
 // apply adds r's rendered tags to a and files it in r's templated
 // category, returning that category's title ("" without one). The id is
 // passed through slug.Make so it is always a safe path segment; one that
