@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -180,24 +179,12 @@ func mendFolder(t *testing.T, dir string) {
 	}
 }
 
-// runTimes matches the index page's cells that only the served page has.
-var runTimes = regexp.MustCompile(`<t[hd] class="time">[^<]*</t[hd]>`)
-
-// servedOnDisk is what the output folder must hold of the served file p:
-// the same bytes, but for the run times of the index page.
-func servedOnDisk(p, served string) string {
-	if p == "index.html" {
-		return runTimes.ReplaceAllString(served, "")
-	}
-	return served
-}
-
 // checkServedOnDisk wants the output folder to hold exactly what is served.
 func (f *faultDaemon) checkServedOnDisk(t *testing.T, paths ...string) {
 	t.Helper()
 	for _, p := range paths {
 		_, served := f.get(t, "/"+p)
-		if disk := f.onDisk(p); disk != servedOnDisk(p, served) {
+		if disk := f.onDisk(p); disk != testutil.ServedOnDisk(p, served) {
 			t.Errorf("%s on disk (%d bytes) is not what is served (%d bytes)", p, len(disk), len(served))
 		}
 	}
@@ -330,7 +317,7 @@ func TestOutputFaultRetriedWithoutRun(t *testing.T) {
 	// Ready as soon as the write succeeded; the index page without the
 	// notice follows within the same publish.
 	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
-		if _, index := f.get(t, "/"); servedOnDisk("index.html", index) == f.onDisk("index.html") && !strings.Contains(index, `class="notice"`) {
+		if _, index := f.get(t, "/"); testutil.ServedOnDisk("index.html", index) == f.onDisk("index.html") && !strings.Contains(index, `class="notice"`) {
 			break
 		}
 	}

@@ -115,8 +115,9 @@ func (p *parser) document() (*Document, error) {
 	}
 }
 
-// opml reads the children of <opml> up to its end.
-func (p *parser) opml(d *Document) error {
+// children calls fn for each child element of the element just
+// started, up to its end; fn reads the child whole (or skips it).
+func (p *parser) children(fn func(child xml.StartElement, line int) error) error {
 	for {
 		tok, line, err := p.token()
 		if err != nil {
@@ -126,80 +127,65 @@ func (p *parser) opml(d *Document) error {
 		case xml.EndElement:
 			return nil
 		case xml.StartElement:
-			switch {
-			case strings.EqualFold(t.Name.Local, "head"):
-				err = p.head(d)
-			case strings.EqualFold(t.Name.Local, "body"):
-				d.Outlines, err = p.outlines(0)
-			default:
-				err = p.skip()
-			}
-			if err != nil {
+			if err := fn(t, line); err != nil {
 				return err
 			}
 		}
 	}
 }
 
-// head reads <head> for its title.
-func (p *parser) head(d *Document) error {
-	for {
-		tok, line, err := p.token()
-		if err != nil {
-			return fmt.Errorf("line %d: %w", line, err)
+// opml reads the children of <opml>.
+func (p *parser) opml(d *Document) error {
+	return p.children(func(t xml.StartElement, _ int) (err error) {
+		switch {
+		case strings.EqualFold(t.Name.Local, "head"):
+			return p.head(d)
+		case strings.EqualFold(t.Name.Local, "body"):
+			d.Outlines, err = p.outlines(0)
+			return err
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
-			return nil
-		case xml.StartElement:
-			if !strings.EqualFold(t.Name.Local, "title") {
-				if err := p.skip(); err != nil {
-					return err
-				}
-				continue
-			}
-			var title string
-			if err := p.dec.DecodeElement(&title, &t); err != nil {
-				return fmt.Errorf("line %d: head title: %w", line, err)
-			}
-			d.Title = strings.TrimSpace(title)
-		}
-	}
+		return p.skip()
+	})
 }
 
-// outlines reads the outlines inside an element, up to its end; depth
-// is how many outlines enclose them.
+// head reads <head> for its title.
+func (p *parser) head(d *Document) error {
+	return p.children(func(t xml.StartElement, line int) error {
+		if !strings.EqualFold(t.Name.Local, "title") {
+			return p.skip()
+		}
+		var title string
+		if err := p.dec.DecodeElement(&title, &t); err != nil {
+			return fmt.Errorf("line %d: head title: %w", line, err)
+		}
+		d.Title = strings.TrimSpace(title)
+		return nil
+	})
+}
+
+// outlines reads the outlines inside the element just started; depth is
+// how many outlines enclose them.
 func (p *parser) outlines(depth int) ([]Outline, error) {
 	var list []Outline
-	for {
-		tok, line, err := p.token()
-		if err != nil {
-			return nil, fmt.Errorf("line %d: %w", line, err)
+	err := p.children(func(t xml.StartElement, line int) (err error) {
+		if !strings.EqualFold(t.Name.Local, "outline") {
+			return p.skip()
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
-			return list, nil
-		case xml.StartElement:
-			if !strings.EqualFold(t.Name.Local, "outline") {
-				if err := p.skip(); err != nil {
-					return nil, err
-				}
-				continue
-			}
-			if p.count++; p.count > MaxOutlines {
-				return nil, fmt.Errorf("line %d: more than %d outlines", line, MaxOutlines)
-			}
-			if depth >= MaxDepth {
-				return nil, fmt.Errorf("line %d: outlines nested more than %d deep", line, MaxDepth)
-			}
-			o := Outline{Line: line, Text: attr(t, "text"), Title: attr(t, "title"), Type: attr(t, "type"),
-				XMLURL: attr(t, "xmlUrl"), HTMLURL: attr(t, "htmlUrl"), URL: attr(t, "url")}
-			if o.Outlines, err = p.outlines(depth + 1); err != nil {
-				return nil, err
-			}
-			list = append(list, o)
+		if p.count++; p.count > MaxOutlines {
+			return fmt.Errorf("line %d: more than %d outlines", line, MaxOutlines)
 		}
-	}
+		if depth >= MaxDepth {
+			return fmt.Errorf("line %d: outlines nested more than %d deep", line, MaxDepth)
+		}
+		o := Outline{Line: line, Text: attr(t, "text"), Title: attr(t, "title"), Type: attr(t, "type"),
+			XMLURL: attr(t, "xmlUrl"), HTMLURL: attr(t, "htmlUrl"), URL: attr(t, "url")}
+		if o.Outlines, err = p.outlines(depth + 1); err != nil {
+			return err
+		}
+		list = append(list, o)
+		return nil
+	})
+	return list, err
 }
 
 // skip skips the element just started, whatever it holds.

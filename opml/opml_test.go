@@ -150,6 +150,7 @@ func TestParseRefuses(t *testing.T) {
 		{"unknown charset", `<?xml version="1.0" encoding="x-klingon"?><opml/>`, `unknown charset "x-klingon"`},
 		{"invalid UTF-8", "<opml><body><outline text=\"\xff\"/></body></opml>", "not valid UTF-8 at byte 27 (no charset declared)"},
 		{"too deep", `<opml><body>` + deep + `</body></opml>`, fmt.Sprintf("outlines nested more than %d deep", MaxDepth)},
+		{"too many outlines", `<opml><body>` + strings.Repeat(`<outline/>`, MaxOutlines+1) + `</body></opml>`, fmt.Sprintf("more than %d outlines", MaxOutlines)},
 		{"too large", `<opml><body>` + strings.Repeat(" ", MaxSize) + `</body></opml>`, "larger than 8 MiB"},
 	}
 	for _, tt := range tests {

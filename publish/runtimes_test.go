@@ -17,11 +17,7 @@ import (
 // page the daemon serves (RunTimes) does, and its disk copy does not.
 func TestIndexRunTimes(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db.sqlite"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t)
 	p := New(testConfig(), st, "test")
 	next := time.Date(2031, 5, 6, 7, 8, 0, 0, time.UTC)
 	p.NextRun = func(string) time.Time { return next }
@@ -31,7 +27,7 @@ func TestIndexRunTimes(t *testing.T) {
 			t.Fatal(err)
 		}
 		tree, err := p.RenderChanged(ctx, []string{})
-		if err != nil {
+		if err != nil || len(tree) == 0 {
 			t.Fatal(err)
 		}
 		f := tree[len(tree)-1]
@@ -74,6 +70,17 @@ func TestIndexRunTimes(t *testing.T) {
 	if got, _ := os.ReadFile(filepath.Join(dir, "index.html")); string(got) != string(served.Disk) {
 		t.Errorf("WriteTree wrote the served page, not its disk copy:\n%s", got)
 	}
+}
+
+// openStore opens an empty store for one test.
+func openStore(t *testing.T) *sqlite.Store {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "db.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }
 
 // TestOverlay: the files of over replace those of the same path and
