@@ -106,6 +106,11 @@ func (w *walker) problem(o Outline, name, msg string) {
 	w.problems = append(w.problems, Problem{Line: o.Line, Outline: name, Msg: msg})
 }
 
+// escapeBraces escapes what url.URL.String leaves of braces: they are
+// not valid in a URL (RFC 3986), and "${X}" would name an environment
+// variable in a configuration.
+var escapeBraces = strings.NewReplacer("{", "%7B", "}", "%7D")
+
 // feedURL checks that s is an absolute http or https URL without a user
 // name or password (which would end up in a config file, logs and the
 // index page), and returns it with its scheme and host in lower case.
@@ -124,9 +129,7 @@ func feedURL(s string) (string, error) {
 		return "", fmt.Errorf("holds spaces or control characters")
 	}
 	u.Host = strings.ToLower(u.Host)
-	// Braces are not valid in a URL (RFC 3986), and "${X}" would name an
-	// environment variable in a configuration.
-	return strings.NewReplacer("{", "%7B", "}", "%7D").Replace(u.String()), nil
+	return escapeBraces.Replace(u.String()), nil
 }
 
 // Clean makes a name from an outline one line of printable text of at

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -79,25 +80,21 @@ func importYAML(name, title string, feeds []opml.Feed) ([]byte, error) {
 	catIDs := newIDs("all") // the usual id of the "all" feed
 	srcIDs := newIDs()
 	folderID := map[string]string{}
-	var cats, srcs []*yaml.Node
-	for _, f := range feeds {
-		category := ""
+	var cats [][]string // id, title
+	categories := make([]string, len(feeds))
+	ids := make([]string, len(feeds))
+	for i, f := range feeds {
 		if len(f.Folders) > 0 {
 			path := strings.Join(f.Folders, " / ")
-			if category = folderID[path]; category == "" {
-				category = catIDs.make(slug.Make(strings.Join(f.Folders, " ")), "category")
-				folderID[path] = category
-				cats = append(cats, mapping("id", category, "title", inert(path)))
+			if categories[i] = folderID[path]; categories[i] == "" {
+				categories[i] = catIDs.make(slug.Make(strings.Join(f.Folders, " ")), "category")
+				folderID[path] = categories[i]
+				cats = append(cats, []string{"id", categories[i], "title", inert(path)})
 			}
 		}
-		id := srcIDs.make(slug.Make(f.Title), hostSlug(f.URL))
-		src := mapping("id", id, "type", "feed", "url", f.URL, "site_url", f.SiteURL, "category", category)
-		if f.Title != "" {
-			src.Content[1].LineComment = f.Title
-		}
-		srcs = append(srcs, src)
+		ids[i] = srcIDs.make(slug.Make(f.Title), hostSlug(f.URL))
 	}
-	what := fmt.Sprintf("%d feeds", len(srcs))
+	what := fmt.Sprintf("%d feeds", len(feeds))
 	if len(cats) > 0 {
 		what += fmt.Sprintf(" in %d categories", len(cats))
 	}
@@ -105,22 +102,51 @@ func importYAML(name, title string, feeds []opml.Feed) ([]byte, error) {
 	if title != "" {
 		from += fmt.Sprintf(" (%s)", opml.Clean(title))
 	}
-	root := &yaml.Node{Kind: yaml.MappingNode,
-		HeadComment: fmt.Sprintf("%s from %s, by feedsmith import.\nPaste into config.yaml, beside its own categories and sources.", what, from)}
-	if len(cats) > 0 {
-		root.Content = append(root.Content, scalar("categories"), &yaml.Node{Kind: yaml.SequenceNode, Content: cats})
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "# %s from %s, by feedsmith import.\n# Paste into config.yaml, beside its own categories and sources.\n", what, from)
+	err := writeList(&b, "categories", len(cats), func(i int) *yaml.Node { return mapping(cats[i]...) })
+	if err != nil {
+		return nil, err
 	}
-	root.Content = append(root.Content, scalar("sources"), &yaml.Node{Kind: yaml.SequenceNode, Content: srcs})
-	var b strings.Builder
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	if err := enc.Encode(root); err != nil {
-		return nil, fmt.Errorf("write YAML: %w", err)
+	err = writeList(&b, "sources", len(feeds), func(i int) *yaml.Node {
+		f := feeds[i]
+		src := mapping("id", ids[i], "type", "feed", "url", f.URL, "site_url", f.SiteURL, "category", categories[i])
+		src.Content[1].LineComment = f.Title // sources have no title key
+		return src
+	})
+	return b.Bytes(), err
+}
+
+// writeList writes key and its list of n mappings, item(i) the i-th, as
+// a configuration has them ("  - id: …"). Each is encoded on its own:
+// all of them as one YAML document would take memory a hundred times
+// the size of a large export.
+func writeList(b *bytes.Buffer, key string, n int, item func(i int) *yaml.Node) error {
+	if n == 0 {
+		return nil
 	}
-	if err := enc.Close(); err != nil {
-		return nil, fmt.Errorf("write YAML: %w", err)
+	b.WriteString(key + ":\n")
+	var one bytes.Buffer
+	for i := range n {
+		one.Reset()
+		enc := yaml.NewEncoder(&one)
+		enc.SetIndent(2)
+		if err := enc.Encode(item(i)); err != nil {
+			return fmt.Errorf("write YAML: %w", err)
+		}
+		if err := enc.Close(); err != nil {
+			return fmt.Errorf("write YAML: %w", err)
+		}
+		for j, line := range strings.Split(strings.TrimSuffix(one.String(), "\n"), "\n") {
+			if j == 0 {
+				b.WriteString("  - ")
+			} else {
+				b.WriteString("    ")
+			}
+			b.WriteString(line + "\n")
+		}
 	}
-	return []byte(b.String()), nil
+	return nil
 }
 
 // ids hands out unique ids: a taken one gets -2, -3, ...
