@@ -32,8 +32,8 @@ func runBinary(t *testing.T, dir string, stdin io.Reader, env []string, args ...
 	return code, out.String(), errb.String()
 }
 
-// writeFile writes body to dir/name and returns its path.
-func writeFile(t *testing.T, dir, name, body string) string {
+// putFile writes body to dir/name and returns its path.
+func putFile(t *testing.T, dir, name, body string) string {
 	t.Helper()
 	p := filepath.Join(dir, name)
 	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
@@ -47,15 +47,15 @@ func writeFile(t *testing.T, dir, name, body string) string {
 // it did not ask for (exit 2, naming it), and prints its help to stdout.
 func TestCommandLine(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, dir, "good.rss", `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>https://example.org/</link><description>d</description>
+	putFile(t, dir, "good.rss", `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>https://example.org/</link><description>d</description>
 <item><title>one</title><link>https://example.org/1</link><pubDate>Mon, 14 Feb 2022 08:47:41 +0800</pubDate></item></channel></rss>`)
 	config := func(name, out string) {
-		writeFile(t, dir, name, "site: {base_url: https://feeds.example.org/}\nstore: {path: "+out+".sqlite}\noutput: {dir: "+out+"}\n"+
+		putFile(t, dir, name, "site: {base_url: https://feeds.example.org/}\nstore: {path: "+out+".sqlite}\noutput: {dir: "+out+"}\n"+
 			"categories: [{id: news}]\nsources:\n  - {id: good, type: feed, url: good.rss, category: news}\n")
 	}
 	config("config.yaml", "default-out")
 	config("other.yaml", "other-out")
-	writeFile(t, dir, "bad.yaml", "site: {base_url: nope}\n")
+	putFile(t, dir, "bad.yaml", "site: {base_url: nope}\n")
 
 	tests := []struct {
 		name     string

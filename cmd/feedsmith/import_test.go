@@ -16,7 +16,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // after the keys a configuration needs besides.
 func importedConfig(t *testing.T, dir, imported string) string {
 	t.Helper()
-	return writeFile(t, dir, "imported.yaml", "site: {title: Imported, base_url: https://feeds.example.org/}\n"+
+	return putFile(t, dir, "imported.yaml", "site: {title: Imported, base_url: https://feeds.example.org/}\n"+
 		"store: {path: data/db.sqlite}\noutput: {dir: public, all: {title: Everything}}\n"+imported)
 }
 
@@ -110,7 +110,7 @@ func TestImportRefuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			writeFile(t, dir, "feed.opml", tt.body)
+			putFile(t, dir, "feed.opml", tt.body)
 			code, out, errs := runBinary(t, dir, nil, nil, "import", "feed.opml")
 			if code != 1 || out != "" || !strings.Contains(errs, tt.want) {
 				t.Errorf("exit %d, stdout %q, stderr %q; want 1 and %q", code, out, errs, tt.want)

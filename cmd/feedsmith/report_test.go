@@ -40,7 +40,7 @@ func TestBuildReport(t *testing.T) {
 	}))
 	defer up.Close()
 	dir := t.TempDir()
-	cfg := writeFile(t, dir, "config.yaml", fmt.Sprintf(`site: {base_url: https://feeds.example.org/}
+	cfg := putFile(t, dir, "config.yaml", fmt.Sprintf(`site: {base_url: https://feeds.example.org/}
 store: {path: db.sqlite}
 categories: [{id: news}]
 defaults: {allow_private: true}
