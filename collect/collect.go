@@ -55,6 +55,10 @@ type Collector struct {
 	// Full makes every source read every file again, as if nothing had
 	// been read before (build -full).
 	Full bool
+	// Reported is set by a caller that prints every Result itself (the
+	// build's table): a source's failure and its skipped items are then
+	// logged at debug level only, so that each is printed once.
+	Reported bool
 }
 
 // New returns a collector for cfg. userAgent names feedsmith and its
@@ -379,16 +383,20 @@ func (c *Collector) Preview(ctx context.Context, src config.Source) ([]article.A
 func (c *Collector) record(ctx context.Context, start time.Time, res *Result, log *slog.Logger) {
 	st := store.SourceStatus{SourceID: res.SourceID, LastAttempt: start,
 		New: res.New, Updated: res.Updated, Unchanged: res.Unchanged}
+	failed, skipped := slog.LevelError, slog.LevelWarn
+	if c.Reported {
+		failed, skipped = slog.LevelDebug, slog.LevelDebug
+	}
 	if res.Err != nil {
 		st.LastError = res.Err.Error()
-		log.Error("source failed", "error", res.Err, "duration", res.Duration)
+		log.Log(ctx, failed, "source failed", "error", res.Err, "duration", res.Duration)
 	} else {
 		st.LastSuccess = start
 		log.Info("source collected", "new", res.New, "updated", res.Updated,
 			"unchanged", res.Unchanged, "skipped", len(res.Skipped), "not_modified", res.NotModified, "duration", res.Duration)
 	}
 	for _, e := range res.Skipped {
-		log.Warn("item skipped", "error", e)
+		log.Log(ctx, skipped, "item skipped", "error", e)
 	}
 	// The status is recorded even when the run's context was cancelled.
 	if err := c.store.SetSourceStatus(context.WithoutCancel(ctx), st); err != nil && !errors.Is(err, context.Canceled) {

@@ -109,6 +109,7 @@ func (d *Daemon) newState(cfg *config.Config) *state {
 		publisher: publish.New(cfg, d.store, d.version),
 	}
 	s.publisher.NextRun = d.sched.Next
+	s.publisher.RunTimes = true
 	s.publisher.Notices = d.faults.notices
 	if cfg.WebSub.Hub != "" {
 		s.pinger = websub.New(cfg.WebSub.Hub, nil, d.logger)

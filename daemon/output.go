@@ -25,7 +25,9 @@ func (d *Daemon) writeOutputs(ctx context.Context, st *state, tree publish.Tree,
 	if dir := st.cfg.Output.Dir; dir != "" {
 		files := tree
 		if d.faults.failing(outputDir) {
-			files = d.srv.Files()
+			// All that is served, with this publish's files as they go
+			// to disk: the index page without its run times.
+			files = publish.Overlay(d.srv.Files(), tree)
 		}
 		_, err := publish.WriteTree(dir, files)
 		if err == nil {

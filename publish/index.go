@@ -21,6 +21,8 @@ type indexPage struct {
 	Notices    []string
 	Categories []indexCategory
 	Sources    []indexSource
+	// RunTimes shows the times of each source's runs (the served page).
+	RunTimes bool
 }
 
 type indexCategory struct {
@@ -31,7 +33,10 @@ type indexCategory struct {
 
 type indexSource struct {
 	store.SourceStatus
-	Type                              string
+	Type string
+	// State is "ok", "failing" or "not run yet": what the page on disk
+	// says of a source, which changes only when the source's state does.
+	State                             string
 	LastAttempt, LastSuccess, NextRun string
 }
 
@@ -70,23 +75,26 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .5
 <p><a href="feeds.opml">All feeds as OPML</a></p>
 <h2>Sources</h2>
 <table>
-<tr><th>Source</th><th>Last run</th><th>Last success</th><th>Articles</th><th>Next run</th><th>Last error</th></tr>
+<tr><th>Source</th><th>State</th>{{if .RunTimes}}<th class="time">Last run</th><th class="time">Last success</th>{{end}}<th>Articles</th>{{if .RunTimes}}<th class="time">Next run</th>{{end}}<th>Last error</th></tr>
 {{- range .Sources}}
-<tr><td>{{.SourceID}} <small>{{.Type}}</small></td><td>{{.LastAttempt}}</td><td>{{.LastSuccess}}</td><td>{{.Articles}}</td><td>{{.NextRun}}</td><td class="err">{{.LastError}}</td></tr>
+<tr><td>{{.SourceID}} <small>{{.Type}}</small></td><td>{{.State}}</td>{{if $.RunTimes}}<td class="time">{{.LastAttempt}}</td><td class="time">{{.LastSuccess}}</td>{{end}}<td>{{.Articles}}</td>{{if $.RunTimes}}<td class="time">{{.NextRun}}</td>{{end}}<td class="err">{{.LastError}}</td></tr>
 {{- end}}
 </table>
 </body>
 </html>
 `))
 
-func (p *Publisher) index(ctx context.Context, chans []feeds.Channel, infos []store.CategoryInfo) ([]byte, error) {
+// index renders index.html: served is the page to serve and, when it
+// differs (RunTimes), disk the page for the output folder, without the
+// run times.
+func (p *Publisher) index(ctx context.Context, chans []feeds.Channel, infos []store.CategoryInfo) (served, disk []byte, err error) {
 	counts := map[string]store.CategoryInfo{}
 	for _, c := range infos {
 		counts[c.ID] = c
 	}
 	statuses, err := p.store.SourceStatuses(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("list source statuses: %w", err)
+		return nil, nil, fmt.Errorf("list source statuses: %w", err)
 	}
 	byID := map[string]store.SourceStatus{}
 	for _, s := range statuses {
@@ -112,14 +120,34 @@ func (p *Publisher) index(ctx context.Context, chans []feeds.Channel, infos []st
 		if p.NextRun != nil {
 			next = p.NextRun(s.ID)
 		}
-		page.Sources = append(page.Sources, indexSource{SourceStatus: st, Type: s.Type,
+		page.Sources = append(page.Sources, indexSource{SourceStatus: st, Type: s.Type, State: state(st),
 			LastAttempt: when(st.LastAttempt, loc), LastSuccess: when(st.LastSuccess, loc), NextRun: when(next, loc)})
 	}
+	if disk, err = renderIndex(page); err != nil || !p.RunTimes {
+		return disk, nil, err
+	}
+	page.RunTimes = true
+	served, err = renderIndex(page)
+	return served, disk, err
+}
+
+func renderIndex(page indexPage) ([]byte, error) {
 	var b bytes.Buffer
 	if err := indexTemplate.Execute(&b, page); err != nil {
 		return nil, fmt.Errorf("render index.html: %w", err)
 	}
 	return b.Bytes(), nil
+}
+
+// state says how a source is doing, in a word.
+func state(st store.SourceStatus) string {
+	switch {
+	case st.LastAttempt.IsZero():
+		return "not run yet"
+	case st.LastError != "":
+		return "failing"
+	}
+	return "ok"
 }
 
 // when formats a time for people, in loc; "—" for never.

@@ -33,6 +33,11 @@ type Publisher struct {
 	// everything else: the daemon's outputs whose last write failed, so
 	// that whoever reads the page learns the disk lags behind it.
 	Notices func() []string
+	// RunTimes makes the index page show each source's last run, last
+	// success and next run, as the daemon serves it. The copy for the
+	// output folder (File.Disk) leaves them out: they change with every
+	// run, and a run that changes nothing must rewrite nothing.
+	RunTimes bool
 }
 
 // New returns a publisher; version goes into each feed's generator.
@@ -99,11 +104,11 @@ func (p *Publisher) appendLists(ctx context.Context, t Tree, chans []feeds.Chann
 		}
 		t = append(t, File{Path: "feeds.opml", ContentType: "text/x-opml; charset=utf-8", Body: opml, MaxAge: time.Hour})
 	}
-	index, err := p.index(ctx, chans, infos)
+	served, disk, err := p.index(ctx, chans, infos)
 	if err != nil {
 		return nil, err
 	}
-	return append(t, File{Path: "index.html", ContentType: "text/html; charset=utf-8", Body: index, MaxAge: time.Minute}), nil
+	return append(t, File{Path: "index.html", ContentType: "text/html; charset=utf-8", Body: served, Disk: disk, MaxAge: time.Minute}), nil
 }
 
 // RenderCategory renders the three feeds of one category.

@@ -59,6 +59,7 @@ func (p *Publisher) RenderStale(ctx context.Context, cs ChangeStore, dir string,
 		}
 		cfg := p.channelStamp(ch)
 		if r, ok := prev[ch.ID]; ok && !all && r.Seq == seq && r.Stamp == cfg+filesStamp(dir, ch.ID) {
+			w.Stats.Kept += len(Formats)
 			continue
 		}
 		files, err := p.RenderCategory(ctx, ch)

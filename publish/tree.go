@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -23,6 +24,10 @@ type File struct {
 	Path        string
 	ContentType string
 	Body        []byte
+	// Disk, when not nil, is what the output folder gets instead of
+	// Body: the index page the daemon serves shows run times that the
+	// copy on disk leaves out (Publisher.RunTimes).
+	Disk []byte
 	// MaxAge is how long a cache may keep the file: a feed's refresh
 	// interval, shorter for the index page.
 	MaxAge time.Duration
@@ -43,8 +48,11 @@ func checkPath(p string) error {
 	return nil
 }
 
-// WriteStats counts what WriteTree did.
-type WriteStats struct{ Written, Unchanged int }
+// WriteStats counts what WriteTree did: the files written, and those
+// left alone because they held the bytes already. Kept counts the files
+// not even rendered because their category had not changed since they
+// were written (RenderStale), which are as unchanged.
+type WriteStats struct{ Written, Unchanged, Kept int }
 
 // WriteTree writes every file of t under dir. A file whose bytes on disk
 // are already the same is left alone (its mtime too); any other is
@@ -57,6 +65,24 @@ func WriteTree(dir string, t Tree) (WriteStats, error) {
 	w := NewTreeWriter(dir)
 	w.Write(t...)
 	return w.Stats, w.Err()
+}
+
+// Overlay returns t with the files of over in place of those at the same
+// paths, and the other files of over added.
+func Overlay(t, over Tree) Tree {
+	out := slices.Clone(t)
+	at := make(map[string]int, len(out))
+	for i, f := range out {
+		at[f.Path] = i
+	}
+	for _, f := range over {
+		if i, ok := at[f.Path]; ok {
+			out[i] = f
+		} else {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // A TreeWriter writes the files of a tree under its folder as they come,
@@ -85,11 +111,15 @@ func (w *TreeWriter) Write(files ...File) {
 		}
 		name := filepath.Join(w.dir, filepath.FromSlash(f.Path))
 		w.removeStale(name)
-		if sameFile(name, f.Body) {
+		body := f.Body
+		if f.Disk != nil {
+			body = f.Disk
+		}
+		if sameFile(name, body) {
 			w.Stats.Unchanged++
 			continue
 		}
-		if err := WriteFile(name, f.Body); err != nil {
+		if err := WriteFile(name, body); err != nil {
 			w.errs = append(w.errs, err)
 			continue
 		}

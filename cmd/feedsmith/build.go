@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -25,16 +24,37 @@ import (
 // workers is how many sources a build collects at once.
 const workers = 4
 
+const buildAbout = `
+Collect every source once (four at a time), store the articles, apply
+retention, render the categories whose articles changed and write the
+output tree, then exit. Prints one line per source in configuration order,
+the files written, and how many sources failed.
+
+Exit status:
+  0  done; some sources may have failed (see -strict)
+  1  every source failed, the output or Jekyll folder was not fully
+     written, or the store cannot be written
+  2  usage error or invalid configuration
+  3  with -strict: at least one source failed (and not every one)`
+
+// exitSourcesFailed is build -strict's exit status when some sources
+// failed: cron and CI tell it from a build that did not run (1, 2).
+const exitSourcesFailed = 3
+
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("build", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	path := fs.String("config", "config.yaml", "configuration file")
-	verbose := fs.Bool("v", false, "log every source's progress, not only problems")
-	full := fs.Bool("full", false, "read every post file and render every feed again, even those unchanged since the last build")
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile (pprof) of the build to this file")
-	memProfile := fs.String("memprofile", "", "write a heap profile (pprof) at the end of the build to this file")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	cl := newCommandLine("build", buildAbout)
+	path := cl.configFile()
+	verbose := cl.fs.Bool("v", false, "log every source's progress, not only problems (-log-level debug)")
+	strict := cl.fs.Bool("strict", false, fmt.Sprintf("exit %d when any source failed", exitSourcesFailed))
+	full := cl.fs.Bool("full", false, "read every post file and render every feed again, even those unchanged since the last build")
+	cpuProfile := cl.fs.String("cpuprofile", "", "write a CPU profile (pprof) of the build to this `file`")
+	memProfile := cl.fs.String("memprofile", "", "write a heap profile (pprof) at the end of the build to this `file`")
+	logs := cl.logFlags(slog.LevelWarn)
+	if code, ok := cl.parse(args, stdout, stderr); !ok {
+		return code
+	}
+	if *verbose {
+		logs.level = logLevel(slog.LevelDebug)
 	}
 	stop, err := startProfiles(*cpuProfile, *memProfile)
 	if err != nil {
@@ -45,17 +65,17 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	cfg, problems := loadConfig(*path, false) // a missing path fails its source
 	if cfg == nil {
 		fmt.Fprintln(stderr, problems.Errors())
-		return 2
+		return exitUsage
 	}
-	level := slog.LevelWarn
-	if *verbose {
-		level = slog.LevelDebug
-	}
-	b := &build{cfg: cfg, stdout: stdout, logger: newLogger(stderr, level, "text"), now: time.Now,
+	b := &build{cfg: cfg, stdout: stdout, logger: logs.logger(stderr), now: time.Now,
 		progress: newProgress(stderr, len(cfg.Sources)), full: *full}
-	if err := b.run(ctx); err != nil {
+	err = b.run(ctx)
+	switch {
+	case err != nil:
 		fmt.Fprintf(stderr, "feedsmith: %v\n", err)
 		return 1
+	case *strict && b.failed > 0:
+		return exitSourcesFailed
 	}
 	return 0
 }
@@ -68,6 +88,8 @@ type build struct {
 	now      func() time.Time
 	progress *progress
 	full     bool
+	// failed counts the sources that failed.
+	failed int
 }
 
 var errAllFailed = errors.New("every source failed")
@@ -102,13 +124,32 @@ func (b *build) run(ctx context.Context) error {
 	}
 	c := collect.New(b.cfg, st, ua, b.logger, b.now)
 	c.Full = b.full
+	c.Reported = true // the table prints each failure
 	results := b.collect(ctx, c)
-	failed := 0
-	for _, r := range results {
+	var failedIDs []string
+	for i, r := range results {
 		if r.Err != nil {
-			failed++
+			failedIDs = append(failedIDs, b.cfg.Sources[i].ID)
 		}
 	}
+	b.failed = len(failedIDs)
+	err = b.publish(ctx, st, start)
+	// The last line, whatever happened to the output: what cron mails
+	// and CI shows ends with how many sources failed.
+	line := fmt.Sprintf("%d of %d sources failed", len(failedIDs), len(results))
+	if len(failedIDs) > 0 {
+		line += ": " + strings.Join(failedIDs, ", ")
+	}
+	fmt.Fprintln(b.stdout, line)
+	if err == nil && len(results) > 0 && len(failedIDs) == len(results) {
+		return errAllFailed
+	}
+	return err
+}
+
+// publish applies retention, renders what changed and writes it to the
+// output folder (and the Jekyll posts), then records what it wrote.
+func (b *build) publish(ctx context.Context, st *sqlite.Store, start time.Time) error {
 	if b.cfg.Store.MaxAge > 0 || b.cfg.Store.MaxItems > 0 {
 		removed, _, err := st.Prune(ctx, time.Duration(b.cfg.Store.MaxAge), b.cfg.Store.MaxItems, b.now())
 		if err != nil {
@@ -152,8 +193,12 @@ func (b *build) run(ctx context.Context) error {
 			errs = append(errs, fmt.Errorf("jekyll posts folder %s not fully written: %w", j.Dir, err))
 		}
 	}
-	fmt.Fprintf(b.stdout, "wrote %d files, %d unchanged, to %s in %s\n",
-		w.Stats.Written, w.Stats.Unchanged, b.cfg.Output.Dir, b.now().Sub(start).Round(time.Millisecond))
+	ws := w.Stats
+	// Every file of the tree counts: the categories not rendered again
+	// (Kept) are on disk as written, as unchanged as those compared.
+	unchanged := ws.Unchanged + ws.Kept
+	fmt.Fprintf(b.stdout, "wrote %d of %d files, %d unchanged, to %s in %s\n",
+		ws.Written, ws.Written+unchanged, unchanged, b.cfg.Output.Dir, b.now().Sub(start).Round(time.Millisecond))
 	if err := w.Err(); err != nil {
 		errs = append(errs, fmt.Errorf("output folder %s not fully written: %w", b.cfg.Output.Dir, err))
 	}
@@ -165,9 +210,6 @@ func (b *build) run(ctx context.Context) error {
 	}
 	if err := record(ctx); err != nil {
 		return fmt.Errorf("record the written feeds in store %s: %w", b.cfg.Store.Path, err)
-	}
-	if len(results) > 0 && failed == len(results) {
-		return errAllFailed
 	}
 	return nil
 }
@@ -219,9 +261,12 @@ func sourceIDs(cfg *config.Config) []string {
 }
 
 // collect runs every source, a few at a time, printing a line for each
-// as it finishes. Results are in configuration order.
+// in configuration order: a source's line waits for those before it, so
+// the table reads the same from run to run. Results are in configuration
+// order.
 func (b *build) collect(ctx context.Context, c *collect.Collector) []collect.Result {
 	results := make([]collect.Result, len(b.cfg.Sources))
+	finished := make([]bool, len(b.cfg.Sources))
 	done := make(chan int)
 	sem := make(chan struct{}, workers)
 	for i, src := range b.cfg.Sources {
@@ -232,10 +277,14 @@ func (b *build) collect(ctx context.Context, c *collect.Collector) []collect.Res
 			done <- i
 		}()
 	}
+	next := 0
 	for range b.cfg.Sources {
 		i := <-done
+		finished[i] = true
 		b.progress.clear()
-		fmt.Fprintln(b.stdout, summary(b.cfg.Sources[i], results[i]))
+		for ; next < len(finished) && finished[next]; next++ {
+			fmt.Fprintln(b.stdout, summary(b.cfg.Sources[next], results[next]))
+		}
 		b.progress.add(results[i].New + results[i].Updated + results[i].Unchanged)
 	}
 	b.progress.clear()

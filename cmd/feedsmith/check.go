@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 
@@ -11,11 +10,10 @@ import (
 )
 
 func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	path := fs.String("config", "config.yaml", "configuration file")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	cl := newCommandLine("check", "Validate the configuration, without network, and exit: 0 when it is valid, 2 with every problem listed.")
+	path := cl.configFile()
+	if code, ok := cl.parse(args, stdout, stderr); !ok {
+		return code
 	}
 	cfg, problems := loadConfig(*path, true)
 	for _, p := range problems {

@@ -375,9 +375,8 @@ func TestCrashSafety(t *testing.T) {
 		s.writePost(t, n, 0)
 	}
 	start := time.Now()
-	cmd, out := s.child(t, "version")
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("version: %v %s", err, out)
+	if code, out, errs := runBinary(t, "", nil, nil, "version"); code != 0 {
+		t.Fatalf("version: exit %d %s%s", code, out, errs)
 	}
 	startup := time.Since(start)
 	first := s.build(t)

@@ -248,6 +248,24 @@ func TestDaemonEndToEnd(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "public", "feeds", "news.rss")); err != nil {
 		t.Errorf("output folder not written: %v", err)
 	}
+	// The index page served shows when sources ran and run next; its copy
+	// on disk does not, so that a run changing nothing rewrites nothing.
+	eventually(t, "run times on the served index page only", func() string {
+		resp, err := http.Get(base + "/")
+		if err != nil {
+			return err.Error()
+		}
+		served, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		disk, _ := os.ReadFile(filepath.Join(dir, "public", "index.html"))
+		switch {
+		case !strings.Contains(string(served), `<th class="time">Next run</th>`):
+			return "the served page lacks the next run"
+		case strings.Contains(string(disk), `class="time"`) || !strings.Contains(string(disk), "<td>ok</td>"):
+			return "the page on disk shows run times, or not the source's state:\n" + string(disk)
+		}
+		return ""
+	})
 
 	t.Run("admin refresh publishes a change", func(t *testing.T) {
 		up.add(`市民热议"海滨步道"：周末好去处`)

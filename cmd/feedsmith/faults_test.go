@@ -99,7 +99,7 @@ func TestBuildOutputFault(t *testing.T) {
 		t.Errorf("%d Jekyll posts after mending, want 2", n)
 	}
 	// And now it is all recorded: the next build writes nothing.
-	if code, out, _ := runCommand(t, "build", "-config", cfg); code != 0 || !strings.Contains(out, "wrote 0 files") {
+	if code, out, _ := runCommand(t, "build", "-config", cfg); code != 0 || !strings.Contains(out, "wrote 0 of ") {
 		t.Errorf("build after a good one: exit %d\n%s", code, out)
 	}
 }

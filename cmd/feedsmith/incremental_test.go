@@ -100,8 +100,8 @@ sources:
 		return files
 	}
 
-	rewritten(build("3 new, 0 updated, 0 unchanged", "wrote 11 files"), append(feeds("alpha", "beta", "all"), "feeds.opml")...)
-	rewritten(build("0 new, 0 updated, 3 unchanged", "wrote 0 files, 2 unchanged"))
+	rewritten(build("3 new, 0 updated, 0 unchanged", "wrote 11 of 11 files, 0 unchanged"), append(feeds("alpha", "beta", "all"), "feeds.opml")...)
+	rewritten(build("0 new, 0 updated, 3 unchanged", "wrote 0 of 11 files, 11 unchanged"))
 
 	// A changed post is read again; only its category and "all" render.
 	writePost("two", "alpha", "第二篇，改过了")
@@ -109,22 +109,22 @@ sources:
 	if err := os.Chtimes(filepath.Join(posts, "2025-03-01-two.md"), later, later); err != nil {
 		t.Fatal(err)
 	}
-	rewritten(build("0 new, 1 updated, 2 unchanged", "wrote 7 files, 1 unchanged"), feeds("alpha", "all")...) // and index.html
+	rewritten(build("0 new, 1 updated, 2 unchanged", "wrote 7 of 11 files, 4 unchanged"), feeds("alpha", "all")...) // and index.html
 
 	// A feed file removed from the output is written again, alone.
 	if err := os.Remove(filepath.Join(pub, "feeds", "beta.rss")); err != nil {
 		t.Fatal(err)
 	}
-	rewritten(build("0 new, 0 updated, 3 unchanged", "wrote 1 files, 4 unchanged"), "feeds/beta.rss")
+	rewritten(build("0 new, 0 updated, 3 unchanged", "wrote 1 of 11 files, 10 unchanged"), "feeds/beta.rss")
 
 	// Another configuration reads every post and renders every feed
 	// again; the OPML says each feed's language.
 	cfg = config("en")
-	rewritten(build("0 new, 0 updated, 3 unchanged", "wrote 11 files, 0 unchanged"), append(feeds("alpha", "beta", "all"), "feeds.opml")...)
+	rewritten(build("0 new, 0 updated, 3 unchanged", "wrote 11 of 11 files, 0 unchanged"), append(feeds("alpha", "beta", "all"), "feeds.opml")...)
 
 	// -full does both too.
 	code, out, errs := runCommand(t, "build", "-config", cfg, "-full")
-	if code != 0 || !strings.Contains(out, "0 new, 0 updated, 3 unchanged") || !strings.Contains(out, "wrote 0 files, 11 unchanged") {
+	if code != 0 || !strings.Contains(out, "0 new, 0 updated, 3 unchanged") || !strings.Contains(out, "wrote 0 of 11 files, 11 unchanged") {
 		t.Errorf("build -full exited %d:\n%s%s", code, out, errs)
 	}
 }

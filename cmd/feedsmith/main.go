@@ -32,37 +32,65 @@ var commands = map[string]command{
 	"build":   runBuild,
 	"check":   runCheck,
 	"preview": runPreview,
+	"import":  runImport,
 	"version": runVersion,
 }
 
 const usage = `feedsmith collects articles from sources and publishes per-category feeds.
 
 Usage:
-  feedsmith [run] [-config config.yaml] [-log-format text|json] [-log-level info]
-                                                 collect on schedule and serve the feeds (the daemon)
-  feedsmith build   [-config config.yaml] [-v]   collect every source once, write the output tree, exit
-  feedsmith check   [-config config.yaml]        validate the configuration and exit
-  feedsmith preview SOURCE_ID [-config config.yaml] [-json]
-                                                 run one source, store nothing, show what it extracted
-  feedsmith version                              print the version
+  feedsmith [run] [flags] [CONFIG]      collect on schedule and serve the feeds (the daemon)
+  feedsmith build [flags] [CONFIG]      collect every source once, write the output tree, exit
+  feedsmith check [CONFIG]              validate the configuration and exit
+  feedsmith preview [flags] SOURCE_ID [CONFIG]
+                                        run one source, store nothing, show what it extracted
+  feedsmith import FILE.opml            print a feed reader's OPML export as sources for the config
+  feedsmith version                     print the version
+  feedsmith help [COMMAND]              print this, or a command's flags
 
+CONFIG is the configuration file: config.yaml unless given (also as -config FILE).
 Run "feedsmith COMMAND -h" for a command's flags.
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		return runDaemon(ctx, args, stdout, stderr) // no command: the daemon
 	}
-	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprint(stderr, usage)
-		return 0
+	if args[0] == "help" {
+		return runHelp(ctx, args[1:], stdout, stderr)
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "feedsmith: unknown command %q\n\n%s", args[0], usage)
-		return 2
+		hint := ""
+		if strings.HasSuffix(args[0], ".yaml") || strings.HasSuffix(args[0], ".yml") {
+			hint = fmt.Sprintf("; to run the daemon on it: feedsmith run %s", args[0])
+		}
+		fmt.Fprintf(stderr, "feedsmith: unknown command %q%s\n\n%s", args[0], hint, usage)
+		return exitUsage
 	}
 	return cmd(ctx, args[1:], stdout, stderr)
+}
+
+// runHelp is "feedsmith help [COMMAND]".
+func runHelp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	switch {
+	case len(args) == 0:
+		fmt.Fprint(stdout, usage)
+		return 0
+	case len(args) > 1:
+		fmt.Fprintf(stderr, "feedsmith help: unexpected argument %q\nusage: feedsmith help [COMMAND]\n", args[1])
+		return exitUsage
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "feedsmith help: unknown command %q\n\n%s", args[0], usage)
+		return exitUsage
+	}
+	return cmd(ctx, []string{"-h"}, stdout, stderr)
 }
 
 const levelWarn = slog.LevelWarn

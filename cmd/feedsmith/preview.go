@@ -3,11 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
+	"os"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 	"unicode/utf8"
 
@@ -18,42 +18,38 @@ import (
 	"github.com/feedsmith/feedsmith/sources"
 )
 
+const previewAbout = `
+Run one source through fetching, extraction and normalization, storing
+nothing (no conditional requests either), and print what it extracted: a
+table fitted to the terminal's width (COLUMNS if set, 120 columns when
+piped), or JSON with -json.
+
+Exit status: 0 when the source ran, 1 when it failed, 2 for a usage error,
+an invalid configuration or an unknown SOURCE_ID (the valid ids are listed).`
+
 // runPreview is "feedsmith preview SOURCE_ID": one source, nothing stored.
 func runPreview(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("preview", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	path := fs.String("config", "config.yaml", "configuration file")
-	asJSON := fs.Bool("json", false, "print JSON instead of a table")
-	// Go's flag package stops at the first argument that is not a flag;
-	// take the source id from either end.
-	var id string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		id, args = args[0], args[1:]
-	}
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if id == "" && fs.NArg() == 1 {
-		id = fs.Arg(0)
-	}
-	if id == "" {
-		fmt.Fprintln(stderr, "usage: feedsmith preview SOURCE_ID [-config config.yaml] [-json]")
-		return 2
+	cl := newCommandLine("preview", previewAbout)
+	id := cl.arg("SOURCE_ID", "the id of the source to run", true)
+	path := cl.configFile()
+	asJSON := cl.fs.Bool("json", false, "print JSON instead of a table")
+	if code, ok := cl.parse(args, stdout, stderr); !ok {
+		return code
 	}
 	cfg, err := config.Load(*path)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
-		return 2
+		return exitUsage
 	}
-	src, ok := cfg.Source(id)
+	src, ok := cfg.Source(*id)
 	if !ok {
-		fmt.Fprintf(stderr, "feedsmith: no source %q in %s\n", id, *path)
-		return 2
+		fmt.Fprintf(stderr, "feedsmith: no source %q in %s; its sources are: %s\n", *id, *path, strings.Join(sourceIDs(cfg), ", "))
+		return exitUsage
 	}
 	c := collect.New(cfg, nil, sources.UserAgent(buildVersion()), newLogger(stderr, levelWarn, "text"), time.Now)
 	arts, derived, batch, err := c.Preview(ctx, src)
 	if err != nil {
-		fmt.Fprintf(stderr, "feedsmith: source %s: %v\n", id, err)
+		fmt.Fprintf(stderr, "feedsmith: source %s: %v\n", *id, err)
 		return 1
 	}
 	for _, e := range batch.Skipped {
@@ -83,16 +79,33 @@ func excerpt(a article.Article, n int) string {
 }
 
 func printPreviewTable(w io.Writer, arts []article.Article) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tDATE\tCATEGORY\tTITLE\tLINK\tCONTENT")
+	t := &table{header: []string{"ID", "DATE", "CATEGORY", "TITLE", "LINK", "CONTENT"}, fixed: map[int]bool{1: true}}
 	for _, a := range arts {
 		date := "(first seen)"
 		if !a.Published.IsZero() {
 			date = a.Published.Format("2006-01-02 15:04:05 -07:00")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", a.ID, date, strings.Join(a.Categories, " "), a.Title, a.Link, excerpt(a, 40))
+		t.add(a.ID, date, strings.Join(a.Categories, " "), a.Title, a.Link, excerpt(a, 40))
 	}
-	tw.Flush()
+	t.write(w, tableWidth(w))
+}
+
+// defaultTableWidth is the width of a table that is not printed on a
+// terminal.
+const defaultTableWidth = 120
+
+// tableWidth is how wide a table printed to w may be: COLUMNS when set,
+// else the terminal's width, else defaultTableWidth.
+func tableWidth(w io.Writer) int {
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
+		return n
+	}
+	if f, ok := w.(*os.File); ok && isTerminal(f) {
+		if n, ok := terminalWidth(f); ok {
+			return n
+		}
+	}
+	return defaultTableWidth
 }
 
 func printPreviewJSON(w io.Writer, arts []article.Article) int {

@@ -217,7 +217,7 @@ func TestDaemonRestart(t *testing.T) {
 	})
 	t.Run("index shows the next runs", func(t *testing.T) {
 		_, page := get("/")
-		rows := regexp.MustCompile(`<tr><td>(up|second) <small>feed</small>.*<td>([^<]*)</td><td class="err">`).FindAllStringSubmatch(page, -1)
+		rows := regexp.MustCompile(`<tr><td>(up|second) <small>feed</small>.*<td class="time">([^<]*)</td><td class="err">`).FindAllStringSubmatch(page, -1)
 		if len(rows) != 2 {
 			t.Fatalf("index has %d source rows:\n%s", len(rows), page)
 		}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,26 +16,27 @@ import (
 	"github.com/feedsmith/feedsmith/systemd"
 )
 
+const runAbout = `
+Collect every source on its schedule and serve the feeds over HTTP until
+SIGTERM or SIGINT; SIGHUP reloads the configuration. "feedsmith" with no
+command is "feedsmith run".
+
+Exit status: 0 after a graceful stop, 1 when it could not start or stopped
+with an error, 2 for a usage error or an invalid configuration.`
+
 // runDaemon is "feedsmith run" and "feedsmith" alone: the service.
-func runDaemon(ctx context.Context, args []string, _, stderr io.Writer) int {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	path := fs.String("config", "config.yaml", "configuration file")
-	format := fs.String("log-format", "text", "log format: text or json")
-	levelName := fs.String("log-level", "info", "log level: debug, info, warn or error")
-	if err := fs.Parse(args); err != nil {
-		return 2
+func runDaemon(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cl := newCommandLine("run", runAbout)
+	path := cl.configFile()
+	logs := cl.logFlags(slog.LevelInfo)
+	if code, ok := cl.parse(args, stdout, stderr); !ok {
+		return code
 	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(*levelName)); err != nil || (*format != "text" && *format != "json") {
-		fmt.Fprintf(stderr, "feedsmith: -log-format must be text or json and -log-level debug, info, warn or error\n")
-		return 2
-	}
-	logger := newLogger(stderr, level, *format)
+	logger := logs.logger(stderr)
 	cfg, problems := loadConfig(*path, false)
 	if cfg == nil {
 		fmt.Fprintln(stderr, problems.Errors())
-		return 2
+		return exitUsage
 	}
 	logWarnings(logger, problems)
 	// A folder or file missing at start may be a mount not up yet: its

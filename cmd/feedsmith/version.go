@@ -28,7 +28,11 @@ func buildVersion() string {
 	return v
 }
 
-func runVersion(_ context.Context, _ []string, stdout, _ io.Writer) int {
+func runVersion(_ context.Context, args []string, stdout, stderr io.Writer) int {
+	cl := newCommandLine("version", "Print the version, the Go version and the platform.")
+	if code, ok := cl.parse(args, stdout, stderr); !ok {
+		return code
+	}
 	fmt.Fprintf(stdout, "feedsmith %s %s %s/%s\n", buildVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	return 0
 }
