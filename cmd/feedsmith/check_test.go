@@ -10,8 +10,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-
-	"github.com/feedsmith/feedsmith/internal/testutil"
 )
 
 // feedsmith runs the test binary as the real feedsmith, in dir, and
@@ -150,22 +148,9 @@ func TestDaemonConfigChecks(t *testing.T) {
 	cfgPath := filepath.Join(dir, "config.yaml")
 	posts := "  - {id: mirror, type: posts, path: mnt/posts, category: news, schedule: \"@every 1h\"}\n"
 	writeFile(t, dir, "config.yaml", daemonConfig(addr, upSrv.URL+"/feed.rss", hubSrv.URL, posts))
-	sock, msgs := notifySocket(t)
-	cmd := exec.Command(os.Args[0], "run", "-config", cfgPath)
-	cmd.Env = append(os.Environ(), "FEEDSMITH_TEST_MAIN=1", "NOTIFY_SOCKET="+sock, "FEEDSMITH_TEST_TOKEN=s3cret")
-	logs := &testutil.SyncBuffer{}
-	cmd.Stderr = logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		if t.Failed() {
-			t.Logf("daemon log:\n%s", logs)
-		}
-	}()
-	waitMessage(t, msgs, "READY=1")
+	t.Setenv("FEEDSMITH_TEST_TOKEN", "s3cret") // daemonConfig's admin token
+	d := startDaemon(t, "-config", cfgPath)
+	logs := d.logs
 	if !strings.Contains(logs.String(), "source cannot run until its path is there") || !strings.Contains(logs.String(), "sources[1] (mirror).path: folder") {
 		t.Errorf("no warning about the missing posts folder at start")
 	}
@@ -173,7 +158,7 @@ func TestDaemonConfigChecks(t *testing.T) {
 	reload := func(what, want string) {
 		t.Helper()
 		before := strings.Count(logs.String(), want)
-		cmd.Process.Signal(syscall.SIGHUP)
+		d.cmd.Process.Signal(syscall.SIGHUP)
 		eventually(t, what, func() string {
 			if strings.Count(logs.String(), want) == before {
 				return "no " + want
