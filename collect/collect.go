@@ -380,13 +380,20 @@ func (c *Collector) Preview(ctx context.Context, src config.Source) ([]article.A
 	return arts, derived, batch, nil
 }
 
+// shown is the level to log at, level, of what the Result reports:
+// debug when the caller prints every Result itself (Reported), so that
+// nothing is printed twice.
+func (c *Collector) shown(level slog.Level) slog.Level {
+	if c.Reported {
+		return slog.LevelDebug
+	}
+	return level
+}
+
 func (c *Collector) record(ctx context.Context, start time.Time, res *Result, log *slog.Logger) {
 	st := store.SourceStatus{SourceID: res.SourceID, LastAttempt: start,
 		New: res.New, Updated: res.Updated, Unchanged: res.Unchanged}
-	failed, skipped := slog.LevelError, slog.LevelWarn
-	if c.Reported {
-		failed, skipped = slog.LevelDebug, slog.LevelDebug
-	}
+	failed, skipped := c.shown(slog.LevelError), c.shown(slog.LevelWarn)
 	if res.Err != nil {
 		st.LastError = res.Err.Error()
 		log.Log(ctx, failed, "source failed", "error", res.Err, "duration", res.Duration)

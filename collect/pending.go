@@ -70,7 +70,7 @@ func (c *Collector) keepPending(ctx context.Context, src config.Source, pending 
 			}
 		}
 		if why := giveUp(p, nil, start); why != "" {
-			logGivenUp(log, p, why, nil)
+			logGivenUp(ctx, log, slog.LevelWarn, p, why, nil)
 			continue
 		}
 		kept = append(kept, p)
@@ -110,12 +110,12 @@ func giveUp(p store.PendingDetail, err error, now time.Time) string {
 
 // logGivenUp logs p given up, once: its listing data stays stored, it
 // just gets no full-text retries while the listing is not modified.
-func logGivenUp(log *slog.Logger, p store.PendingDetail, why string, err error) {
+func logGivenUp(ctx context.Context, log *slog.Logger, level slog.Level, p store.PendingDetail, why string, err error) {
 	args := []any{"url", p.URL, "id", p.Article.ID, "attempts", p.Attempts, "reason", why}
 	if err != nil {
 		args = append(args, "error", err)
 	}
-	log.Warn(fmt.Sprintf("pending detail given up after %d attempts", p.Attempts), args...)
+	log.Log(ctx, level, fmt.Sprintf("pending detail given up after %d attempts", p.Attempts), args...)
 }
 
 // retryPending fetches the details an earlier run of src left pending,
@@ -140,11 +140,11 @@ func (c *Collector) retryPending(ctx, parent context.Context, src config.Source,
 			p.FirstFailed = start // stored before the count was
 		}
 		if why := giveUp(p, f.Err, start); why != "" {
-			logGivenUp(log, p, why, f.Err)
+			logGivenUp(ctx, log, c.shown(slog.LevelWarn), p, why, f.Err)
 			res.Pending.GivenUp = append(res.Pending.GivenUp, why)
 			continue
 		}
-		log.Warn("pending detail failed again", "url", p.URL, "attempts", p.Attempts, "error", f.Err)
+		log.Log(ctx, c.shown(slog.LevelWarn), "pending detail failed again", "url", p.URL, "attempts", p.Attempts, "error", f.Err)
 		left = append(left, p)
 	}
 	res.Pending.Left = len(left)
