@@ -22,8 +22,8 @@ type Config struct {
 	// origin names the file and lines of problems; nil for a
 	// configuration built in code.
 	origin *origin
-	// File is the file the configuration was loaded from, as given
-	// ("" when parsed from bytes).
+	// File is the file the configuration was loaded from, an absolute
+	// path ("" when parsed from bytes).
 	File string `yaml:"-"`
 }
 

@@ -102,7 +102,7 @@ func (c *Config) resolve(path string) error {
 		return err
 	}
 	c.resolvePaths(dir)
-	c.File = path
+	c.File = filepath.Join(dir, filepath.Base(path))
 	return nil
 }
 

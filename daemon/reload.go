@@ -27,10 +27,18 @@ func (d *Daemon) Reload(ctx context.Context, cfg *config.Config) error {
 	if cfg.Site.BaseURL != old.Site.BaseURL || cfg.WebSub.Hub != old.WebSub.Hub || cfg.Server.AdminToken != old.Server.AdminToken {
 		d.logger.Warn("site.base_url, websub.hub and server.admin_token in HTTP headers change on restart; the feeds change now")
 	}
+	// The store learns the configured sources first: if it cannot, the
+	// running configuration stays whole, feeds and schedule alike.
+	if err := d.setActiveSources(ctx, cfg); err != nil {
+		return fmt.Errorf("reload: %w", err)
+	}
 	d.switchAccessLog(old, cfg)
 	d.state.Store(d.newState(cfg))
 	if err := d.schedule(ctx, old); err != nil {
 		d.state.Store(prev)
+		if err := d.setActiveSources(ctx, old); err != nil {
+			d.logger.Error("could not give the store back the running configuration's sources", "error", err)
+		}
 		return fmt.Errorf("reload schedule: %w", err)
 	}
 	prev.collector.Close() // a run still using it just opens new connections
@@ -43,9 +51,6 @@ func (d *Daemon) Reload(ctx context.Context, cfg *config.Config) error {
 		if !kept[s.ID] {
 			d.metrics.ForgetSource(s.ID)
 		}
-	}
-	if err := d.setActiveSources(ctx, cfg); err != nil {
-		return fmt.Errorf("reload: %w", err)
 	}
 	return d.publish(ctx, nil, true)
 }

@@ -200,18 +200,16 @@ func (b *build) publish(ctx context.Context, st *sqlite.Store, start time.Time) 
 	fmt.Fprintf(b.stdout, "wrote %d of %d files, %d unchanged, to %s in %s\n",
 		ws.Written, ws.Written+unchanged, unchanged, b.cfg.Output.Dir, b.now().Sub(start).Round(time.Millisecond))
 	if err := w.Err(); err != nil {
-		errs = append(errs, fmt.Errorf("output folder %s not fully written: %w", b.cfg.Output.Dir, err))
-	}
-	if len(errs) > 0 {
 		// Nothing is recorded: the next build renders and writes again
-		// every category this one rendered, changed upstream or not, and
-		// the Jekyll posts are compared with the store on every build.
-		return errors.Join(errs...)
+		// every category this one rendered, changed upstream or not.
+		errs = append(errs, fmt.Errorf("output folder %s not fully written: %w", b.cfg.Output.Dir, err))
+	} else if err := record(ctx); err != nil {
+		// The tree was written whole, whatever happened to the Jekyll
+		// posts (compared with the store on every build anyway): what is
+		// recorded is what a later removal may delete.
+		errs = append(errs, fmt.Errorf("record the written feeds in store %s: %w", b.cfg.Store.Path, err))
 	}
-	if err := record(ctx); err != nil {
-		return fmt.Errorf("record the written feeds in store %s: %w", b.cfg.Store.Path, err)
-	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // removalLine is the line printed for a category no longer published:
@@ -365,7 +363,7 @@ func (p *progress) clear() {
 }
 
 func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
+	f, ok := fileOf(w)
 	if !ok {
 		return false
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 
 	"github.com/feedsmith/feedsmith/config"
 	"github.com/feedsmith/feedsmith/sources"
@@ -45,6 +47,7 @@ func loadConfig(path string, paths bool) (*config.Config, config.Problems) {
 		problems = append(problems, sources.Check(cfg)...)
 		if paths {
 			problems = append(problems, sources.CheckPaths(cfg)...)
+			problems = append(problems, accessLogFolder(cfg)...)
 		}
 		problems.Sort()
 	}
@@ -52,6 +55,37 @@ func loadConfig(path string, paths bool) (*config.Config, config.Problems) {
 		return nil, problems
 	}
 	return cfg, problems
+}
+
+// accessLogFolder checks that the folder of a server.access_log file is
+// there: the daemon cannot start without it. Whether the daemon's user
+// may write there is for the daemon to find (check may run as another
+// user, and creating the file here would give it the wrong owner).
+func accessLogFolder(cfg *config.Config) config.Problems {
+	target := cfg.Server.AccessLog
+	if target == "" || target == config.AccessLogStderr {
+		return nil
+	}
+	dir := filepath.Dir(target)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return config.Problems{cfg.Problem("server.access_log", fmt.Sprintf("folder %s of the access log is not there", dir))}
+	}
+	return nil
+}
+
+// openAccessLog opens (creating) the server.access_log file as the
+// daemon will, so that one it cannot open is a configuration problem,
+// exit 2, which systemd does not restart in a loop.
+func openAccessLog(cfg *config.Config) error {
+	target := cfg.Server.AccessLog
+	if target == "" || target == config.AccessLogStderr {
+		return nil
+	}
+	f, err := os.OpenFile(target, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
+	if err != nil {
+		return fmt.Errorf("server.access_log: %w", err)
+	}
+	return f.Close()
 }
 
 // plural returns "1 error", "2 errors", "0 warnings".

@@ -16,20 +16,7 @@ import (
 // returns its exit code and output.
 func feedsmith(t *testing.T, dir string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "FEEDSMITH_TEST_MAIN=1")
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		return exit.ExitCode(), out.String(), errb.String()
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return 0, out.String(), errb.String()
+	return runBinary(t, dir, nil, nil, args...)
 }
 
 func writeFile(t *testing.T, dir, name, body string) {
@@ -127,6 +114,48 @@ func TestBuildRefusesWhatCheckRefuses(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "data")); err == nil {
 		t.Error("a refused build created the store")
+	}
+}
+
+// TestReportNotWritten: a command whose report cannot be written to
+// standard output (here /dev/full, a full disk) exits 1 and says so on
+// stderr, instead of succeeding with no report for cron or CI to see.
+func TestReportNotWritten(t *testing.T) {
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip("no /dev/full:", err)
+	}
+	defer full.Close()
+	dir, cfg := shippedConfig(t)
+	for _, args := range [][]string{{"check", cfg}, {"build", cfg}, {"version"}} {
+		cmd := exec.Command(os.Args[0], args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "FEEDSMITH_TEST_MAIN=1")
+		var errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = full, &errb
+		err := cmd.Run()
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(errb.String(), "write standard output: ") {
+			t.Errorf("%v with stdout on /dev/full: %v, stderr %q; want exit 1 naming the failed write", args[0], err, errb.String())
+		}
+	}
+}
+
+// TestAccessLogFolder: check refuses a server.access_log whose folder is
+// not there, and the daemon refuses to start on one it cannot open with
+// exit 2 (a configuration problem, which the unit does not restart in a
+// loop) instead of 1.
+func TestAccessLogFolder(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "config.yaml", "site: {base_url: https://x.org/}\nserver: {listen: 127.0.0.1:0, access_log: logs/access.log}\n"+
+		"sources:\n  - {id: a, type: feed, url: https://x.org/feed.xml}\n")
+	code, _, errs := feedsmith(t, dir, "check", "config.yaml")
+	if code != 2 || !strings.Contains(errs, "config.yaml:2: server.access_log: folder "+filepath.Join(dir, "logs")+" of the access log is not there") {
+		t.Errorf("check: exit %d, stderr:\n%s", code, errs)
+	}
+	code, _, errs = feedsmith(t, dir, "run", "config.yaml")
+	if code != 2 || !strings.Contains(errs, "server.access_log: open "+filepath.Join(dir, "logs", "access.log")) {
+		t.Errorf("run: exit %d, stderr:\n%s", code, errs)
 	}
 }
 

@@ -94,9 +94,9 @@ func importYAML(name, title string, feeds []opml.Feed) ([]byte, error) {
 		}
 		ids[i] = srcIDs.make(slug.Make(f.Title), hostSlug(f.URL))
 	}
-	what := fmt.Sprintf("%d feeds", len(feeds))
+	what := plural(len(feeds), "feed")
 	if len(cats) > 0 {
-		what += fmt.Sprintf(" in %d categories", len(cats))
+		what += " in " + strings.Replace(plural(len(cats), "category"), "categorys", "categories", 1)
 	}
 	from := name
 	if title != "" {

@@ -18,10 +18,47 @@ import (
 )
 
 func main() {
+	os.Exit(runMain(os.Args[1:]))
+}
+
+// runMain runs the command line args as the feedsmith binary does, with
+// the process's standard streams, and returns its exit status. A command
+// whose report could not be written to standard output (a full disk, a
+// closed file) fails: cron and CI would otherwise see success and no
+// report.
+func runMain(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	defer stop()
+	out := &reportWriter{w: os.Stdout}
+	code := run(ctx, args, out, os.Stderr)
+	if out.err != nil && code == 0 {
+		fmt.Fprintf(os.Stderr, "feedsmith: write standard output: %v\n", out.err)
+		code = 1
+	}
+	return code
+}
+
+// reportWriter remembers the first error of writes to w.
+type reportWriter struct {
+	w   io.Writer
+	err error
+}
+
+// fileOf returns the file w writes to, if it is one.
+func fileOf(w io.Writer) (*os.File, bool) {
+	if r, ok := w.(*reportWriter); ok {
+		w = r.w
+	}
+	f, ok := w.(*os.File)
+	return f, ok
+}
+
+func (r *reportWriter) Write(p []byte) (int, error) {
+	n, err := r.w.Write(p)
+	if err != nil && r.err == nil {
+		r.err = err
+	}
+	return n, err
 }
 
 // command is one subcommand: it parses its own flags and runs.

@@ -100,7 +100,7 @@ func tableWidth(w io.Writer) int {
 	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
 		return n
 	}
-	if f, ok := w.(*os.File); ok && isTerminal(f) {
+	if f, ok := fileOf(w); ok && isTerminal(f) {
 		if n, ok := terminalWidth(f); ok {
 			return n
 		}

@@ -39,6 +39,10 @@ func runDaemon(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return exitUsage
 	}
 	logWarnings(logger, problems)
+	if err := openAccessLog(cfg); err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitUsage
+	}
 	// A folder or file missing at start may be a mount not up yet: its
 	// source fails and is retried like any other; a reload refuses it.
 	for _, p := range sources.CheckPaths(cfg) {
