@@ -137,7 +137,7 @@ func (c *Collector) Run(ctx context.Context, src config.Source) (res Result) {
 		c.backoff.record(src.ID, start, res.Err)
 		c.record(ctx, start, &res, log)
 	}()
-	s, fp, ks, err := c.source(ctx, src, log)
+	s, fp, ks, prevFP, err := c.source(ctx, src, log)
 	if err != nil {
 		res.Err = err
 		return res
@@ -192,13 +192,26 @@ func (c *Collector) Run(ctx context.Context, src config.Source) (res Result) {
 			log.Warn("could not save the body hash", "url", v.URL, "error", err)
 		}
 	}
+	if prevFP != fp {
+		// The validators just saved are this configuration's; posts
+		// sources keep their fingerprint with their file stamps.
+		if err := c.store.SaveFileStamps(sctx, src.ID, fp, nil); err != nil {
+			log.Warn("could not save the source's fingerprint", "error", err)
+		}
+	}
 	return res
 }
 
 // source makes the source for src. Its fingerprint names everything
 // besides a file's bytes that its articles depend on; files read under
-// the same fingerprint and unchanged since are not read again.
-func (c *Collector) source(ctx context.Context, src config.Source, log *slog.Logger) (_ sources.Source, fp string, ks *known, err error) {
+// the same fingerprint and unchanged since are not read again. For the
+// other sources prevFP is the fingerprint their validators were saved
+// under ("" for none, and for posts sources, which keep theirs with
+// their file stamps); when the configuration changed since, the
+// documents are fetched without validators: a 304 would leave the stored
+// articles as the old configuration made them (a renamed category empty
+// until the upstream changes).
+func (c *Collector) source(ctx context.Context, src config.Source, log *slog.Logger) (_ sources.Source, fp string, ks *known, prevFP string, err error) {
 	env := sources.Env{
 		Site:     c.cfg.Site,
 		Location: c.cfg.Location(src),
@@ -214,16 +227,26 @@ func (c *Collector) source(ctx context.Context, src config.Source, log *slog.Log
 			return err == nil && h != "" && h == bodyHash(fp, sum)
 		}
 		old, stamps, err := c.store.FileStamps(ctx, src.ID)
-		if err != nil {
+		switch {
+		case err != nil:
 			log.Warn("could not read file stamps; reading every file", "error", err)
-		} else if old == fp && len(stamps) > 0 {
+		case src.Type != "posts":
+			prevFP = old
+			if old != "" && old != fp {
+				log.Debug("configuration changed since the last run: fetching without validators")
+				env.Fetcher.Validators = nil
+			}
+		case old == fp && len(stamps) > 0:
 			k := &known{stamps: stamps}
 			env.Unchanged = k.unchanged
 			ks = k
 		}
 	}
+	if src.Type == "posts" {
+		prevFP = fp
+	}
 	s, err := sources.New(src, env)
-	return s, fp, ks, err
+	return s, fp, ks, prevFP, err
 }
 
 // known holds the file stamps a source saved last time, and counts the
@@ -361,7 +384,7 @@ func (c *Collector) Preview(ctx context.Context, src config.Source) ([]article.A
 	p.fetcher = c.fetcher.WithLimits(0, 0)
 	p.fetcher.Validators = nil
 	p.store = nil
-	s, _, _, err := p.source(ctx, src, c.logger.With("source", src.ID))
+	s, _, _, _, err := p.source(ctx, src, c.logger.With("source", src.ID))
 	if err != nil {
 		return nil, nil, sources.Batch{}, err
 	}

@@ -145,7 +145,9 @@ func TestPendingDetailAttemptsCarried(t *testing.T) {
 // TestPendingClearedWithoutDetail: a source whose detail step was removed
 // from the configuration clears the details it left pending, whether its
 // listing answers 304 or changed, and requests no detail. On the code
-// before, they stayed in the store.
+// before, they stayed in the store. (A configuration change fetches the
+// listing without validators, so the 304 comes only from a store that
+// recorded no fingerprint, one of an earlier version: as here.)
 func TestPendingClearedWithoutDetail(t *testing.T) {
 	for _, changed := range []bool{false, true} {
 		t.Run(fmt.Sprintf("listing changed %v", changed), func(t *testing.T) {
@@ -168,6 +170,8 @@ func TestPendingClearedWithoutDetail(t *testing.T) {
 				up.mu.Lock()
 				up.etag = `"v2"`
 				up.mu.Unlock()
+			} else if err := st.SaveFileStamps(ctx, "api", "", nil); err != nil {
+				t.Fatal(err)
 			}
 			src.Detail = nil
 			r := c.Run(ctx, src)
@@ -181,5 +185,40 @@ func TestPendingClearedWithoutDetail(t *testing.T) {
 				t.Errorf("r2's detail requested %d times, want once (run 1)", up.details["r2"])
 			}
 		})
+	}
+}
+
+// TestConfigChangeFetchesAgain: after the configuration of a source
+// changes (here its category is renamed), its listing is fetched without
+// validators, so an upstream that would answer 304 sends it again and
+// the stored articles are filed as the new configuration says; the run
+// after that is conditional again. On the code before, the 304 left the
+// renamed category empty until the upstream changed.
+func TestConfigChangeFetchesAgain(t *testing.T) {
+	ctx := context.Background()
+	srv := httptest.NewServer(newsAPI(nil))
+	defer srv.Close()
+	st := openStore(t)
+	cfg := &config.Config{Site: config.Site{BaseURL: "https://feeds.example.org/"}, Categories: []config.Category{{ID: "news"}, {ID: "local"}}}
+	c := New(cfg, st, "feedsmith/test", slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
+	defer c.Close()
+	src := newsAPISource(srv.URL)
+	if r := c.Run(ctx, src); r.Err != nil || r.New == 0 {
+		t.Fatalf("run 1: %+v", r)
+	}
+	if r := c.Run(ctx, src); r.Err != nil || !r.NotModified {
+		t.Fatalf("run 2, same configuration: %+v; want NotModified", r)
+	}
+	src.Category = config.CategorySpec{ID: "local"}
+	r := c.Run(ctx, src)
+	if r.Err != nil || r.NotModified {
+		t.Fatalf("run 3, category renamed: %+v; want the listing fetched again", r)
+	}
+	arts, err := st.Articles(ctx, "local", 10)
+	if err != nil || len(arts) == 0 {
+		t.Errorf("category local after the rename: %d articles, %v; want the source's", len(arts), err)
+	}
+	if r := c.Run(ctx, src); r.Err != nil || !r.NotModified {
+		t.Errorf("run 4, same configuration again: %+v; want NotModified", r)
 	}
 }
