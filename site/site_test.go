@@ -20,7 +20,10 @@ const base = "https://news.example.com/mirror/"
 // tree renders every page of s with the fixture's articles: path → bytes.
 func tree(t testing.TB, th *Theme, s Site, byCategory map[string][]Article, st Status) map[string][]byte {
 	t.Helper()
-	files := map[string][]byte{CSSPath: th.CSS(), OPMLPath: []byte("<opml/>")}
+	files := map[string][]byte{OPMLPath: []byte("<opml/>")}
+	for _, a := range th.Assets() {
+		files[a.Path] = a.Body
+	}
 	var latest []Article
 	for _, c := range s.Categories {
 		as := byCategory[c.ID]
@@ -151,9 +154,9 @@ func checkPage(t testing.TB, p string, body []byte, tree map[string][]byte) {
 			case "alternate":
 				alternates++
 				checkURL(t, p, attr(n, "href"), tree)
-			case "stylesheet":
-				if h := attr(n, "href"); path.Join(path.Dir(p), h) != CSSPath {
-					t.Errorf("%s: stylesheet %q is not %s", p, h, CSSPath)
+			case "stylesheet", "icon":
+				if h := attr(n, "href"); path.Join(path.Dir(p), h) != map[string]string{"stylesheet": CSSPath, "icon": IconPath}[attr(n, "rel")] {
+					t.Errorf("%s: %s %q is not the theme's", p, attr(n, "rel"), h)
 				}
 			}
 		case "a":

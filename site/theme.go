@@ -23,21 +23,27 @@ const (
 	categoryFile = "category.html"
 	articleFile  = "article.html"
 	statusFile   = "status.html"
-	// CSSPath is the stylesheet's path in the tree and in a theme.
-	CSSPath = "site.css"
+	// CSSPath and IconPath are the paths of the stylesheet and the icon
+	// in the tree and in a theme.
+	CSSPath  = "site.css"
+	IconPath = "favicon.svg"
 )
 
-var pageFiles = []string{homeFile, categoryFile, articleFile, statusFile}
+var (
+	pageFiles  = []string{homeFile, categoryFile, articleFile, statusFile}
+	assetFiles = []string{CSSPath, IconPath}
+)
 
 // Theme is a parsed set of page templates and the stylesheet.
 type Theme struct {
-	pages map[string]*template.Template
-	css   []byte
+	pages  map[string]*template.Template
+	assets []Page
 }
 
 // LoadTheme parses the default theme with the files of override in place
 // of the default ones of the same name (layout.html, home.html,
-// category.html, article.html, status.html, site.css); a file override
+// category.html, article.html, status.html, site.css, favicon.svg); a
+// file override
 // lacks falls back to the default. override may be nil. A template that
 // does not parse is an error naming its file and line, and so is a file
 // of override that is not one of the theme's.
@@ -79,11 +85,13 @@ func LoadTheme(override fs.FS) (*Theme, error) {
 		}
 		th.pages[name] = t
 	}
-	css, err := read(CSSPath)
-	if err != nil {
-		return nil, err
+	for _, name := range assetFiles {
+		b, err := read(name)
+		if err != nil {
+			return nil, err
+		}
+		th.assets = append(th.assets, Page{Path: name, Body: []byte(b)})
 	}
-	th.css = []byte(css)
 	return th, nil
 }
 
@@ -94,10 +102,10 @@ func checkNames(override fs.FS) error {
 	if err != nil {
 		return fmt.Errorf("theme: %w", err)
 	}
-	known := append([]string{layoutFile, CSSPath}, pageFiles...)
+	known := slices.Concat([]string{layoutFile}, pageFiles, assetFiles)
 	for _, e := range entries {
 		n := e.Name()
-		if e.IsDir() || !(strings.HasSuffix(n, ".html") || strings.HasSuffix(n, ".css")) {
+		if e.IsDir() || !slices.Contains([]string{".html", ".css", ".svg"}, path.Ext(n)) {
 			continue
 		}
 		if !slices.Contains(known, n) {
@@ -107,8 +115,15 @@ func checkNames(override fs.FS) error {
 	return nil
 }
 
-// CSS returns the stylesheet, served at CSSPath.
-func (th *Theme) CSS() []byte { return slices.Clone(th.css) }
+// Assets returns the theme's own files of the tree, the same for every
+// site: the stylesheet (CSSPath) and the icon (IconPath).
+func (th *Theme) Assets() []Page {
+	out := make([]Page, len(th.assets))
+	for i, a := range th.assets {
+		out[i] = Page{Path: a.Path, Body: slices.Clone(a.Body)}
+	}
+	return out
+}
 
 // funcs are the functions templates may call besides the standard ones.
 var funcs = template.FuncMap{
