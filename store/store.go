@@ -51,7 +51,7 @@ type CategoryInfo struct {
 	// articles only because a configuration filed them there before.
 	Derived bool
 	// Articles counts the category's stored articles, pruned ones and
-	// those of sources no longer configured excluded.
+	// those no configured source filed in it excluded.
 	Articles int
 	// Newest is the latest Updated time among those articles, with its
 	// original offset; zero when the category has none.

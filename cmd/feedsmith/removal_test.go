@@ -331,3 +331,134 @@ sources:
 		t.Errorf("the removal at start not logged:\n%s", d.logs.String())
 	}
 }
+
+// TestBuildRemovedSourceFilings builds two sources that deliver the same
+// articles (two copies of one Atom file), each filing them in its own
+// category, then removes the first source: its category loses the
+// articles, and the other category's feeds and the Jekyll posts no
+// longer name it, whether it stays declared or not, also after build
+// -full; putting the source back brings it all back. The output is the
+// configuration's, not the store's history: it matches a build of the
+// second source alone from the start.
+func TestBuildRemovedSourceFilings(t *testing.T) {
+	dir, cfg := shippedConfig(t)
+	atom, err := os.ReadFile("../../examples/feeds/release-notes.atom")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"a.atom", "b.atom"} {
+		if err := os.WriteFile(filepath.Join(dir, name), atom, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	config := func(srca, aaa bool) string {
+		text := `site: {title: Site, base_url: "https://feeds.example.org/", language: en}
+store: {path: data/db.sqlite}
+output: {dir: public}
+outputs:
+  jekyll: {dir: site/_posts}
+categories:
+  - {id: bbb, title: BBB}
+`
+		if aaa {
+			text += "  - {id: aaa, title: AAA}\n"
+		}
+		text += "sources:\n  - {id: srcb, type: feed, url: b.atom, category: bbb}\n"
+		if srca {
+			text = strings.Replace(text, "sources:\n", "sources:\n  - {id: srca, type: feed, url: a.atom, category: aaa}\n", 1)
+		}
+		return text
+	}
+	build := func(text string, full bool) {
+		t.Helper()
+		if err := os.WriteFile(cfg, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		args := []string{"build", "-config", cfg}
+		if full {
+			args = append(args, "-full")
+		}
+		if code, out, errs := runCommand(t, args...); code != 0 {
+			t.Fatalf("build exited %d\n%s%s", code, out, errs)
+		}
+	}
+	feed := func(name string) string {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join(dir, "public", "feeds", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	posts := func() string {
+		t.Helper()
+		entries, err := os.ReadDir(filepath.Join(dir, "site", "_posts"))
+		if err != nil || len(entries) != 3 {
+			t.Fatalf("jekyll posts %v %v, want 3", entries, err)
+		}
+		var all strings.Builder
+		for _, e := range entries {
+			b, err := os.ReadFile(filepath.Join(dir, "site", "_posts", e.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			all.Write(b)
+		}
+		return all.String()
+	}
+	filed := func(name string, withA bool) {
+		t.Helper()
+		t.Run(name, func(t *testing.T) {
+			want := 0
+			if withA {
+				want = 3
+			}
+			checkFeed(t, filepath.Join(dir, "public", "feeds", "bbb.rss"), 3)
+			if n := strings.Count(feed("bbb.rss"), "<category>aaa</category>"); n != want {
+				t.Errorf("bbb.rss names aaa %d times, want %d", n, want)
+			}
+			if n := strings.Count(feed("bbb.atom"), `term="aaa"`); n != want {
+				t.Errorf("bbb.atom names aaa %d times, want %d", n, want)
+			}
+			if got := strings.Contains(posts(), "aaa"); got != withA {
+				t.Errorf("jekyll posts name aaa: %v, want %v", got, withA)
+			}
+		})
+	}
+
+	build(config(true, true), false)
+	checkFeed(t, filepath.Join(dir, "public", "feeds", "aaa.rss"), 3)
+	filed("both sources", true)
+
+	build(config(false, true), false)
+	t.Run("aaa declared", func(t *testing.T) { checkFeed(t, filepath.Join(dir, "public", "feeds", "aaa.rss"), 0) })
+	filed("srca removed, aaa declared", false)
+
+	build(config(false, false), false)
+	if _, err := os.Lstat(filepath.Join(dir, "public", "feeds", "aaa.rss")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("aaa.rss still there (%v)", err)
+	}
+	filed("srca and aaa removed", false)
+	build(config(false, false), true)
+	filed("srca and aaa removed, build -full", false)
+	alone := feed("bbb.rss")
+
+	build(config(true, true), false)
+	checkFeed(t, filepath.Join(dir, "public", "feeds", "aaa.rss"), 3)
+	filed("srca back", true)
+
+	// srcb alone from the start gives the same bbb feed.
+	fresh, freshCfg := shippedConfig(t)
+	if err := os.WriteFile(filepath.Join(fresh, "b.atom"), atom, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(freshCfg, []byte(config(false, false)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := runCommand(t, "build", "-full", "-config", freshCfg); code != 0 {
+		t.Fatalf("build exited %d\n%s%s", code, out, errs)
+	}
+	if b, err := os.ReadFile(filepath.Join(fresh, "public", "feeds", "bbb.rss")); err != nil || string(b) != alone {
+		t.Errorf("bbb.rss of srcb alone from the start:\n%s\nwant as after removing srca:\n%s", b, alone)
+	}
+}

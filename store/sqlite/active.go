@@ -26,11 +26,31 @@ func activeRow(filter bool, source, id string) string {
 			AND NOT EXISTS (SELECT 1 FROM inactive_sources j WHERE j.source_id = x.source_id)))`
 }
 
+// filedRow is the condition that the category row c (a table alias) is
+// filed by a configured source: its filed_by, or one of the other
+// sources that filed the article there (article_category_filers). As in
+// activeRow, the second test runs only for a row whose filed_by was
+// removed, and without removed sources (filter false) it is "1". A filer
+// delivered the article, so a filed row's article is active too.
+func filedRow(filter bool, c string) string {
+	if !filter {
+		return "1"
+	}
+	return `(NOT EXISTS (SELECT 1 FROM inactive_sources i WHERE i.source_id = ` + c + `.filed_by)
+		OR EXISTS (SELECT 1 FROM article_category_filers f
+			WHERE f.source_id = ` + c + `.source_id AND f.article_id = ` + c + `.article_id AND f.category = ` + c + `.category
+			AND NOT EXISTS (SELECT 1 FROM inactive_sources j WHERE j.source_id = f.filed_by)))`
+}
+
 // SetActiveSources records the ids of the configured sources. An article
 // that only other sources delivered is kept, but left out of Articles,
 // Categories and the item limit of Prune until one of its sources is
-// configured again; a source never seen before is configured. It returns,
-// sorted, the categories whose articles may have changed thereby, and
+// configured again; so is its filing in a category that only other
+// sources filed it in, and the category left out of its Categories. A
+// source never seen before is configured. It returns, sorted, the
+// categories whose articles may have changed thereby (every category of
+// an article a source that flipped delivered: a filer is a deliverer,
+// and the article's categories are shown in each of its feeds), and
 // gives them (and "") a new change number.
 func (s *Store) SetActiveSources(ctx context.Context, ids []string) (changed []string, err error) {
 	changed, err = s.setActiveSources(ctx, ids)

@@ -13,7 +13,8 @@ import (
 // when category is ""), newest Published first, then by source and id,
 // with their categories. A limit of 0 or less returns them all. Pruned
 // articles are left out, and so are those that no configured source
-// delivers (see SetActiveSources).
+// delivers (see SetActiveSources); of a category, and of an article's
+// categories, so are the filings no configured source made.
 func (s *Store) Articles(ctx context.Context, category string, limit int) ([]article.Article, error) {
 	arts, err := s.articles(ctx, category, limit)
 	if err != nil {
@@ -24,7 +25,8 @@ func (s *Store) Articles(ctx context.Context, category string, limit int) ([]art
 
 // pageQuery selects the keys of the requested articles in feed order,
 // from one index: articles_newest, or article_categories_newest; with
-// filter, only those of configured sources.
+// filter, only those of configured sources (the filings of configured
+// sources, of a category).
 func pageQuery(category string, limit int, filter bool) (string, []any) {
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
@@ -34,7 +36,7 @@ func pageQuery(category string, limit int, filter bool) (string, []any) {
 			ORDER BY a.published_unix DESC, a.source_id, a.id LIMIT ?`, []any{limit}
 	}
 	return `SELECT c.source_id, c.article_id AS id FROM article_categories c
-		WHERE c.category = ? AND c.pruned = 0 AND ` + activeRow(filter, "c.source_id", "c.article_id") + `
+		WHERE c.category = ? AND c.pruned = 0 AND ` + filedRow(filter, "c") + `
 		ORDER BY c.published_unix DESC, c.source_id, c.article_id LIMIT ?`, []any{category, limit}
 }
 
@@ -46,11 +48,12 @@ func articlesQuery(page string) string {
 		ORDER BY a.published_unix DESC, a.source_id, a.id`
 }
 
-// categoriesQuery reads the categories of the articles page selects.
-func categoriesQuery(page string) string {
+// categoriesQuery reads the categories of the articles page selects;
+// with filter, only those configured sources filed them in.
+func categoriesQuery(page string, filter bool) string {
 	return `SELECT c.source_id, c.article_id, c.category
 		FROM (` + page + `) p JOIN article_categories c ON c.source_id = p.source_id AND c.article_id = p.id
-		WHERE c.pruned = 0 ORDER BY c.source_id, c.article_id, c.filed_unix, c.position`
+		WHERE c.pruned = 0 AND ` + filedRow(filter, "c") + ` ORDER BY c.source_id, c.article_id, c.filed_unix, c.position`
 }
 
 func (s *Store) articles(ctx context.Context, category string, limit int) ([]article.Article, error) {
@@ -73,7 +76,7 @@ func (s *Store) articles(ctx context.Context, category string, limit int) ([]art
 	if err != nil || len(arts) == 0 {
 		return arts, err
 	}
-	if err := s.fillCategories(ctx, tx, page, args, arts); err != nil {
+	if err := s.fillCategories(ctx, tx, categoriesQuery(page, filter), args, arts); err != nil {
 		return nil, err
 	}
 	return arts, tx.Commit()
@@ -114,15 +117,16 @@ func scanArticle(rows *sql.Rows) (article.Article, error) {
 	return a, err
 }
 
-// fillCategories sets the categories of arts, the articles page selects,
-// in the order the article was filed into them.
-func (s *Store) fillCategories(ctx context.Context, tx *sql.Tx, page string, args []any, arts []article.Article) error {
+// fillCategories sets the categories of arts, the articles of the page
+// the query of categoriesQuery reads, in the order the article was filed
+// into them.
+func (s *Store) fillCategories(ctx context.Context, tx *sql.Tx, query string, args []any, arts []article.Article) error {
 	type key struct{ source, id string }
 	index := make(map[key]int, len(arts))
 	for i := range arts {
 		index[key{arts[i].SourceID, arts[i].ID}] = i
 	}
-	rows, err := s.query(ctx, tx, categoriesQuery(page), args...)
+	rows, err := s.query(ctx, tx, query, args...)
 	if err != nil {
 		return err
 	}

@@ -24,9 +24,9 @@ func (s *Store) SaveCategory(ctx context.Context, id, title, description string)
 
 // Categories returns, sorted by id, every category that has an article
 // or was saved with SaveCategory, with its article count and the newest
-// Updated time of its articles. Only the articles of configured sources
-// count (see SetActiveSources): a category whose every article is of a
-// source no longer configured is left out, saved or not.
+// Updated time of its articles. Only the filings of configured sources
+// count (see SetActiveSources): a category whose every article was filed
+// there by sources no longer configured is left out, saved or not.
 func (s *Store) Categories(ctx context.Context) ([]store.CategoryInfo, error) {
 	cats, err := s.categories(ctx)
 	if err != nil {
@@ -72,8 +72,8 @@ func (s *Store) readDeclared(ctx context.Context, tx *sql.Tx, cats map[string]*s
 }
 
 // readCounts adds the count and the newest Updated of every category
-// with articles of configured sources, and removes the categories whose
-// articles are all of other sources. The newest is read as text, which
+// with articles configured sources filed there, and removes the
+// categories whose articles only other sources filed there. The newest is read as text, which
 // keeps its offset, from the first active row of article_categories_updated.
 func (s *Store) readCounts(ctx context.Context, tx *sql.Tx, cats map[string]*store.CategoryInfo) error {
 	filter, err := anyInactive(ctx, tx)
@@ -83,9 +83,9 @@ func (s *Store) readCounts(ctx context.Context, tx *sql.Tx, cats map[string]*sto
 	rows, err := s.query(ctx, tx, `SELECT g.category, g.n,
 		CASE WHEN g.n > 0 THEN (SELECT a.updated FROM article_categories c
 			JOIN articles a ON a.source_id = c.source_id AND a.id = c.article_id
-			WHERE c.category = g.category AND c.pruned = 0 AND `+activeRow(filter, "c.source_id", "c.article_id")+`
+			WHERE c.category = g.category AND c.pruned = 0 AND `+filedRow(filter, "c")+`
 			ORDER BY c.updated_unix DESC LIMIT 1) ELSE '' END
-		FROM (SELECT c.category, SUM(`+activeRow(filter, "c.source_id", "c.article_id")+`) AS n
+		FROM (SELECT c.category, SUM(`+filedRow(filter, "c")+`) AS n
 			FROM article_categories c WHERE c.pruned = 0 GROUP BY c.category) g`)
 	if err != nil {
 		return err

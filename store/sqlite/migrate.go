@@ -188,6 +188,54 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 		`CREATE INDEX article_categories_sources ON article_categories
 			(category, source_id) WHERE pruned = 0`,
 	),
+	execAll(
+		// Who filed each category row: the source whose delivery put the
+		// article there (its category, a templated or derived one, a
+		// name in its posts, a rule), which may be a later deliverer
+		// (article_sources) of the row's article. A filing shows only
+		// while its filer is configured. Rows before this version were
+		// made by whichever source came first; they go to the row's
+		// (canonical) source.
+		`ALTER TABLE article_categories ADD COLUMN filed_by TEXT NOT NULL DEFAULT ''`,
+		`UPDATE article_categories SET filed_by = source_id`,
+		// The other sources that filed an article into a category it
+		// already had: one row per filer but the row's own filed_by.
+		// A side table, as article_sources is for articles, rather than
+		// filed_by in article_categories' key: then an article filed in
+		// one category by two sources would have two rows, and every
+		// read of a category (the feeds, the counts, the item limit)
+		// would have to collapse them, removed sources or not; this way
+		// only a query over a removed source's filings reads it, and
+		// only for the rows of removed filers.
+		`CREATE TABLE article_category_filers (
+			source_id TEXT NOT NULL,
+			article_id TEXT NOT NULL,
+			category TEXT NOT NULL,
+			filed_by TEXT NOT NULL,
+			PRIMARY KEY (source_id, article_id, category, filed_by),
+			FOREIGN KEY (source_id, article_id, category)
+				REFERENCES article_categories (source_id, article_id, category) ON DELETE CASCADE
+		) WITHOUT ROWID`,
+		// A row from before may have been filed by a later deliverer: one
+		// that had delivered the article by the time the row was filed
+		// (at millisecond precision, rounded so as to count it in) is
+		// taken for a filer too, which is what such rows meant until now.
+		// A row from version 1 (filed_unix 0) has no time to tell by.
+		`INSERT INTO article_category_filers (source_id, article_id, category, filed_by)
+			SELECT c.source_id, c.article_id, c.category, x.source_id
+			FROM article_categories c JOIN article_sources x
+				ON x.canon_source_id = c.source_id AND x.canon_article_id = c.article_id
+			WHERE x.source_id <> c.source_id AND (c.filed_unix = 0
+				OR c.filed_unix >= CAST(unixepoch(x.first_seen, 'subsec') * 1000 AS INTEGER) * 1000000)
+			ON CONFLICT DO NOTHING`,
+		// Which sources file into a category is read by a skip scan of
+		// this index, as article_categories_sources was by source; it
+		// also covers the counts of Categories and the item limit's
+		// check, with or without removed sources.
+		`DROP INDEX article_categories_sources`,
+		`CREATE INDEX article_categories_filers ON article_categories
+			(category, filed_by, source_id, article_id) WHERE pruned = 0`,
+	),
 }
 
 // execAll returns a migration that executes stmts in order.

@@ -12,7 +12,7 @@ import (
 // Prune applies retention at now: it removes the articles published
 // before now-maxAge (when maxAge > 0), and takes each category down to
 // its newest maxItems articles (when maxItems > 0), counting only the
-// articles of configured sources (see SetActiveSources). An article past the
+// filings of configured sources (see SetActiveSources). An article past the
 // limit in one category stays in the others; one left in none is
 // removed; one never filed in a category is kept. It returns how many articles were removed and, sorted, the
 // categories that lost articles.
@@ -81,15 +81,15 @@ func (p *pruner) pruneAge(ctx context.Context, cutoff time.Time) error {
 }
 
 // overLimit selects the category rows past the newest ? of each category.
-// With filter, only the articles of configured sources count, and only
+// With filter, only the filings of configured sources count, and only
 // they are unfiled: the limit is on what the feeds show, and a removed
-// source's articles wait, their age limit still applying, for it to
-// come back.
+// source's filings wait, their articles' age limit still applying, for
+// it to come back.
 func overLimit(filter bool) string {
 	return `SELECT category, source_id, article_id FROM (
 	SELECT category, source_id, article_id, ROW_NUMBER() OVER (PARTITION BY category
 		ORDER BY published_unix DESC, source_id, article_id) AS rn
-	FROM article_categories c WHERE pruned = 0 AND ` + activeRow(filter, "c.source_id", "c.article_id") + `) r
+	FROM article_categories c WHERE pruned = 0 AND ` + filedRow(filter, "c") + `) r
 	WHERE rn > ?`
 }
 
@@ -110,7 +110,7 @@ func (p *pruner) pruneItems(ctx context.Context, limit int) error {
 		return err
 	}
 	found, err := p.exists(ctx, `SELECT 1 FROM article_categories c WHERE pruned = 0
-		GROUP BY category HAVING SUM(`+activeRow(filter, "c.source_id", "c.article_id")+`) > ? LIMIT 1`, limit)
+		GROUP BY category HAVING SUM(`+filedRow(filter, "c")+`) > ? LIMIT 1`, limit)
 	if err != nil || !found {
 		return err
 	}

@@ -141,22 +141,8 @@ func TestOpenSchemaVersions(t *testing.T) {
 // category rows lack updated_unix and filed_unix.
 func TestMigrateVersion1(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "feedsmith.db")
-	db, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tx, err := db.Begin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := migrations[0](t.Context(), tx); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
+	db := openAtVersion(t, path, 1)
 	updated := now.Add(time.Hour)
-	exec(t, db, `PRAGMA user_version = 1`)
 	// b, older, is written first: without updated_unix filled in, it
 	// would tie with a and be taken for the category's newest.
 	exec(t, db, `INSERT INTO articles VALUES ('src', 'b', 'B', 'https://example.org/b', '',
@@ -193,6 +179,65 @@ func TestMigrateVersion1(t *testing.T) {
 	if err != nil || len(cats) != 3 || !cats[2].Newest.Equal(updated) {
 		t.Fatalf("categories = %+v, %v; want zebra's newest %s", cats, err, updated)
 	}
+}
+
+// TestMigrateFiledBy opens a file written before category rows named
+// their filer: an article of srca that srcb delivered later, filed in aaa
+// when srca first saved it, and in bbb when srcb did. aaa goes to srca;
+// bbb, filed once srcb had delivered the article, to either.
+func TestMigrateFiledBy(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "feedsmith.db")
+	db := openAtVersion(t, path, len(migrations)-1)
+	first, second := now, now.Add(time.Hour+time.Nanosecond) // ns: beyond the text's milliseconds
+	ns := func(t time.Time) string { return strconv.FormatInt(t.UnixNano(), 10) }
+	exec(t, db, `INSERT INTO articles (source_id, id, title, link, author, published, published_unix,
+		updated, updated_unix, first_seen, first_seen_unix, summary, content, tags, image, enclosures, hash)
+		VALUES ('srca', 'x', 'X', 'https://example.org/x', '', '`+formatTime(first)+`', `+ns(first)+`,
+		'`+formatTime(first)+`', `+ns(first)+`, '`+formatTime(first)+`', `+ns(first)+`, '', '', '[]', '', '[]', 'hash')`)
+	exec(t, db, `INSERT INTO article_sources VALUES ('srcb', 'x-b', 'srca', 'x', '`+formatTime(second)+`')`)
+	exec(t, db, `INSERT INTO article_categories (source_id, article_id, category, published_unix, position, updated_unix, filed_unix)
+		VALUES ('srca', 'x', 'aaa', `+ns(first)+`, 0, `+ns(first)+`, `+ns(first)+`),
+		('srca', 'x', 'bbb', `+ns(first)+`, 0, `+ns(first)+`, `+ns(second)+`)`)
+	db.Close()
+
+	s := openTest(t, path)
+	for _, tt := range []struct {
+		configured []string
+		aaa, bbb   int
+	}{{[]string{"srcb"}, 0, 1}, {[]string{"srca"}, 1, 1}, {[]string{"srca", "srcb"}, 1, 1}, {[]string{"other"}, 0, 0}} {
+		if _, err := s.SetActiveSources(t.Context(), tt.configured); err != nil {
+			t.Fatal(err)
+		}
+		for cat, want := range map[string]int{"aaa": tt.aaa, "bbb": tt.bbb} {
+			if arts, err := s.Articles(t.Context(), cat, 0); err != nil || len(arts) != want {
+				t.Errorf("with %v configured, %s has %d articles (%v), want %d", tt.configured, cat, len(arts), err, want)
+			}
+		}
+	}
+}
+
+// openAtVersion creates the store file path with the schema of version,
+// for a test to write rows of that version into before Open migrates it.
+func openAtVersion(t *testing.T, path string, version int) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range migrations[:version] {
+		if err := m(t.Context(), tx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	exec(t, db, `PRAGMA user_version = `+strconv.Itoa(version))
+	return db
 }
 
 func exec(t *testing.T, db *sql.DB, q string) {

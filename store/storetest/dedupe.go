@@ -16,7 +16,8 @@ func testDedupeByLink(t *testing.T, open Opener) {
 	dup.Hash = article.ContentHash(&dup)
 
 	save(t, s, "a", at(10), first)
-	checkResult(t, save(t, s, "b", at(11), dup), store.SaveResult{Unchanged: 1, Changed: []string{"local"}})
+	// news lists the article's categories, local among them now.
+	checkResult(t, save(t, s, "b", at(11), dup), store.SaveResult{Unchanged: 1, Changed: []string{"local", "news"}})
 	checkResult(t, save(t, s, "b", at(12), dup), store.SaveResult{Unchanged: 1})
 	checkResult(t, save(t, s, "b", at(13), edited(dup, "b's edit")), store.SaveResult{Unchanged: 1})
 

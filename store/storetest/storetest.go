@@ -86,6 +86,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"Rendered", testRendered},
 		{"ActiveSources", testActiveSources},
 		{"PruneInactive", testPruneInactive},
+		{"FiledBy", testFiledBy},
 		{"ServedFiles", testServedFiles},
 		{"CategorySources", testCategorySources},
 	}
