@@ -55,7 +55,8 @@ type Daemon struct {
 	// faults remembers the outputs whose last write failed.
 	faults *faults
 	// retryEvery is how often failing outputs are written again between
-	// runs; retrying is the loop that does it, which shutdown waits for.
+	// runs; retrying counts the loops that do it and apply retention,
+	// which shutdown waits for.
 	retryEvery time.Duration
 	retrying   sync.WaitGroup
 }
@@ -162,8 +163,9 @@ func (d *Daemon) Run(ctx context.Context, ready func()) error {
 		"store", cfg.Store.Path, "output", cfg.Output.Dir, "listen", ln.Addr().String(), "sources", len(cfg.Sources))
 	retryCtx, stopRetry := context.WithCancel(ctx)
 	defer stopRetry()
-	d.retrying.Add(1)
+	d.retrying.Add(2)
 	go func() { defer d.retrying.Done(); d.retryOutputs(retryCtx, d.retryEvery) }()
+	go func() { defer d.retrying.Done(); d.applyRetentionEvery(retryCtx, retentionEvery) }()
 	if ready != nil {
 		ready()
 	}
