@@ -304,6 +304,16 @@ func (s *Source) templates() map[string]string {
 	return t
 }
 
+// SourceIDs lists the ids of the configured sources, in configuration
+// order.
+func (c *Config) SourceIDs() []string {
+	ids := make([]string, len(c.Sources))
+	for i, s := range c.Sources {
+		ids[i] = s.ID
+	}
+	return ids
+}
+
 // Source returns the source with the given id.
 func (c *Config) Source(id string) (Source, bool) {
 	for _, s := range c.Sources {

@@ -43,12 +43,8 @@ func (d *Daemon) Reload(ctx context.Context, cfg *config.Config) error {
 	}
 	prev.collector.Close() // a run still using it just opens new connections
 	d.clearRemovedPending(ctx, cfg)
-	kept := map[string]bool{}
-	for _, s := range cfg.Sources {
-		kept[s.ID] = true
-	}
 	for _, s := range old.Sources {
-		if !kept[s.ID] {
+		if _, kept := cfg.Source(s.ID); !kept {
 			d.metrics.ForgetSource(s.ID)
 		}
 	}
@@ -90,11 +86,7 @@ func (d *Daemon) ready() error {
 // clearRemovedPending forgets the details left pending by sources not in
 // cfg: a removed source is never run again to clear its own.
 func (d *Daemon) clearRemovedPending(ctx context.Context, cfg *config.Config) {
-	ids := make([]string, len(cfg.Sources))
-	for i, s := range cfg.Sources {
-		ids[i] = s.ID
-	}
-	if err := d.store.ClearPendingExcept(ctx, ids); err != nil {
+	if err := d.store.ClearPendingExcept(ctx, cfg.SourceIDs()); err != nil {
 		d.logger.Warn("could not clear the pending details of removed sources", "error", err)
 	}
 }

@@ -12,11 +12,7 @@ import (
 // only removed ones delivered leave every feed and page, and come back
 // with their source (the store keeps them).
 func (d *Daemon) setActiveSources(ctx context.Context, cfg *config.Config) error {
-	ids := make([]string, len(cfg.Sources))
-	for i, s := range cfg.Sources {
-		ids[i] = s.ID
-	}
-	_, err := d.store.SetActiveSources(ctx, ids)
+	_, err := d.store.SetActiveSources(ctx, cfg.SourceIDs())
 	return err
 }
 

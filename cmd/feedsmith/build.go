@@ -110,12 +110,12 @@ func (b *build) run(ctx context.Context) error {
 	}
 	// A source removed from the configuration is never run again to
 	// clear the details it left pending.
-	if err := st.ClearPendingExcept(ctx, sourceIDs(b.cfg)); err != nil {
+	if err := st.ClearPendingExcept(ctx, b.cfg.SourceIDs()); err != nil {
 		b.logger.Warn("could not clear the pending details of removed sources", "error", err)
 	}
 	// The articles of removed sources leave the output (the store keeps
 	// them, for when the source comes back).
-	if _, err := st.SetActiveSources(ctx, sourceIDs(b.cfg)); err != nil {
+	if _, err := st.SetActiveSources(ctx, b.cfg.SourceIDs()); err != nil {
 		return err
 	}
 	ua := b.cfg.Defaults.UserAgent
@@ -247,15 +247,6 @@ func retiredTo(j config.Jekyll) string {
 		return "deleted from " + j.Dir
 	}
 	return "moved to " + j.Archive
-}
-
-// sourceIDs lists the ids of cfg's sources.
-func sourceIDs(cfg *config.Config) []string {
-	ids := make([]string, len(cfg.Sources))
-	for i, s := range cfg.Sources {
-		ids[i] = s.ID
-	}
-	return ids
 }
 
 // collect runs every source, a few at a time, printing a line for each

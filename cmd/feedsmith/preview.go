@@ -43,7 +43,7 @@ func runPreview(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	src, ok := cfg.Source(*id)
 	if !ok {
-		fmt.Fprintf(stderr, "feedsmith: no source %q in %s; its sources are: %s\n", *id, *path, strings.Join(sourceIDs(cfg), ", "))
+		fmt.Fprintf(stderr, "feedsmith: no source %q in %s; its sources are: %s\n", *id, *path, strings.Join(cfg.SourceIDs(), ", "))
 		return exitUsage
 	}
 	c := collect.New(cfg, nil, sources.UserAgent(buildVersion()), newLogger(stderr, levelWarn, "text"), time.Now)
