@@ -99,10 +99,7 @@ func (s *feedSource) Collect(ctx context.Context) (Batch, error) {
 				continue
 			}
 			if title != "" {
-				if b.CategoryTitles == nil {
-					b.CategoryTitles = map[string]string{}
-				}
-				b.CategoryTitles[a.Categories[0]] = title
+				b.titleCategory(a.Categories[0], title)
 			}
 		}
 		b.Articles = append(b.Articles, a)

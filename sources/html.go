@@ -164,10 +164,7 @@ func (s *htmlSource) article(item *goquery.Selection, page *url.URL, b *Batch) (
 		return article.Article{}, fmt.Errorf("%w (title %q)", err, a.Title)
 	}
 	if title != "" {
-		if b.CategoryTitles == nil {
-			b.CategoryTitles = map[string]string{}
-		}
-		b.CategoryTitles[a.Categories[0]] = title
+		b.titleCategory(a.Categories[0], title)
 	}
 	return a, nil
 }

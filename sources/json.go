@@ -120,10 +120,7 @@ func (s *jsonSource) records(ctx context.Context, items []gjson.Result, b *Batch
 		a.SourceID = s.cfg.ID
 		for _, id := range a.Categories {
 			if _, ok := b.CategoryTitles[id]; !ok {
-				if b.CategoryTitles == nil {
-					b.CategoryTitles = map[string]string{}
-				}
-				b.CategoryTitles[id] = title
+				b.titleCategory(id, title)
 			}
 		}
 		b.Articles = append(b.Articles, a)

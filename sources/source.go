@@ -59,6 +59,14 @@ type Batch struct {
 	Pending []store.PendingDetail
 }
 
+// titleCategory records title as the title of the derived category id.
+func (b *Batch) titleCategory(id, title string) {
+	if b.CategoryTitles == nil {
+		b.CategoryTitles = map[string]string{}
+	}
+	b.CategoryTitles[id] = title
+}
+
 // A Chunker is a source that can deliver a large collection in batches
 // of about size articles, in order, so that it never sits in memory
 // whole. Every batch is complete in itself (its own articles, skipped
