@@ -14,6 +14,7 @@ import (
 	"github.com/feedsmith/feedsmith/article"
 	"github.com/feedsmith/feedsmith/config"
 	"github.com/feedsmith/feedsmith/internal/testutil"
+	"github.com/feedsmith/feedsmith/store/sqlite"
 )
 
 // newsAPI is a json list of r1 and r2 with a detail endpoint.
@@ -28,6 +29,26 @@ func newsAPISource(base string) config.Source {
 		Category: config.CategorySpec{ID: "news"}, Timeout: config.Duration(5 * time.Second),
 		Fields: config.Fields{ID: "id", Title: "title", Link: "url", Content: "text"},
 		Detail: &config.Detail{URL: base + "/detail/{{.id}}", Content: "text"}}
+}
+
+// apiCollector serves up on loopback and returns a collector on a fresh
+// store, for a configuration with the categories ids (none: "news"), and
+// the news API source reading up; both are closed when the test ends.
+func apiCollector(t *testing.T, up *flakyDetails, ids ...string) (*Collector, *sqlite.Store, config.Source) {
+	t.Helper()
+	srv := httptest.NewServer(up)
+	t.Cleanup(srv.Close)
+	if len(ids) == 0 {
+		ids = []string{"news"}
+	}
+	cfg := &config.Config{Site: config.Site{BaseURL: "https://feeds.example.org/"}}
+	for _, id := range ids {
+		cfg.Categories = append(cfg.Categories, config.Category{ID: id})
+	}
+	st := openStore(t)
+	c := New(cfg, st, "feedsmith/test", slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
+	t.Cleanup(c.Close)
+	return c, st, newsAPISource(srv.URL)
 }
 
 // TestPendingDetailGivenUp: a detail that keeps failing while the list
@@ -113,13 +134,7 @@ func TestPendingDetailGivenUp(t *testing.T) {
 func TestPendingDetailAttemptsCarried(t *testing.T) {
 	ctx := context.Background()
 	up := newsAPI(map[string]int{"r2": 500})
-	srv := httptest.NewServer(up)
-	defer srv.Close()
-	st := openStore(t)
-	cfg := &config.Config{Site: config.Site{BaseURL: "https://feeds.example.org/"}, Categories: []config.Category{{ID: "news"}}}
-	c := New(cfg, st, "feedsmith/test", slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
-	defer c.Close()
-	src := newsAPISource(srv.URL)
+	c, st, src := apiCollector(t, up)
 	for run := 1; run <= 3; run++ {
 		if r := c.Run(ctx, src); r.Err != nil {
 			t.Fatalf("run %d: %v", run, r.Err)
@@ -153,13 +168,7 @@ func TestPendingClearedWithoutDetail(t *testing.T) {
 		t.Run(fmt.Sprintf("listing changed %v", changed), func(t *testing.T) {
 			ctx := context.Background()
 			up := newsAPI(map[string]int{"r2": 500})
-			srv := httptest.NewServer(up)
-			defer srv.Close()
-			st := openStore(t)
-			cfg := &config.Config{Site: config.Site{BaseURL: "https://feeds.example.org/"}, Categories: []config.Category{{ID: "news"}}}
-			c := New(cfg, st, "feedsmith/test", slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
-			defer c.Close()
-			src := newsAPISource(srv.URL)
+			c, st, src := apiCollector(t, up)
 			if r := c.Run(ctx, src); r.Err != nil {
 				t.Fatal(r.Err)
 			}
@@ -196,13 +205,7 @@ func TestPendingClearedWithoutDetail(t *testing.T) {
 // renamed category empty until the upstream changed.
 func TestConfigChangeFetchesAgain(t *testing.T) {
 	ctx := context.Background()
-	srv := httptest.NewServer(newsAPI(nil))
-	defer srv.Close()
-	st := openStore(t)
-	cfg := &config.Config{Site: config.Site{BaseURL: "https://feeds.example.org/"}, Categories: []config.Category{{ID: "news"}, {ID: "local"}}}
-	c := New(cfg, st, "feedsmith/test", slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
-	defer c.Close()
-	src := newsAPISource(srv.URL)
+	c, st, src := apiCollector(t, newsAPI(nil), "news", "local")
 	if r := c.Run(ctx, src); r.Err != nil || r.New == 0 {
 		t.Fatalf("run 1: %+v", r)
 	}
