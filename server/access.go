@@ -40,13 +40,19 @@ func (s *Server) OpenAccessLog(target string) error {
 	case config.AccessLogStderr:
 		next = &accessLog{target: target, logger: s.logger}
 	default:
-		f, err := os.OpenFile(target, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
+		f, err := OpenAccessLogFile(target)
 		if err != nil {
 			return fmt.Errorf("open access log: %w", err)
 		}
 		next = &accessLog{target: target, file: f}
 	}
 	return s.access.Swap(next).close()
+}
+
+// OpenAccessLogFile opens the access log file at path for appending,
+// creating it (mode 0640) when it is not there.
+func OpenAccessLogFile(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
 }
 
 // ReopenAccessLog opens the access log's file again, for log rotation;

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/feedsmith/feedsmith/config"
+	"github.com/feedsmith/feedsmith/server"
 	"github.com/feedsmith/feedsmith/sources"
 )
 
@@ -81,7 +82,7 @@ func openAccessLog(cfg *config.Config) error {
 	if target == "" || target == config.AccessLogStderr {
 		return nil
 	}
-	f, err := os.OpenFile(target, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
+	f, err := server.OpenAccessLogFile(target)
 	if err != nil {
 		return fmt.Errorf("server.access_log: %w", err)
 	}
