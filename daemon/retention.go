@@ -50,7 +50,7 @@ func (d *Daemon) applyRetention(ctx context.Context) {
 	}
 	d.logger.Info("retention removed articles", "articles", removed, "categories", changed)
 	publish := changed
-	if d.emptied(ctx, changed) {
+	if d.emptied(ctx, cfg, changed) {
 		publish = nil
 	}
 	if err := d.publish(context.WithoutCancel(ctx), publish, true); err != nil {
@@ -58,9 +58,9 @@ func (d *Daemon) applyRetention(ctx context.Context) {
 	}
 }
 
-// emptied reports whether a category among changed that is not declared
-// has no article left, or the store cannot say.
-func (d *Daemon) emptied(ctx context.Context, changed []string) bool {
+// emptied reports whether a category among changed that cfg does not
+// declare has no article left, or the store cannot say.
+func (d *Daemon) emptied(ctx context.Context, cfg *config.Config, changed []string) bool {
 	infos, err := d.store.Categories(ctx)
 	if err != nil {
 		return true
@@ -69,7 +69,6 @@ func (d *Daemon) emptied(ctx context.Context, changed []string) bool {
 	for _, c := range infos {
 		left[c.ID] = c.Articles > 0
 	}
-	cfg := d.state.Load().cfg
 	for _, id := range changed {
 		declared := slices.ContainsFunc(cfg.Categories, func(c config.Category) bool { return c.ID == id })
 		if !declared && !left[id] {
