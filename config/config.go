@@ -64,6 +64,11 @@ type Output struct {
 	Items int `yaml:"items"`
 	// All, when set, adds a feed with every category's articles.
 	All *AllFeed `yaml:"all"`
+	// PerPage is how many articles a category page of the site lists.
+	PerPage int `yaml:"per_page"`
+	// Theme is a folder of templates (and site.css, favicon.svg) that
+	// replace the default theme's files of the same name.
+	Theme string `yaml:"theme"`
 }
 
 // Outputs are optional outputs besides the feeds.
@@ -287,4 +292,7 @@ type Source struct {
 	// Jitter is defaults.jitter for this source; set (0 included), it
 	// replaces the default.
 	Jitter *Duration `yaml:"jitter"`
+	// Pages gives each of the source's articles a page of the site, which
+	// its feed entries link to (see Config.Pages for the default).
+	Pages *bool `yaml:"pages"`
 }

@@ -34,7 +34,7 @@ func TestInvalid(t *testing.T) {
 	}{
 		{"invalid-unknown-key.yml", []string{
 			"testdata/invalid-unknown-key.yml:3: site.titel: unknown key (known: author, base_url, description, language, timezone, title)",
-			"testdata/invalid-unknown-key.yml:8: sources[0] (a).shedule: unknown key (known: allow, allow_private, category, charset, date_format, detail, fields, footer, id, items, jitter, language, max_author, max_body, max_content, max_items, max_summary, max_title, path, permalink, schedule, select, site_url, tags, timeout, timezone, type, url)",
+			"testdata/invalid-unknown-key.yml:8: sources[0] (a).shedule: unknown key (known: allow, allow_private, category, charset, date_format, detail, fields, footer, id, items, jitter, language, max_author, max_body, max_content, max_items, max_summary, max_title, pages, path, permalink, schedule, select, site_url, tags, timeout, timezone, type, url)",
 		}},
 		{"invalid-many.yml", []string{
 			`testdata/invalid-many.yml:2: site.base_url: "/relative/" is not an absolute http(s) URL`,

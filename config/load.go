@@ -191,8 +191,9 @@ func defaults() *Config {
 		Site:  Site{Timezone: "UTC", Language: "en"},
 		Store: Store{Path: "data/feedsmith.db"},
 		Output: Output{
-			Dir:   "public",
-			Items: 50,
+			Dir:     "public",
+			Items:   50,
+			PerPage: 20,
 		},
 		Server: Server{Listen: "127.0.0.1:8080", ShutdownTimeout: Duration(20 * time.Second)},
 		Defaults: Defaults{
@@ -216,6 +217,7 @@ func (c *Config) resolvePaths(dir string) {
 	}
 	c.Store.Path = abs(c.Store.Path)
 	c.Output.Dir = abs(c.Output.Dir)
+	c.Output.Theme = abs(c.Output.Theme)
 	if c.Server.AccessLog != AccessLogStderr {
 		c.Server.AccessLog = abs(c.Server.AccessLog)
 	}

@@ -5,12 +5,14 @@ import (
 	"maps"
 	"net"
 	"net/url"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
 	"text/template"
 	"time"
 
+	"github.com/feedsmith/feedsmith/site"
 	"github.com/feedsmith/feedsmith/slug"
 	"github.com/feedsmith/feedsmith/urltemplate"
 )
@@ -146,6 +148,14 @@ func (c *Config) validate() []pending {
 	ps = append(ps, c.Defaults.Caps.problems("defaults.", false)...)
 	if c.Output.Items < 1 {
 		add("output.items", "must be at least 1")
+	}
+	if c.Output.PerPage < 1 || c.Output.PerPage > 1000 {
+		add("output.per_page", "must be between 1 and 1000")
+	}
+	if c.Output.Theme != "" {
+		if _, err := site.LoadTheme(os.DirFS(c.Output.Theme)); err != nil {
+			add("output.theme", "%s: %v", c.Output.Theme, err)
+		}
 	}
 	if _, port, err := net.SplitHostPort(c.Server.Listen); err != nil || port == "" {
 		add("server.listen", "%q is not a host:port address", c.Server.Listen)
@@ -302,6 +312,17 @@ func (s *Source) templates() map[string]string {
 		}
 	}
 	return t
+}
+
+// Pages reports whether the articles of s get pages of their own on the
+// site: the source's pages key when set; else yes for the sources whose
+// articles have no other page to read them on (posts, json), no for
+// feed and html sources, whose readers want the original.
+func (c *Config) Pages(s Source) bool {
+	if s.Pages != nil {
+		return *s.Pages
+	}
+	return s.Type == "posts" || s.Type == "json"
 }
 
 // SourceIDs lists the ids of the configured sources, in configuration

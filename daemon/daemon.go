@@ -289,7 +289,7 @@ func (d *Daemon) publish(ctx context.Context, changed []string, ping bool) error
 	defer d.publishing.Unlock()
 	st := d.state.Load()
 	notices := d.faults.notices() // what the index page is rendered with
-	tree, err := st.publisher.RenderChanged(ctx, changed)
+	tree, gone, err := st.publisher.RenderChanged(ctx, changed)
 	if err != nil {
 		return err
 	}
@@ -298,11 +298,14 @@ func (d *Daemon) publish(ctx context.Context, changed []string, ping bool) error
 		paths = d.srv.Update(tree)
 	} else {
 		paths = d.srv.Patch(tree)
+		d.srv.Remove(gone)
 	}
 	d.recordServed(ctx, paths, changed == nil)
 	d.writeOutputs(ctx, st, tree, changed)
 	if changed == nil {
-		d.removeGone(ctx, st)
+		d.removeGone(ctx, st, tree)
+	} else {
+		d.removePages(ctx, st, gone)
 	}
 	d.showFaults(ctx, st, notices)
 	if ping {

@@ -208,7 +208,7 @@ func TestOutputFaultRetried(t *testing.T) {
 	if code, body := f.get(t, "/readyz"); code != 200 {
 		t.Fatalf("readyz after a good run: %d %s", code, body)
 	}
-	f.checkServedOnDisk(t, "feeds/news.atom", "index.html")
+	f.checkServedOnDisk(t, "feeds/news.atom", "index.html", "status.html")
 	if f.posts() != 1 || f.sample(t, dirFailing) != 0 || f.sample(t, dirErrors) != 0 {
 		t.Fatalf("after a good run: %d posts, dir failing %v, errors %v", f.posts(), f.sample(t, dirFailing), f.sample(t, dirErrors))
 	}
@@ -223,13 +223,13 @@ func TestOutputFaultRetried(t *testing.T) {
 			!strings.Contains(body, "output jekyll: ") {
 			t.Errorf("readyz: %d %q, want 503 naming both outputs and the error", code, body)
 		}
-		_, index := f.get(t, "/")
+		_, index := f.get(t, "/status.html")
 		if !strings.Contains(index, `class="notice"`) || !strings.Contains(index, "pub&lt;b&gt;lic could not be written") ||
 			!strings.Contains(index, "The Jekyll posts folder") {
-			t.Errorf("index page has no notice of both folders:\n%s", index)
+			t.Errorf("status page has no notice of both folders:\n%s", index)
 		}
 		if strings.Contains(index, "pub<b>lic") {
-			t.Error("the folder's name is not escaped on the index page")
+			t.Error("the folder's name is not escaped on the status page")
 		}
 		if f.sample(t, dirErrors) != 1 || f.sample(t, dirFailing) != 1 || f.sample(t, jklErrors) != 1 || f.sample(t, jklFailing) != 1 {
 			t.Errorf("metrics: dir errors %v failing %v, jekyll errors %v failing %v; want 1 each",
@@ -260,7 +260,7 @@ func TestOutputFaultRetried(t *testing.T) {
 		if f.up.notModifiedCount() != before+1 {
 			t.Fatalf("upstream answered 304 %d times, want once more than %d: the run must have found nothing new", f.up.notModifiedCount(), before)
 		}
-		f.checkServedOnDisk(t, "feeds/news.atom", "feeds/news.rss", "feeds/news.json", "feeds.opml", "index.html")
+		f.checkServedOnDisk(t, "feeds/news.atom", "feeds/news.rss", "feeds/news.json", "feeds.opml", "index.html", "status.html", "category/news.html")
 		if !strings.Contains(f.onDisk("feeds/news.atom"), "第二篇") {
 			t.Error("the new article is not on disk")
 		}
@@ -270,7 +270,7 @@ func TestOutputFaultRetried(t *testing.T) {
 		if code, body := f.get(t, "/readyz"); code != 200 {
 			t.Errorf("readyz: %d %q, want 200", code, body)
 		}
-		if _, index := f.get(t, "/"); strings.Contains(index, `class="notice"`) {
+		if _, index := f.get(t, "/status.html"); strings.Contains(index, `class="notice"`) {
 			t.Errorf("index page still has a notice:\n%s", index)
 		}
 		if strings.Contains(f.onDisk("index.html"), `class="notice"`) {
@@ -318,14 +318,14 @@ func TestOutputFaultRetriedWithoutRun(t *testing.T) {
 	if code, body := f.get(t, "/readyz"); code != 200 {
 		t.Fatalf("readyz %d %q after the folder was mended, want 200", code, body)
 	}
-	// Ready as soon as the write succeeded; the index page without the
+	// Ready as soon as the write succeeded; the status page without the
 	// notice follows within the same publish.
 	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
-		if _, index := f.get(t, "/"); testutil.ServedOnDisk("index.html", index) == f.onDisk("index.html") && !strings.Contains(index, `class="notice"`) {
+		if _, status := f.get(t, "/status.html"); testutil.ServedOnDisk("status.html", status) == f.onDisk("status.html") && !strings.Contains(status, `class="notice"`) {
 			break
 		}
 	}
-	f.checkServedOnDisk(t, "feeds/news.atom", "index.html")
+	f.checkServedOnDisk(t, "feeds/news.atom", "index.html", "status.html")
 	if !strings.Contains(f.onDisk("feeds/news.atom"), "第二篇") {
 		t.Error("the retry did not write the new article")
 	}

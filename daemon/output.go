@@ -74,7 +74,7 @@ func (d *Daemon) showFaults(ctx context.Context, st *state, before []string) {
 			return
 		}
 		before = d.faults.notices()
-		lists, err := st.publisher.RenderChanged(ctx, []string{})
+		lists, _, err := st.publisher.RenderChanged(ctx, []string{})
 		if err != nil {
 			d.logger.Error("render the index page", "error", err)
 			return

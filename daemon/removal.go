@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"path/filepath"
+	"slices"
 
 	"github.com/feedsmith/feedsmith/config"
 	"github.com/feedsmith/feedsmith/publish"
@@ -21,11 +22,18 @@ func (d *Daemon) setActiveSources(ctx context.Context, cfg *config.Config) error
 // or left with articles of removed sources only), as far as they are the
 // files feedsmith wrote, and logs what it did. The server stopped serving
 // them with the full publish that calls it.
-func (d *Daemon) removeGone(ctx context.Context, st *state) {
+func (d *Daemon) removeGone(ctx context.Context, st *state, tree publish.Tree) {
 	dir := st.cfg.Output.Dir
 	if dir == "" {
 		return
 	}
+	// The pages on disk that the site no longer has (their articles
+	// went while the daemon was stopped, or the configuration changed).
+	served := make(map[string]bool, len(tree))
+	for _, f := range tree {
+		served[f.Path] = true
+	}
+	d.removePagesIf(ctx, dir, func(path string) bool { return !served[path] })
 	removed, err := st.publisher.RemoveGone(ctx, d.store, dir)
 	for _, r := range removed {
 		var deleted []string
@@ -49,5 +57,25 @@ func (d *Daemon) removeGone(ctx context.Context, st *state) {
 func (d *Daemon) recordWritten(ctx context.Context, dir string, files publish.Tree) {
 	if err := publish.RecordWritten(ctx, d.store, dir, files); err != nil {
 		d.logger.Warn("could not record the feeds written", "folder", dir, "error", err)
+	}
+}
+
+// removePages deletes from the output folder the pages gone, which a
+// publish of a few categories found they no longer have.
+func (d *Daemon) removePages(ctx context.Context, st *state, gone []string) {
+	dir := st.cfg.Output.Dir
+	if dir == "" || len(gone) == 0 {
+		return
+	}
+	d.removePagesIf(ctx, dir, func(path string) bool { return slices.Contains(gone, path) })
+}
+
+func (d *Daemon) removePagesIf(ctx context.Context, dir string, gone func(path string) bool) {
+	removed, err := publish.RemovePages(ctx, d.store, dir, gone)
+	if len(removed) > 0 {
+		d.logger.Info("removed pages the site no longer has", "folder", dir, "count", len(removed), "first", removed[0])
+	}
+	if err != nil {
+		d.logger.Error("remove pages the site no longer has", "folder", dir, "error", err)
 	}
 }

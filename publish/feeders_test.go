@@ -96,15 +96,15 @@ func TestFeedersTTLAndLanguage(t *testing.T) {
 		t.Errorf("weekly.atom lacks xml:lang en-GB:\n%s", files["feeds/weekly.atom"].Body)
 	}
 	opml := string(files["feeds.opml"].Body)
-	for _, w := range []string{`xmlUrl="https://feeds.example.org/feeds/databases.atom" htmlUrl="https://feeds.example.org/" language="en"`,
-		`xmlUrl="https://feeds.example.org/feeds/news.atom" htmlUrl="https://feeds.example.org/" language="zh-CN"`} {
+	for _, w := range []string{`xmlUrl="https://feeds.example.org/feeds/databases.atom" htmlUrl="https://feeds.example.org/category/databases.html" language="en"`,
+		`xmlUrl="https://feeds.example.org/feeds/news.atom" htmlUrl="https://feeds.example.org/category/news.html" language="zh-CN"`} {
 		if !strings.Contains(opml, w) {
 			t.Errorf("OPML lacks %s:\n%s", w, opml)
 		}
 	}
 	index := string(files["index.html"].Body)
-	if !strings.Contains(index, `<html lang="zh-CN">`) || !strings.Contains(index, `<td lang="en-GB"><strong>Weekly</strong>`) ||
-		strings.Contains(index, `<td lang="zh-CN">`) {
+	if !strings.Contains(index, `<html lang="zh-CN">`) ||
+		!strings.Contains(index, "<li lang=\"en-GB\">\n<h3 dir=\"auto\"><a href=\"category/weekly.html\">Weekly</a>") {
 		t.Errorf("index.html does not mark the categories in another language than the site's:\n%s", index)
 	}
 }

@@ -6,19 +6,19 @@ import (
 	"testing"
 )
 
-// TestIndexNotices checks that the index page shows what Notices gives,
-// HTML-escaped, and nothing when there is none.
-func TestIndexNotices(t *testing.T) {
+// TestStatusNotices checks that the status page shows what Notices
+// gives, HTML-escaped, and nothing when there is none.
+func TestStatusNotices(t *testing.T) {
 	ctx := context.Background()
 	st := testStore(t)
 	p := New(testConfig(), st, "test")
 	index := func() string {
 		t.Helper()
-		tree, err := p.RenderChanged(ctx, []string{})
+		tree, _, err := p.RenderChanged(ctx, []string{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		return string(tree[len(tree)-1].Body)
+		return string(fileAt(t, tree, "status.html").Body)
 	}
 	if got := index(); strings.Contains(got, `class="notice"`) {
 		t.Errorf("a notice without Notices:\n%s", got)
@@ -30,11 +30,23 @@ func TestIndexNotices(t *testing.T) {
 	}
 	notices = []string{"output dir: write pub<b>lic/feeds/news.atom: no space left on device"}
 	got := index()
-	want := `<p class="notice" role="alert">output dir: write pub&lt;b&gt;lic/feeds/news.atom: no space left on device</p>`
+	want := `<p class="notice" role="alert" dir="auto">output dir: write pub&lt;b&gt;lic/feeds/news.atom: no space left on device</p>`
 	if !strings.Contains(got, want) {
-		t.Errorf("index.html lacks\n%s\nin\n%s", want, got)
+		t.Errorf("status.html lacks\n%s\nin\n%s", want, got)
 	}
 	if strings.Contains(got, "<b>") {
 		t.Error("the notice's text is not escaped")
 	}
+}
+
+// fileAt returns the file of t at path.
+func fileAt(t *testing.T, tree Tree, path string) File {
+	t.Helper()
+	for _, f := range tree {
+		if f.Path == path {
+			return f
+		}
+	}
+	t.Fatalf("no %s in the tree", path)
+	return File{}
 }

@@ -57,10 +57,23 @@ func (p *Publisher) RemoveGone(ctx context.Context, cs ChangeStore, dir string) 
 	if err != nil {
 		return nil, err
 	}
+	published := map[string]bool{}
 	for _, ch := range chans {
-		delete(prev, ch.ID)
+		published[ch.ID] = true
 	}
-	if len(prev) == 0 {
+	pages := map[string]store.Rendered{}
+	for key, r := range prev {
+		switch {
+		case isPagePath(key):
+			if !published[parsePageRecord(r).Category] {
+				pages[key] = r
+			}
+			delete(prev, key)
+		case published[key]:
+			delete(prev, key)
+		}
+	}
+	if len(prev) == 0 && len(pages) == 0 {
 		return nil, nil
 	}
 	root, err := os.OpenRoot(dir)
@@ -75,8 +88,32 @@ func (p *Publisher) RemoveGone(ctx context.Context, cs ChangeStore, dir string) 
 	var done []Removal
 	var forget []string
 	var errs []error
+	// The pages of each category gone, by category.
+	byCategory := map[string][]string{}
+	for path, r := range pages {
+		c := parsePageRecord(r).Category
+		byCategory[c] = append(byCategory[c], path)
+		if _, ok := prev[c]; !ok {
+			prev[c] = store.Rendered{} // its feeds have no record: none to remove
+		}
+	}
 	for _, id := range slices.Sorted(maps.Keys(prev)) {
 		r, err := removeFeeds(root, id, prev[id])
+		for _, path := range slices.Sorted(slices.Values(byCategory[id])) {
+			removed, kept, perr := removePage(root, path, parsePageRecord(pages[path]))
+			switch {
+			case perr != nil:
+				err = errors.Join(err, perr)
+			case removed:
+				r.Removed = append(r.Removed, path)
+				forget = append(forget, path)
+			case kept != "":
+				r.Kept = append(r.Kept, Kept{path, kept})
+				forget = append(forget, path)
+			default:
+				forget = append(forget, path)
+			}
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("remove the feeds of removed category %q from %s: %w", id, dir, err))
 		} else {
@@ -139,6 +176,104 @@ func removeFeeds(root *os.Root, id string, rec store.Rendered) (Removal, error) 
 	return r, errors.Join(errs...)
 }
 
+// removePage deletes the page at path under root when it is still the
+// file rec recorded; kept says why not when it is not. A nil root, or a
+// missing file, has nothing to remove.
+func removePage(root *os.Root, path string, rec pageRecord) (removed bool, kept string, err error) {
+	if root == nil {
+		return false, "", nil
+	}
+	if err := checkPath(path); err != nil {
+		return false, "not a path feedsmith writes", nil
+	}
+	name := filepath.FromSlash(path)
+	fi, err := root.Lstat(name)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return false, "", nil
+	case err != nil:
+		return false, err.Error(), nil
+	case !fi.Mode().IsRegular():
+		return false, "not a regular file", nil
+	case rec.File != fileStamp(fi):
+		return false, "changed since feedsmith wrote it", nil
+	}
+	if err := root.Remove(name); err != nil {
+		return false, "", err
+	}
+	return true, "", nil
+}
+
+// removePages deletes from dir (whose absolute path is output) the pages
+// among the records prev for which gone holds, as far as they are the
+// files feedsmith wrote, and forgets their records. It returns the paths
+// deleted.
+func removePages(ctx context.Context, cs ChangeStore, dir, output string, prev map[string]store.Rendered, gone func(path string, r pageRecord) bool) ([]string, error) {
+	var paths []string
+	for key, r := range prev {
+		if isPagePath(key) && gone(key, parsePageRecord(r)) {
+			paths = append(paths, key)
+		}
+	}
+	if len(paths) == 0 {
+		return nil, nil
+	}
+	slices.Sort(paths)
+	root, err := os.OpenRoot(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		root = nil
+	} else if err != nil {
+		return nil, fmt.Errorf("remove pages from %s: %w", dir, err)
+	}
+	if root != nil {
+		defer root.Close()
+	}
+	var removed, forget []string
+	var errs []error
+	for _, path := range paths {
+		ok, _, err := removePage(root, path, parsePageRecord(prev[path]))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("remove %s from %s: %w", path, dir, err))
+			continue
+		}
+		if ok {
+			removed = append(removed, path)
+		}
+		forget = append(forget, path)
+	}
+	if err := cs.ForgetRendered(ctx, output, forget); err != nil {
+		errs = append(errs, err)
+	}
+	return removed, errors.Join(errs...)
+}
+
+// RemovePages deletes from the output folder dir the pages recorded as
+// written there for which gone holds, as far as they are the files
+// feedsmith wrote (see RemoveGone), and forgets their records: for a
+// writer that learns which pages went from RenderChanged (the daemon).
+// It returns the paths deleted.
+func RemovePages(ctx context.Context, cs ChangeStore, dir string, gone func(path string) bool) ([]string, error) {
+	output, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("output folder %s: %w", dir, err)
+	}
+	prev, err := cs.Rendered(ctx, output)
+	if err != nil {
+		return nil, err
+	}
+	return removePages(ctx, cs, dir, output, prev, func(path string, _ pageRecord) bool { return gone(path) })
+}
+
+// diskStamp is the fileStamp of the file at path under dir, "-" when
+// there is none.
+func diskStamp(dir, path string) string {
+	fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(path)))
+	if err != nil {
+		return "-"
+	}
+	return fileStamp(fi)
+}
+
 // writtenStamps returns the file stamps at the end of a rendered record's
 // Stamp (see filesStamp), one per format; "" where there is none.
 func writtenStamps(stamp string) []string {
@@ -155,8 +290,8 @@ func fileStamp(fi fs.FileInfo) string {
 	return fmt.Sprintf("%d:%d", fi.Size(), fi.ModTime().UnixNano())
 }
 
-// RecordWritten records, for RemoveGone, the feeds among files as they
-// are now in the output folder dir, for a writer that renders by
+// RecordWritten records, for RemoveGone and RemovePages, the feeds and
+// pages among files as they are now in the output folder dir, for a writer that renders by
 // categories changed rather than by change numbers (the daemon). A build
 // that writes dir later renders those categories again, once.
 func RecordWritten(ctx context.Context, cs ChangeStore, dir string, files []File) error {
@@ -168,6 +303,9 @@ func RecordWritten(ctx context.Context, cs ChangeStore, dir string, files []File
 	for _, f := range files {
 		if id, ok := feedCategory(f.Path); ok {
 			r[id] = store.Rendered{Stamp: filesStamp(dir, id)}
+		}
+		if f.Category != "" {
+			r[f.Path] = pageRendered(dir, f)
 		}
 	}
 	if len(r) == 0 {

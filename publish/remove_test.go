@@ -93,17 +93,17 @@ func TestRemoveGone(t *testing.T) {
 	for _, r := range done {
 		got[r.Category] = r
 	}
-	if r := got["gone"]; !slices.Equal(r.Removed, []string{"feeds/gone.atom", "feeds/gone.rss", "feeds/gone.json"}) || len(r.Kept) != 0 {
+	if r := got["gone"]; !slices.Equal(r.Removed, []string{"feeds/gone.atom", "feeds/gone.rss", "feeds/gone.json", "category/gone.html"}) || len(r.Kept) != 0 {
 		t.Errorf("gone: %+v", r)
 	}
-	if r := got["old"]; !slices.Equal(r.Removed, []string{"feeds/old.atom", "feeds/old.rss"}) ||
+	if r := got["old"]; !slices.Equal(r.Removed, []string{"feeds/old.atom", "feeds/old.rss", "category/old.html"}) ||
 		!slices.Equal(r.Kept, []Kept{{"feeds/old.json", "changed since feedsmith wrote it"}}) {
 		t.Errorf("old: %+v", r)
 	}
 	if r := got["../../outside"]; len(r.Removed) != 0 || len(r.Kept) != 1 || r.Kept[0].Path != "" || !strings.Contains(r.Kept[0].Why, "not a category id") {
 		t.Errorf("the hostile id: %+v", r)
 	}
-	if r := got["linked"]; !slices.Equal(r.Removed, []string{"feeds/linked.atom", "feeds/linked.json"}) ||
+	if r := got["linked"]; !slices.Equal(r.Removed, []string{"feeds/linked.atom", "feeds/linked.json", "category/linked.html"}) ||
 		!slices.Equal(r.Kept, []Kept{{"feeds/linked.rss", "not a regular file"}}) {
 		t.Errorf("linked: %+v", r)
 	}
@@ -130,7 +130,7 @@ func TestRemoveGone(t *testing.T) {
 		recorded = append(recorded, id)
 	}
 	slices.Sort(recorded)
-	if want := []string{"all", "news"}; !slices.Equal(recorded, want) {
+	if want := []string{"all", "category/news.html", "news"}; !slices.Equal(recorded, want) {
 		t.Errorf("records %q, want %q", recorded, want)
 	}
 	if done, _ := p.RemoveGone(ctx, st, dir); len(done) != 0 {
@@ -193,14 +193,14 @@ func TestRecordWritten(t *testing.T) {
 	cfg := testConfig()
 	cfg.Categories = cfg.Categories[:1] // "empty" removed
 	done, err := New(cfg, st, "test").RemoveGone(ctx, st, dir)
-	if err != nil || len(done) != 1 || done[0].Category != "empty" || len(done[0].Removed) != 3 {
+	if err != nil || len(done) != 1 || done[0].Category != "empty" || len(done[0].Removed) != 4 {
 		t.Fatalf("RemoveGone = %+v, %v", done, err)
 	}
 	w := NewTreeWriter(dir)
 	if _, err := New(cfg, st, "test").RenderStale(ctx, st, dir, w, false); err != nil {
 		t.Fatal(err)
 	}
-	if w.Stats.Written+w.Stats.Unchanged != 2*len(Formats)+2 {
-		t.Errorf("a build after RecordWritten: %+v; want news and all rendered again", w.Stats)
+	if w.Stats.Written+w.Stats.Unchanged != 2*len(Formats)+5 || w.Stats.Kept != 1 {
+		t.Errorf("a build after RecordWritten: %+v; want the feeds of news and all rendered again, news's page kept (recorded), and the 5 lists", w.Stats)
 	}
 }

@@ -3,13 +3,16 @@ package publish
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/feedsmith/feedsmith/article"
 	"github.com/feedsmith/feedsmith/config"
 	"github.com/feedsmith/feedsmith/feeds"
+	sitepkg "github.com/feedsmith/feedsmith/site"
 	"github.com/feedsmith/feedsmith/store"
 )
 
@@ -27,17 +30,24 @@ type Publisher struct {
 	store   Store
 	version string
 	// NextRun, when set, gives each source's next scheduled run for the
-	// index page (the daemon sets it; a one-shot build has none).
+	// status page (the daemon sets it; a one-shot build has none).
 	NextRun func(sourceID string) time.Time
-	// Notices, when set, gives the problems the index page shows above
+	// Notices, when set, gives the problems the status page shows above
 	// everything else: the daemon's outputs whose last write failed, so
 	// that whoever reads the page learns the disk lags behind it.
 	Notices func() []string
-	// RunTimes makes the index page show each source's last run, last
-	// success and next run, as the daemon serves it. The copy for the
-	// output folder (File.Disk) leaves them out: they change with every
-	// run, and a run that changes nothing must rewrite nothing.
+	// RunTimes makes the status page show each source's last run, last
+	// success, next run and article count, as the daemon serves it. The
+	// copy for the output folder (File.Disk) leaves them out: they change
+	// with every run, and a run that changes nothing must rewrite nothing.
 	RunTimes bool
+
+	themeOnce themeOnce
+	// served remembers, for RenderChanged, the page records of the pages
+	// rendered so far: the daemon serves them, and renders again only the
+	// pages whose stamps moved.
+	servedMu sync.Mutex
+	served   map[string]pageRecord
 }
 
 // New returns a publisher; version goes into each feed's generator.
@@ -65,38 +75,100 @@ var emptyFeedUpdated = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 // FeedPath returns the tree path of a category's feed in one format.
 func FeedPath(categoryID, ext string) string { return "feeds/" + categoryID + "." + ext }
 
-// Render builds the whole tree: every category's feeds, feeds.opml and
-// index.html. The bytes depend only on the stored articles and the
-// configuration, so an unchanged feed renders byte-identical.
+// Render builds the whole tree: every category's feeds and pages,
+// feeds.opml, the home and status pages and the theme's files. The bytes
+// depend only on the stored articles and the configuration, so an
+// unchanged feed renders byte-identical.
 func (p *Publisher) Render(ctx context.Context) (Tree, error) {
-	return p.RenderChanged(ctx, nil)
+	t, _, err := p.RenderChanged(ctx, nil)
+	return t, err
 }
 
-// RenderChanged builds the feeds of the changed categories only (nil: of
-// every category), the "all" feed when any category changed, and always
-// feeds.opml and index.html, which are cheap and list every category.
-func (p *Publisher) RenderChanged(ctx context.Context, changed []string) (Tree, error) {
+// RenderChanged builds the feeds and pages of the changed categories only
+// (nil: of every category), the "all" feed when any category changed, and
+// always feeds.opml, the home and status pages and the theme's files,
+// which are cheap and list every category. Of a changed category's pages,
+// only those whose stamps moved since this publisher last rendered them
+// are rendered (all of them with changed nil). gone lists the pages it
+// rendered before that the changed categories no longer have: the caller
+// stops serving them (with changed nil, the tree is the whole site).
+func (p *Publisher) RenderChanged(ctx context.Context, changed []string) (t Tree, gone []string, err error) {
 	chans, infos, err := p.channels(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var t Tree
+	w, err := p.newPageWork(chans, infos)
+	if err != nil {
+		return nil, nil, err
+	}
+	p.servedMu.Lock()
+	defer p.servedMu.Unlock()
+	full := changed == nil
+	fresh := func(path, category, stamp string) bool {
+		return !full && p.served[path] == pageRecord{Category: category, Stamp: stamp}
+	}
+	done := map[string]bool{}  // categories rendered
+	owned := map[string]bool{} // their pages now
+	records := map[string]pageRecord{}
 	for _, ch := range chans {
-		if changed != nil && !slices.Contains(changed, ch.ID) && !(p.isAll(ch.ID) && len(changed) > 0) {
+		if !full && !slices.Contains(changed, ch.ID) && !(p.isAll(ch.ID) && len(changed) > 0) {
 			continue
 		}
-		files, err := p.RenderCategory(ctx, ch)
+		files, pages, err := p.renderCategory(ctx, w, ch, fresh)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		t = append(t, files...)
+		done[ch.ID] = true
+		for _, path := range pages {
+			owned[path] = true
+		}
+		for _, f := range files {
+			if f.Category != "" {
+				records[f.Path] = pageRecord{Category: f.Category, Stamp: f.Stamp}
+			}
+		}
 	}
-	return p.appendLists(ctx, t, chans, infos)
+	if full || p.served == nil {
+		p.served = map[string]pageRecord{}
+	}
+	for path, r := range p.served {
+		if done[r.Category] && !owned[path] {
+			gone = append(gone, path)
+			delete(p.served, path)
+		}
+	}
+	slices.Sort(gone)
+	maps.Copy(p.served, records)
+	t, err = p.appendLists(ctx, t, w, chans)
+	return t, gone, err
 }
 
-// appendLists appends to t feeds.opml and index.html, which list every
-// category.
-func (p *Publisher) appendLists(ctx context.Context, t Tree, chans []feeds.Channel, infos []store.CategoryInfo) (Tree, error) {
+// renderCategory renders the feeds of channel ch and, but for "all", the
+// pages of its category for which fresh does not hold; owned lists every
+// page path the category has now.
+func (p *Publisher) renderCategory(ctx context.Context, w *pageWork, ch feeds.Channel, fresh func(path, category, stamp string) bool) (files []File, owned []string, err error) {
+	if p.isAll(ch.ID) {
+		files, err := p.RenderCategory(ctx, ch)
+		return files, nil, err
+	}
+	// Every article of the category, for its pages; the feeds carry the
+	// newest of them.
+	arts, err := p.store.Articles(ctx, ch.ID, 0)
+	if err != nil {
+		return nil, nil, fmt.Errorf("render %s: %w", ch.ID, err)
+	}
+	files, err = p.renderFeeds(ch, arts[:min(len(arts), p.cfg.Output.Items)])
+	if err != nil {
+		return nil, nil, err
+	}
+	pages, owned, err := p.categoryPages(w, w.cats[ch.ID], ch.TTL, arts, fresh)
+	return append(files, pages...), owned, err
+}
+
+// appendLists appends to t feeds.opml and the pages that list every
+// category and source.
+func (p *Publisher) appendLists(ctx context.Context, t Tree, w *pageWork, chans []feeds.Channel) (Tree, error) {
 	if len(chans) > 0 { // OPML 2.0 needs at least one outline
 		opml, err := p.opml(chans)
 		if err != nil {
@@ -104,11 +176,11 @@ func (p *Publisher) appendLists(ctx context.Context, t Tree, chans []feeds.Chann
 		}
 		t = append(t, File{Path: "feeds.opml", ContentType: "text/x-opml; charset=utf-8", Body: opml, MaxAge: time.Hour})
 	}
-	served, disk, err := p.index(ctx, chans, infos)
+	pages, err := p.sitePages(ctx, w)
 	if err != nil {
 		return nil, err
 	}
-	return append(t, File{Path: "index.html", ContentType: "text/html; charset=utf-8", Body: served, Disk: disk, MaxAge: time.Minute}), nil
+	return append(t, pages...), nil
 }
 
 // RenderCategory renders the three feeds of one category.
@@ -121,6 +193,13 @@ func (p *Publisher) RenderCategory(ctx context.Context, ch feeds.Channel) ([]Fil
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", ch.ID, err)
 	}
+	return p.renderFeeds(ch, arts)
+}
+
+// renderFeeds renders the three feeds of channel ch with arts, newest
+// first: an article with a page of the site links to it.
+func (p *Publisher) renderFeeds(ch feeds.Channel, arts []article.Article) ([]File, error) {
+	arts = p.withPages(arts)
 	files := make([]File, 0, len(Formats))
 	for _, f := range Formats {
 		body, err := f.render(ch, arts)
@@ -220,12 +299,16 @@ func (p *Publisher) channel(id, title, description string, updated time.Time, fe
 		// before 1990 implausible).
 		updated = emptyFeedUpdated
 	}
+	home := site.BaseURL // the home page lists every category: "all"'s page
+	if !p.isAll(id) {
+		home += sitepkg.CategoryPath(id, 0)
+	}
 	return feeds.Channel{
 		ID:           id,
 		Title:        title,
 		Description:  description,
 		Language:     p.language(id, feeders),
-		SiteURL:      site.BaseURL,
+		SiteURL:      home,
 		AtomURL:      site.BaseURL + FeedPath(id, "atom"),
 		RSSURL:       site.BaseURL + FeedPath(id, "rss"),
 		JSONURL:      site.BaseURL + FeedPath(id, "json"),
@@ -253,4 +336,14 @@ func (p *Publisher) sourceLinks() map[string]string {
 		}
 	}
 	return links
+}
+
+func (p *Publisher) opml(chans []feeds.Channel) ([]byte, error) {
+	// type="rss" is what OPML 2.0 and the readers that import it expect
+	// of any feed subscription, Atom included.
+	outlines := make([]feeds.Outline, len(chans))
+	for i, ch := range chans {
+		outlines[i] = feeds.Outline{Title: ch.Title, Text: ch.Title, Type: "rss", XMLURL: ch.AtomURL, HTMLURL: ch.SiteURL, Language: ch.Language}
+	}
+	return feeds.OPML(p.cfg.Site.Title, p.cfg.Site.Author.Name, outlines)
 }

@@ -67,11 +67,11 @@ func TestRender(t *testing.T) {
 		}
 	}
 	want := []string{
-		"feeds/news.atom", "feeds/news.rss", "feeds/news.json",
-		"feeds/empty.atom", "feeds/empty.rss", "feeds/empty.json",
-		"feeds/rizhaowanbao.atom", "feeds/rizhaowanbao.rss", "feeds/rizhaowanbao.json",
+		"feeds/news.atom", "feeds/news.rss", "feeds/news.json", "category/news.html",
+		"feeds/empty.atom", "feeds/empty.rss", "feeds/empty.json", "category/empty.html",
+		"feeds/rizhaowanbao.atom", "feeds/rizhaowanbao.rss", "feeds/rizhaowanbao.json", "category/rizhaowanbao.html",
 		"feeds/all.atom", "feeds/all.rss", "feeds/all.json",
-		"feeds.opml", "index.html",
+		"feeds.opml", "index.html", "status.html", "site.css", "favicon.svg",
 	}
 	if !slices.Equal(paths, want) {
 		t.Errorf("paths:\n%q\nwant:\n%q", paths, want)
@@ -116,21 +116,26 @@ func TestRenderChanged(t *testing.T) {
 	defer st.Close()
 	p := New(testConfig(), st, "test")
 	var paths []string
-	tree, err := p.RenderChanged(ctx, []string{"news"})
+	tree, _, err := p.RenderChanged(ctx, []string{"news"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range tree {
 		paths = append(paths, f.Path)
 	}
-	want := []string{"feeds/news.atom", "feeds/news.rss", "feeds/news.json",
-		"feeds/all.atom", "feeds/all.rss", "feeds/all.json", "feeds.opml", "index.html"}
+	lists := []string{"feeds.opml", "index.html", "status.html", "site.css", "favicon.svg"}
+	want := append([]string{"feeds/news.atom", "feeds/news.rss", "feeds/news.json", "category/news.html",
+		"feeds/all.atom", "feeds/all.rss", "feeds/all.json"}, lists...)
 	if !slices.Equal(paths, want) {
 		t.Errorf("paths = %q, want %q", paths, want)
 	}
-	tree, err = p.RenderChanged(ctx, []string{})
-	if err != nil || len(tree) != 2 {
-		t.Errorf("nothing changed: %d files (%v), want only feeds.opml and index.html", len(tree), err)
+	tree, _, err = p.RenderChanged(ctx, []string{})
+	paths = nil
+	for _, f := range tree {
+		paths = append(paths, f.Path)
+	}
+	if err != nil || !slices.Equal(paths, lists) {
+		t.Errorf("nothing changed: %q (%v), want only %q", paths, err, lists)
 	}
 }
 

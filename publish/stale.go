@@ -23,17 +23,20 @@ type ChangeStore interface {
 	ForgetRendered(ctx context.Context, output string, categories []string) error
 }
 
-// RenderStale renders, for the output folder dir, the feeds of the
-// categories that are stale there: whose articles changed since they
+// RenderStale renders, for the output folder dir, the feeds and pages of
+// the categories that are stale there: whose articles changed since they
 // were last written to dir (the store's change numbers against its
-// rendered records), whose channel (title, configuration, version) is
-// not the one they were written with, or whose files on disk are
-// missing or not the ones written. feeds.opml and index.html are always
-// rendered. Each category's files are written with w as soon as they are
-// rendered (w writes under dir). After the writes succeed, record saves
-// what was written, so that the next build skips what did not move; it
-// refuses, saving nothing, when any write of w failed.
-// With all set, every category is taken to be stale.
+// rendered records), whose channel (title, configuration, version, theme)
+// is not the one they were written with, or whose feed files on disk are
+// missing or not the ones written. Of a stale category's pages, only
+// those whose stamps moved, or whose files are not the ones written, are
+// rendered. feeds.opml, the home and status pages and the theme's files
+// are always rendered. Each category's files are written with w as soon
+// as they are rendered (w writes under dir). After the writes succeed,
+// record saves what was written, so that the next build skips what did
+// not move, and removes the pages the stale categories no longer have
+// (counted in w.Stats.Removed); it refuses, saving nothing, when any
+// write of w failed. With all set, every category is taken to be stale.
 func (p *Publisher) RenderStale(ctx context.Context, cs ChangeStore, dir string, w *TreeWriter, all bool) (record func(context.Context) error, err error) {
 	output, err := filepath.Abs(dir)
 	if err != nil {
@@ -51,25 +54,58 @@ func (p *Publisher) RenderStale(ctx context.Context, cs ChangeStore, dir string,
 	if err != nil {
 		return nil, err
 	}
+	work, err := p.newPageWork(chans, infos)
+	if err != nil {
+		return nil, err
+	}
+	fresh := func(path, category, stamp string) bool {
+		r, ok := prev[path]
+		if !ok || all {
+			return false
+		}
+		pr := parsePageRecord(r)
+		return pr.Category == category && pr.Stamp == stamp && pr.File == diskStamp(dir, path)
+	}
+	// The pages recorded of each category, which a category not
+	// rendered again keeps.
+	recorded := map[string]int{}
+	for key, r := range prev {
+		if isPagePath(key) {
+			recorded[parsePageRecord(r).Category]++
+		}
+	}
 	next := map[string]store.Rendered{}
+	var pages []File
+	done := map[string]bool{}  // categories rendered
+	owned := map[string]bool{} // their pages now
 	for _, ch := range chans {
 		seq := seqs[ch.ID]
 		if p.isAll(ch.ID) {
 			seq = seqs[""]
 		}
-		cfg := p.channelStamp(ch)
+		cfg := p.channelStamp(ch, work)
 		if r, ok := prev[ch.ID]; ok && !all && r.Seq == seq && r.Stamp == cfg+filesStamp(dir, ch.ID) {
-			w.Stats.Kept += len(Formats)
+			w.Stats.Kept += len(Formats) + recorded[ch.ID]
 			continue
 		}
-		files, err := p.RenderCategory(ctx, ch)
+		files, own, err := p.renderCategory(ctx, work, ch, fresh)
 		if err != nil {
 			return nil, err
 		}
 		w.Write(files...)
 		next[ch.ID] = store.Rendered{Seq: seq, Stamp: cfg}
+		done[ch.ID] = true
+		for _, path := range own {
+			owned[path] = true
+		}
+		for _, f := range files {
+			if f.Category != "" {
+				pages = append(pages, File{Path: f.Path, Category: f.Category, Stamp: f.Stamp})
+			}
+		}
+		w.Stats.Kept += len(own) - (len(files) - len(Formats))
 	}
-	lists, err := p.appendLists(ctx, nil, chans, infos)
+	lists, err := p.appendLists(ctx, nil, work, chans)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +121,17 @@ func (p *Publisher) RenderStale(ctx context.Context, cs ChangeStore, dir string,
 			r.Stamp += filesStamp(dir, id)
 			next[id] = r
 		}
-		return cs.SetRendered(ctx, output, next)
+		for _, f := range pages {
+			next[f.Path] = pageRendered(dir, f)
+		}
+		if err := cs.SetRendered(ctx, output, next); err != nil {
+			return err
+		}
+		removed, err := removePages(ctx, cs, dir, output, prev, func(path string, r pageRecord) bool {
+			return done[r.Category] && !owned[path]
+		})
+		w.Stats.Removed += len(removed)
+		return err
 	}
 	return record, nil
 }
@@ -93,12 +139,20 @@ func (p *Publisher) RenderStale(ctx context.Context, cs ChangeStore, dir string,
 // channelStamp hashes what a category's feeds depend on besides its
 // articles: the channel (titles of every category included), the item
 // limit and the program's version.
-func (p *Publisher) channelStamp(ch feeds.Channel) string {
+func (p *Publisher) channelStamp(ch feeds.Channel, w *pageWork) string {
 	h := sha256.New()
 	if err := json.NewEncoder(h).Encode(ch); err != nil {
 		fmt.Fprintf(h, "%v", err) // never: a channel encodes
 	}
-	fmt.Fprintf(h, "%d\x00%s", p.cfg.Output.Items, p.version)
+	// The pages too: their theme, and which sources have pages (which
+	// also changes the feeds' links).
+	var paged []string
+	for _, s := range p.cfg.Sources {
+		if p.cfg.Pages(s) {
+			paged = append(paged, s.ID)
+		}
+	}
+	fmt.Fprintf(h, "%d\x00%s\x00%s\x00%q", p.cfg.Output.Items, p.version, w.chrome, paged)
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 

@@ -54,7 +54,7 @@ func TestRenderStaleFailedWrite(t *testing.T) {
 	}
 	// Recorded now: a third run skips every category.
 	w = NewTreeWriter(dir)
-	if _, err := p.RenderStale(ctx, st, dir, w, false); err != nil || w.Stats.Written+w.Stats.Unchanged != 2 {
-		t.Errorf("after a recorded write: %+v, %v; want only feeds.opml and index.html", w.Stats, err)
+	if _, err := p.RenderStale(ctx, st, dir, w, false); err != nil || w.Stats.Written+w.Stats.Unchanged != 5 {
+		t.Errorf("after a recorded write: %+v, %v; want only feeds.opml, index.html, status.html and the theme's 2 files", w.Stats, err)
 	}
 }

@@ -31,6 +31,10 @@ type File struct {
 	// MaxAge is how long a cache may keep the file: a feed's refresh
 	// interval, shorter for the index page.
 	MaxAge time.Duration
+	// Category and Stamp are set for a category's and an article's page:
+	// the category it belongs to, and a hash of what it was rendered
+	// from. A page whose stamp did not change is not rendered again.
+	Category, Stamp string
 }
 
 // Tree is the whole output, in a deterministic order.
@@ -50,9 +54,11 @@ func checkPath(p string) error {
 
 // WriteStats counts what WriteTree did: the files written, and those
 // left alone because they held the bytes already. Kept counts the files
-// not even rendered because their category had not changed since they
-// were written (RenderStale), which are as unchanged.
-type WriteStats struct{ Written, Unchanged, Kept int }
+// not even rendered because their category or page had not changed since
+// they were written (RenderStale), which are as unchanged; Removed the
+// pages RenderStale's record deleted because their category no longer
+// has them.
+type WriteStats struct{ Written, Unchanged, Kept, Removed int }
 
 // WriteTree writes every file of t under dir. A file whose bytes on disk
 // are already the same is left alone (its mtime too); any other is

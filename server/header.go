@@ -14,9 +14,15 @@ import (
 // spares the server readers that poll in a loop.
 const minMaxAge = time.Minute
 
-// htmlCSP allows the index page's inline <style> and nothing else: no
-// script, no frames, no outside resources.
-const htmlCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'"
+// htmlCSP allows the pages their stylesheet and images from the site
+// itself and nothing else: no script, no frames, no forms, no request to
+// any other host (an article's images from upstream included: a reader
+// of the page is not announced to the upstream).
+const htmlCSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+// svgCSP is the theme's icon's: an SVG opened as a document may carry
+// script, which this forbids.
+const svgCSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
 // sharedFields are the header fields of a file in either content coding.
 type sharedFields struct {
@@ -48,6 +54,9 @@ func (s *Server) fileFields(f publish.File, lastModified string) sharedFields {
 			one("Content-Security-Policy", htmlCSP),
 			one("Referrer-Policy", "no-referrer"),
 			one("X-Frame-Options", "DENY"))
+		return sf
+	case "image/svg+xml":
+		sf.ok = append(sf.ok, one("Content-Security-Policy", svgCSP))
 		return sf
 	case "application/atom+xml", "application/rss+xml", "application/feed+json":
 		if s.opts.Hub != "" {

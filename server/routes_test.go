@@ -85,7 +85,7 @@ func TestSecurityHeaders(t *testing.T) {
 	for h, want := range map[string]string{
 		"Content-Type":                htmlType,
 		"X-Content-Type-Options":      "nosniff",
-		"Content-Security-Policy":     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'",
+		"Content-Security-Policy":     "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
 		"Referrer-Policy":             "no-referrer",
 		"X-Frame-Options":             "DENY",
 		"Access-Control-Allow-Origin": "",

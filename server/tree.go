@@ -16,9 +16,11 @@ import (
 
 // entry is one tree file's prepared response. It is immutable.
 type entry struct {
-	path     string
-	sum      [sha256.Size]byte
-	modified time.Time // UTC, whole seconds, as Last-Modified says
+	path string
+	// category and stamp are those of a page (publish.File), for Files.
+	category, stamp string
+	sum             [sha256.Size]byte
+	modified        time.Time // UTC, whole seconds, as Last-Modified says
 	// lastModified is the Last-Modified value, compared as is with
 	// If-Modified-Since before any date parsing.
 	lastModified string
@@ -57,6 +59,21 @@ func (s *Server) Update(t publish.Tree) (changed []string) {
 // bytes changed.
 func (s *Server) Patch(files []publish.File) (changed []string) {
 	return s.apply(files, true)
+}
+
+// Remove stops serving the files at paths (pages a category no longer
+// has); the others stay.
+func (s *Server) Remove(paths []string) {
+	if len(paths) == 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	next := maps.Clone(*s.files.Load())
+	for _, p := range paths {
+		delete(next, p)
+	}
+	s.files.Store(&next)
 }
 
 func (s *Server) apply(files []publish.File, keep bool) (changed []string) {
@@ -110,7 +127,7 @@ func treePath(p string) bool {
 // must not make every reader download the feed again. (An old entry
 // remembered from before a restart has its time only, no bodies.)
 func (s *Server) prepare(f publish.File, old *entry, now time.Time) *entry {
-	e := &entry{path: f.Path, sum: sha256.Sum256(f.Body), modified: now}
+	e := &entry{path: f.Path, category: f.Category, stamp: f.Stamp, sum: sha256.Sum256(f.Body), modified: now}
 	var body, gz []byte
 	if old != nil && old.sum == e.sum && old.plain.body != nil {
 		e.modified, body = old.modified, old.plain.body
@@ -155,14 +172,15 @@ func compress(body []byte) []byte {
 	return slices.Clip(buf.Bytes())
 }
 
-// Files returns the files served now, sorted by path, with their Path and
-// Body only: for a caller that must put on disk exactly what is served.
+// Files returns the files served now, sorted by path, with their Path,
+// Body, and a page's Category and Stamp: for a caller that must put on
+// disk exactly what is served.
 // The bodies are the served ones and must not be changed.
 func (s *Server) Files() publish.Tree {
 	t := *s.files.Load()
 	files := make(publish.Tree, 0, len(t))
 	for _, e := range t {
-		files = append(files, publish.File{Path: e.path, Body: e.plain.body})
+		files = append(files, publish.File{Path: e.path, Body: e.plain.body, Category: e.category, Stamp: e.stamp})
 	}
 	slices.SortFunc(files, func(a, b publish.File) int { return strings.Compare(a.Path, b.Path) })
 	return files

@@ -82,9 +82,10 @@ type Status struct {
 	// folder that could not be written.
 	Notices []string
 	Sources []Source
-	// RunTimes shows the run times (last run, last success, next run):
-	// off for the page on disk, which must not change with every run.
-	RunTimes bool
+	// Live shows what changes with every run: each source's last run,
+	// last success, next run and article count. It is off for the page on
+	// disk, which a run that changes nothing must not rewrite.
+	Live bool
 }
 
 // State is how a source is doing.

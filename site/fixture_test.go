@@ -80,8 +80,8 @@ func linyiArticle() Article {
 func fixtureStatus(runTimes bool) Status {
 	run := time.Date(2026, 12, 1, 8, 0, 0, 0, cst)
 	return Status{
-		RunTimes: runTimes,
-		Notices:  []string{"The output folder /var/www/feedsmith could not be written since 2026-12-01 07:00 +08:00: write feeds/rizhaoribao.atom: no space left on device"},
+		Live:    runTimes,
+		Notices: []string{"The output folder /var/www/feedsmith could not be written since 2026-12-01 07:00 +08:00: write feeds/rizhaoribao.atom: no space left on device"},
 		Sources: []Source{
 			{ID: "rizhao-api", Type: "json", State: OK, LastRun: run, LastSuccess: run, NextRun: run.Add(30 * time.Minute), Articles: 5},
 			{ID: "linyi", Type: "html", State: Failing, LastRun: run, LastSuccess: run.Add(-26 * time.Hour), NextRun: run.Add(time.Hour), Articles: 1,

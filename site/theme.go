@@ -1,7 +1,9 @@
 package site
 
 import (
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"html/template"
@@ -38,7 +40,12 @@ var (
 type Theme struct {
 	pages  map[string]*template.Template
 	assets []Page
+	stamp  string
 }
+
+// Stamp is a hash of every file of the theme: pages rendered with
+// another theme must be rendered again.
+func (th *Theme) Stamp() string { return th.stamp }
 
 // LoadTheme parses the default theme with the files of override in place
 // of the default ones of the same name (layout.html, home.html,
@@ -53,10 +60,13 @@ func LoadTheme(override fs.FS) (*Theme, error) {
 			return nil, err
 		}
 	}
+	h := sha256.New()
 	read := func(name string) (string, error) {
+		fmt.Fprintf(h, "%s\x00", name)
 		if override != nil {
 			b, err := fs.ReadFile(override, name)
 			if err == nil {
+				fmt.Fprintf(h, "%d\x00%s", len(b), b)
 				return string(b), nil
 			}
 			if !errors.Is(err, fs.ErrNotExist) {
@@ -64,6 +74,7 @@ func LoadTheme(override fs.FS) (*Theme, error) {
 			}
 		}
 		b, err := defaultTheme.ReadFile(path.Join("theme", name))
+		fmt.Fprintf(h, "%d\x00%s", len(b), b)
 		return string(b), err
 	}
 	layout, err := read(layoutFile)
@@ -92,6 +103,7 @@ func LoadTheme(override fs.FS) (*Theme, error) {
 		}
 		th.assets = append(th.assets, Page{Path: name, Body: []byte(b)})
 	}
+	th.stamp = hex.EncodeToString(h.Sum(nil)[:16])
 	return th, nil
 }
 

@@ -56,6 +56,10 @@ type CategoryInfo struct {
 	// Newest is the latest Updated time among those articles, with its
 	// original offset; zero when the category has none.
 	Newest time.Time
+	// Dropped counts the articles retention (Prune) took out of the
+	// category over its life: the site numbers a category's older pages
+	// from the oldest article it ever had.
+	Dropped int
 }
 
 // ArticleKey names a stored article, with its Published time (and its

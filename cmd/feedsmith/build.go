@@ -209,6 +209,9 @@ func (b *build) publish(ctx context.Context, st *sqlite.Store, start time.Time) 
 		// recorded is what a later removal may delete.
 		errs = append(errs, fmt.Errorf("record the written feeds in store %s: %w", b.cfg.Store.Path, err))
 	}
+	if n := w.Stats.Removed; n > 0 {
+		fmt.Fprintf(b.stdout, "removed %s the site no longer has from %s\n", plural(n, "page"), b.cfg.Output.Dir)
+	}
 	return errors.Join(errs...)
 }
 
@@ -221,15 +224,24 @@ func removalLine(dir string, r publish.Removal) string {
 		id = strconv.Quote(id) // from the store: shown as the text it is
 	}
 	line := "removed category " + id + ":"
-	if len(r.Removed) > 0 {
-		paths := make([]string, len(r.Removed))
-		for i, p := range r.Removed {
-			paths[i] = filepath.Join(dir, filepath.FromSlash(p))
+	// The feeds by name; the pages, which may be thousands, by number.
+	var paths []string
+	pages := 0
+	for _, p := range r.Removed {
+		if strings.HasSuffix(p, ".html") {
+			pages++
+			continue
 		}
+		paths = append(paths, filepath.Join(dir, filepath.FromSlash(p)))
+	}
+	if pages > 0 {
+		paths = append(paths, plural(pages, "page"))
+	}
+	if len(paths) > 0 {
 		line += " deleted " + strings.Join(paths, ", ")
 	}
 	for i, k := range r.Kept {
-		if i > 0 || len(r.Removed) > 0 {
+		if i > 0 || len(paths) > 0 {
 			line += ";"
 		}
 		if k.Path == "" {

@@ -103,8 +103,14 @@ func TestBuildShippedConfig(t *testing.T) {
 			!strings.Contains(string(atom), `<link href="`+upstream+`" rel="via"></link>`) {
 			t.Errorf("rizhaoribao.atom lacks the upstream link as rel=via (%v)", err)
 		}
-		if item.Link != "https://news.example.org/rizhaoribao/2022/02/14/NW202202141234567890.html" {
-			t.Errorf("link = %s", item.Link)
+		// A posts source's articles have pages of the site, which the
+		// entries link to.
+		page, ok := strings.CutPrefix(item.Link, "http://127.0.0.1:8080/article/")
+		if !ok {
+			t.Errorf("link = %s, want the article's page", item.Link)
+		} else if b, err := os.ReadFile(filepath.Join(pub, "article", page)); err != nil ||
+			!strings.Contains(string(b), `<a href="`+strings.ReplaceAll(upstream, "&", "&amp;")+`" rel="noreferrer" dir="ltr">`) {
+			t.Errorf("the article's page lacks its original's link (%v)", err)
 		}
 	})
 

@@ -168,9 +168,16 @@ func wellFormed(name string, body []byte) error {
 		}
 	case ".html":
 		if !bytes.HasSuffix(bytes.TrimSpace(body), []byte("</html>")) {
-			return errors.New("index page cut short")
+			return errors.New("page cut short")
 		}
 		return nil
+	case ".css":
+		if !bytes.HasSuffix(bytes.TrimSpace(body), []byte("}")) {
+			return errors.New("stylesheet cut short")
+		}
+		return nil
+	case ".svg":
+		return decodeXML(body)
 	default:
 		return errors.New("unexpected file in the output tree")
 	}

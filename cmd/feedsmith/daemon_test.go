@@ -248,20 +248,20 @@ func TestDaemonEndToEnd(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "public", "feeds", "news.rss")); err != nil {
 		t.Errorf("output folder not written: %v", err)
 	}
-	// The index page served shows when sources ran and run next; its copy
+	// The status page served shows when sources ran and run next; its copy
 	// on disk does not, so that a run changing nothing rewrites nothing.
-	eventually(t, "run times on the served index page only", func() string {
-		resp, err := http.Get(base + "/")
+	eventually(t, "run times on the served status page only", func() string {
+		resp, err := http.Get(base + "/status.html")
 		if err != nil {
 			return err.Error()
 		}
 		served, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		disk, _ := os.ReadFile(filepath.Join(dir, "public", "index.html"))
+		disk, _ := os.ReadFile(filepath.Join(dir, "public", "status.html"))
 		switch {
-		case !strings.Contains(string(served), `<th class="time">Next run</th>`):
+		case !strings.Contains(string(served), `<th scope="col" class="live">下次运行</th>`):
 			return "the served page lacks the next run"
-		case strings.Contains(string(disk), `class="time"`) || !strings.Contains(string(disk), "<td>ok</td>"):
+		case strings.Contains(string(disk), `class="live"`) || !strings.Contains(string(disk), `<span class="state ok">正常</span>`):
 			return "the page on disk shows run times, or not the source's state:\n" + string(disk)
 		}
 		return ""
@@ -310,15 +310,15 @@ func TestDaemonEndToEnd(t *testing.T) {
 			"  - {id: second, type: feed, url: "+upSrv.URL+"/second.rss, category: news, schedule: \"@every 1h\"}\n"))
 		cmd.Process.Signal(syscall.SIGHUP)
 		waitMessage(t, msgs, "RELOADING=1")
-		eventually(t, "new source on the index page", func() string {
-			resp, err := http.Get(base + "/")
+		eventually(t, "new source on the status page", func() string {
+			resp, err := http.Get(base + "/status.html")
 			if err != nil {
 				return err.Error()
 			}
 			defer resp.Body.Close()
 			body, _ := io.ReadAll(resp.Body)
 			if !strings.Contains(string(body), "second") {
-				return "index lacks the new source"
+				return "status page lacks the new source"
 			}
 			return ""
 		})

@@ -126,10 +126,10 @@ func TestDaemonFullDisk(t *testing.T) {
 	if entries, _ := os.ReadDir(filepath.Join(disk, "feeds")); len(entries) != 3 {
 		t.Errorf("files in feeds/ on the full disk: %v, want the three feeds and no temporary file", entries)
 	}
-	// The index page is rendered again just after the fault is recorded,
+	// The status page is rendered again just after the fault is recorded,
 	// so it may lag /readyz by a moment.
-	eventually(t, "the index page shows the full disk", func() string {
-		if _, index := fetch("/"); !strings.Contains(index, `class="notice"`) || !strings.Contains(index, "no space left on device") {
+	eventually(t, "the status page shows the full disk", func() string {
+		if _, index := fetch("/status.html"); !strings.Contains(index, `class="notice"`) || !strings.Contains(index, "no space left on device") {
 			return index
 		}
 		return ""

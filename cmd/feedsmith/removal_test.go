@@ -133,7 +133,7 @@ func TestBuildRemovedSources(t *testing.T) {
 	t.Run("removed", func(t *testing.T) {
 		out := build(removalConfig("", "releases", "mirror"),
 			"removed category releases: deleted "+filepath.Join(feeds, "releases.atom")+", "+filepath.Join(feeds, "releases.rss")+
-				"; left "+edited+" (changed since feedsmith wrote it)",
+				", 1 page; left "+edited+" (changed since feedsmith wrote it)",
 			"removed category rizhaoribao: deleted "+filepath.Join(feeds, "rizhaoribao.atom"),
 			"removed category rizhaowanbao: deleted ",
 			"jekyll: 7 posts of removed sources moved to "+filepath.Join(dir, "site", "_archive"))

@@ -73,7 +73,7 @@ sources:
 	}
 
 	code, out, _ = runBinary(t, dir, nil, nil, "build", cfg)
-	if code != 0 || !strings.Contains(out, "\nwrote 0 of 5 files, 5 unchanged, to ") || !strings.HasSuffix(out, "\n1 of 3 sources failed: missing\n") {
+	if code != 0 || !strings.Contains(out, "\nwrote 0 of 9 files, 9 unchanged, to ") || !strings.HasSuffix(out, "\n1 of 3 sources failed: missing\n") {
 		t.Errorf("build without -strict: exit %d, want 0; nothing new, so nothing written:\n%s", code, out)
 	}
 	if err := os.WriteFile(cfg, []byte("site: {base_url: https://feeds.example.org/}\nstore: {path: db.sqlite}\nsources:\n  - {id: missing, type: posts, path: no-such-folder}\n"), 0o644); err != nil {
@@ -85,9 +85,9 @@ sources:
 }
 
 // TestSecondBuildWritesNothing: the README's claim, on the real binary.
-// A second build of the shipped configuration writes no file, index.html
-// included: the index page on disk shows no run times, only what
-// changes when the sources' articles or states do.
+// A second build of the shipped configuration writes no file, status.html
+// included: the status page on disk shows no run times nor counts, only
+// what changes when the sources' states do.
 func TestSecondBuildWritesNothing(t *testing.T) {
 	dir, cfg := shippedConfig(t)
 	pub := filepath.Join(dir, "public")
@@ -95,17 +95,17 @@ func TestSecondBuildWritesNothing(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("build: exit %d\n%s%s", code, out, errs)
 	}
-	index, err := os.ReadFile(filepath.Join(pub, "index.html"))
+	status, err := os.ReadFile(filepath.Join(pub, "status.html"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, bad := range []string{"Last run", "Last success", "Next run", `class="time"`} {
-		if strings.Contains(string(index), bad) {
-			t.Errorf("index.html on disk shows %q", bad)
+	for _, bad := range []string{"上次运行", "上次成功", "下次运行", `class="live"`} {
+		if strings.Contains(string(status), bad) {
+			t.Errorf("status.html on disk shows %q", bad)
 		}
 	}
-	if !strings.Contains(string(index), "<td>ok</td>") {
-		t.Errorf("index.html does not say the sources are ok:\n%s", index)
+	if !strings.Contains(string(status), `<span class="state ok">正常</span>`) {
+		t.Errorf("status.html does not say the sources are ok:\n%s", status)
 	}
 	// Files rewritten with the same bytes would get a new mtime: set them
 	// an hour back, so that even a write within the same clock tick shows.

@@ -215,11 +215,12 @@ func TestDaemonRestart(t *testing.T) {
 			}
 		}
 	})
-	t.Run("index shows the next runs", func(t *testing.T) {
-		_, page := get("/")
-		rows := regexp.MustCompile(`<tr><td>(up|second) <small>feed</small>.*<td class="time">([^<]*)</td><td class="err">`).FindAllStringSubmatch(page, -1)
+	t.Run("status shows the next runs", func(t *testing.T) {
+		_, page := get("/status.html")
+		// The row: the source, its state, last run, last success, next run.
+		rows := regexp.MustCompile(`<span dir="auto">(up|second)</span> <small dir="auto">feed</small></th>\n(?:<td[^\n]*\n){3}<td data-label="[^"]*" class="live">([^<]*)</td>`).FindAllStringSubmatch(page, -1)
 		if len(rows) != 2 {
-			t.Fatalf("index has %d source rows:\n%s", len(rows), page)
+			t.Fatalf("status has %d source rows:\n%s", len(rows), page)
 		}
 		for _, row := range rows {
 			next, err := time.Parse("2006-01-02 15:04 -07:00", html.UnescapeString(row[2]))

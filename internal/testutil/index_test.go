@@ -3,11 +3,12 @@ package testutil
 import "testing"
 
 func TestServedOnDisk(t *testing.T) {
-	served := `<tr><th>State</th><th class="time">Next run</th></tr><tr><td>ok</td><td class="time">2030-01-02 11:04 &#43;08:00</td></tr>`
-	if got, want := ServedOnDisk("index.html", served), `<tr><th>State</th></tr><tr><td>ok</td></tr>`; got != want {
-		t.Errorf("index.html: %q, want %q", got, want)
+	served := "<tr><th scope=\"col\">State</th><th scope=\"col\" class=\"live\">Last run</th></tr>\n<tr>\n<td data-label=\"State\">ok</td>\n<td data-label=\"Last run\" class=\"live\">2026-12-01 09:00 +08:00</td>\n</tr>"
+	want := "<tr><th scope=\"col\">State</th></tr>\n<tr>\n<td data-label=\"State\">ok</td>\n</tr>"
+	if got := ServedOnDisk("status.html", served); got != want {
+		t.Errorf("ServedOnDisk = %q, want %q", got, want)
 	}
-	if got := ServedOnDisk("feeds/news.atom", served); got != served {
+	if got := ServedOnDisk("feeds/a.atom", served); got != served {
 		t.Errorf("a feed changed: %q", got)
 	}
 }

@@ -48,6 +48,9 @@ func (s *Store) categories(ctx context.Context) ([]store.CategoryInfo, error) {
 	if err := s.readCounts(ctx, tx, cats); err != nil {
 		return nil, err
 	}
+	if err := s.readDropped(ctx, tx, cats); err != nil {
+		return nil, err
+	}
 	list := make([]store.CategoryInfo, 0, len(cats))
 	for _, id := range slices.Sorted(maps.Keys(cats)) {
 		list = append(list, *cats[id])
@@ -109,6 +112,26 @@ func (s *Store) readCounts(ctx context.Context, tx *sql.Tx, cats map[string]*sto
 		c.Articles = n
 		if c.Newest, err = parseTime(updated); err != nil {
 			return err
+		}
+	}
+	return rows.Err()
+}
+
+// readDropped sets the Dropped count of the categories in cats.
+func (s *Store) readDropped(ctx context.Context, tx *sql.Tx, cats map[string]*store.CategoryInfo) error {
+	rows, err := s.query(ctx, tx, `SELECT category, n FROM category_dropped`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return err
+		}
+		if c := cats[id]; c != nil {
+			c.Dropped = n
 		}
 	}
 	return rows.Err()

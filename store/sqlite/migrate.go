@@ -236,6 +236,15 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 		`CREATE INDEX article_categories_filers ON article_categories
 			(category, filed_by, source_id, article_id) WHERE pruned = 0`,
 	),
+	execAll(
+		// How many articles retention took out of each category: the
+		// site's numbered category pages count from the oldest article a
+		// category ever had, so that dropping old ones renumbers none.
+		`CREATE TABLE category_dropped (
+			category TEXT PRIMARY KEY,
+			n INTEGER NOT NULL
+		)`,
+	),
 }
 
 // execAll returns a migration that executes stmts in order.

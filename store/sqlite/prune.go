@@ -74,6 +74,11 @@ func (p *pruner) pruneAge(ctx context.Context, cutoff time.Time) error {
 	if err != nil {
 		return err
 	}
+	err = p.countDropped(ctx, `SELECT category, COUNT(*) FROM article_categories
+		WHERE pruned = 0 AND published_unix < ? GROUP BY category`, c)
+	if err != nil {
+		return err
+	}
 	if _, err := p.tx.ExecContext(ctx, `DELETE FROM article_categories WHERE published_unix < ?`, c); err != nil {
 		return err
 	}
@@ -117,6 +122,10 @@ func (p *pruner) pruneItems(ctx context.Context, limit int) error {
 	if err := p.markChanged(ctx, `SELECT DISTINCT category FROM (`+overLimit(filter)+`) o`, limit); err != nil {
 		return err
 	}
+	err = p.countDropped(ctx, `SELECT category, COUNT(*) FROM (`+overLimit(filter)+`) o WHERE true GROUP BY category`, limit)
+	if err != nil {
+		return err
+	}
 	_, err = p.tx.ExecContext(ctx, `UPDATE article_categories SET pruned = 1
 		WHERE (category, source_id, article_id) IN (`+overLimit(filter)+`)`, limit)
 	if err != nil {
@@ -157,4 +166,12 @@ func (p *pruner) exists(ctx context.Context, query string, args ...any) (bool, e
 func (p *pruner) markChanged(ctx context.Context, query string, args ...any) error {
 	rows, err := p.tx.QueryContext(ctx, query, args...)
 	return collectStrings(rows, err, p.changed)
+}
+
+// countDropped adds to each category's count of dropped articles the
+// counts query returns (category, n), for Categories' Dropped.
+func (p *pruner) countDropped(ctx context.Context, query string, args ...any) error {
+	_, err := p.tx.ExecContext(ctx, `INSERT INTO category_dropped (category, n) `+query+`
+		ON CONFLICT (category) DO UPDATE SET n = n + excluded.n`, args...)
+	return err
 }

@@ -54,6 +54,8 @@ func testPrune(t *testing.T, open Opener) {
 				checkEqual(t, when+" go", ids(articles(t, s, "go", 0)), tt.goCat)
 				checkEqual(t, when+" all", ids(articles(t, s, "", 0)), tt.all)
 				checkCounts(t, s, map[string]int{"news": len(tt.news), "go": len(tt.goCat)})
+				// What retention took out is counted, once.
+				checkDropped(t, s, map[string]int{"news": 5 - len(tt.news), "go": 2 - len(tt.goCat)})
 			}
 			check("after prune")
 			// The next fetch of the same feed brings nothing back.
@@ -123,4 +125,25 @@ func checkCounts(t *testing.T, s Store, want map[string]int) {
 			t.Errorf("category %s counts %d articles, want %d", c.ID, c.Articles, n)
 		}
 	}
+}
+
+// checkDropped checks the Dropped count of the categories in want.
+func checkDropped(t *testing.T, s Store, want map[string]int) {
+	t.Helper()
+	cats, err := s.Categories(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, c := range cats {
+		if _, ok := want[c.ID]; ok {
+			got[c.ID] = c.Dropped
+		}
+	}
+	for id := range want {
+		if _, ok := got[id]; !ok {
+			got[id] = 0
+		}
+	}
+	checkEqual(t, "dropped", got, want)
 }
