@@ -151,10 +151,10 @@ func (d *Daemon) Run(ctx context.Context, ready func()) error {
 	}
 	d.sched.Start()
 	// Only now does the scheduler know every next run, start-up runs
-	// included: the index page shows them before the first request is
+	// included: the status page shows them before the first request is
 	// answered (connections wait in the listen queue meanwhile).
 	if err := d.publish(ctx, []string{}, false); err != nil {
-		d.logger.Error("render the index page", "error", err)
+		d.logger.Error("render the status page", "error", err)
 	}
 	hs := d.srv.HTTPServer()
 	serveErr := make(chan error, 1)
@@ -264,7 +264,7 @@ func (d *Daemon) runSource(ctx context.Context, id string) {
 		return // backing off: nothing was fetched
 	}
 	d.metrics.ObserveSource(res, d.now())
-	// The index page shows every run's status, so something is always
+	// The status page shows every run's status, so something is always
 	// published; the feeds only when their categories changed.
 	changed := res.Changed
 	if changed == nil {
@@ -288,7 +288,7 @@ func (d *Daemon) publish(ctx context.Context, changed []string, ping bool) error
 	d.publishing.Lock()
 	defer d.publishing.Unlock()
 	st := d.state.Load()
-	notices := d.faults.notices() // what the index page is rendered with
+	notices := d.faults.notices() // what the status page is rendered with
 	tree, gone, err := st.publisher.RenderChanged(ctx, changed)
 	if err != nil {
 		return err

@@ -19,7 +19,7 @@ const (
 // daemon serves what it rendered from memory whatever the disk holds, so
 // a failed write is the only sign that the disk lags behind: until a
 // write of that output succeeds, every run (and the retry loop) writes
-// all of it again, /readyz answers 503 and the index page says why.
+// all of it again, /readyz answers 503 and the status page says why.
 type faults struct {
 	mu     sync.Mutex
 	failed map[string]fault
@@ -89,7 +89,7 @@ func (f *faults) err() error {
 	return errors.Join(errs...)
 }
 
-// notices are the index page's lines about the failing outputs.
+// notices are the status page's lines about the failing outputs.
 func (f *faults) notices() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()

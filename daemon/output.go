@@ -20,13 +20,13 @@ const outputRetry = time.Minute
 // is written whole, whatever changed: the disk may lack any file served
 // since, and WriteTree and the Jekyll writer leave alone the files that
 // already hold the right bytes. The outcome of each write is recorded
-// (log, metrics, readiness, the index page's notices).
+// (log, metrics, readiness, the status page's notices).
 func (d *Daemon) writeOutputs(ctx context.Context, st *state, tree publish.Tree, changed []string) {
 	if dir := st.cfg.Output.Dir; dir != "" {
 		files := tree
 		if d.faults.failing(outputDir) {
 			// All that is served, with this publish's files as they go
-			// to disk: the index page without its run times.
+			// to disk: the status page without its run times.
 			files = publish.Overlay(d.srv.Files(), tree)
 		}
 		_, err := publish.WriteTree(dir, files)
@@ -63,9 +63,10 @@ func (d *Daemon) recordOutput(output, folder string, err error) (changed bool) {
 	return changed
 }
 
-// showFaults renders feeds.opml and index.html again when writing the
-// outputs changed their faults (before is the notices the index was
-// rendered with), so the page tells what happened to the disk. It serves
+// showFaults renders the lists (feeds.opml, the home and status pages)
+// again when writing the outputs changed their faults (before is the
+// notices the status page was rendered with), so that it tells what
+// happened to the disk. It serves
 // them and writes them to a working output folder; if that write fails
 // the page is rendered once more, to serve only.
 func (d *Daemon) showFaults(ctx context.Context, st *state, before []string) {
@@ -76,7 +77,7 @@ func (d *Daemon) showFaults(ctx context.Context, st *state, before []string) {
 		before = d.faults.notices()
 		lists, _, err := st.publisher.RenderChanged(ctx, []string{})
 		if err != nil {
-			d.logger.Error("render the index page", "error", err)
+			d.logger.Error("render the status page", "error", err)
 			return
 		}
 		d.srv.Patch(lists)
