@@ -117,6 +117,10 @@ func TestInvalid(t *testing.T) {
 			`testdata/invalid-alias.yml:4: sources[0] (a).timeout: want a duration such as 30s or 5m (units: s, m, h, d, w), got "soon"`,
 			`testdata/invalid-alias.yml:13: sources[1] (b).select: alias *loop is inside its own anchor`,
 		}},
+		{"invalid-output.yml", []string{
+			`testdata/invalid-output.yml:4: output.per_page: must be between 1 and 1000`,
+			`testdata/invalid-output.yml:5: output.theme: theme: template: home.html:1: bad character U+007D '}'`,
+		}},
 		{"invalid-syntax.yml", []string{
 			"testdata/invalid-syntax.yml:3: mapping values are not allowed in this context",
 		}},

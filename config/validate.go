@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -152,9 +153,15 @@ func (c *Config) validate() []pending {
 	if c.Output.PerPage < 1 || c.Output.PerPage > 1000 {
 		add("output.per_page", "must be between 1 and 1000")
 	}
-	if c.Output.Theme != "" {
-		if _, err := site.LoadTheme(os.DirFS(c.Output.Theme)); err != nil {
-			add("output.theme", "%s: %v", c.Output.Theme, err)
+	if theme := c.Output.Theme; theme != "" {
+		// Not resolved yet: relative to the file, as it will be.
+		if !filepath.IsAbs(theme) && c.origin != nil && c.origin.file != "" {
+			theme = filepath.Join(filepath.Dir(c.origin.file), theme)
+		}
+		if fi, err := os.Stat(theme); err != nil || !fi.IsDir() {
+			add("output.theme", "%s is not a folder of templates", theme)
+		} else if _, err := site.LoadTheme(os.DirFS(theme)); err != nil {
+			add("output.theme", "%v", err)
 		}
 	}
 	if _, port, err := net.SplitHostPort(c.Server.Listen); err != nil || port == "" {
