@@ -61,6 +61,20 @@ func (s *Server) Patch(files []publish.File) (changed []string) {
 	return s.apply(files, true)
 }
 
+// pagesMetric is the path label the site's pages (and its theme files)
+// are counted under together (label feed): a site has a page per article, and one
+// series per page would swamp the metrics.
+const pagesMetric = "pages"
+
+// metricPath is the path label of the requests for the tree file at p:
+// its own for a feed and the OPML, pagesMetric for the rest.
+func metricPath(p string) string {
+	if strings.HasPrefix(p, "feeds/") || p == "feeds.opml" {
+		return p
+	}
+	return pagesMetric
+}
+
 // Remove stops serving the files at paths (pages a category no longer
 // has); the others stay.
 func (s *Server) Remove(paths []string) {
@@ -105,7 +119,7 @@ func (s *Server) apply(files []publish.File, keep bool) (changed []string) {
 	}
 	if m := s.opts.Metrics; m != nil && !keep {
 		for p := range cur {
-			if next[p] == nil {
+			if next[p] == nil && metricPath(p) == p {
 				m.ForgetFeed(p)
 			}
 		}
