@@ -105,8 +105,13 @@ func (s *Server) apply(files []publish.File, keep bool) (changed []string) {
 			continue
 		}
 		old := cur[f.Path]
-		if old == nil {
-			old = s.remembered(f.Path)
+		if rem := s.remembered(f.Path); old == nil {
+			old = rem
+		} else if rem != nil && old.sum != rem.sum && rem.sum == sha256.Sum256(f.Body) {
+			// Changed bytes that another instance of a cluster served
+			// first: its time, so that every instance says the same
+			// Last-Modified.
+			old = rem
 		}
 		e := s.prepare(f, old, now)
 		next[f.Path] = e
