@@ -33,7 +33,8 @@ the files written, and how many sources failed.
 Exit status:
   0  done; some sources may have failed (see -strict)
   1  every source failed, the output or Jekyll folder was not fully
-     written, or the store cannot be written
+     written, the bucket (outputs.s3) not fully uploaded, or the store
+     cannot be written
   2  usage error or invalid configuration
   3  with -strict: at least one source failed (and not every one)`
 
@@ -148,7 +149,8 @@ func (b *build) run(ctx context.Context) error {
 }
 
 // publish applies retention, renders what changed and writes it to the
-// output folder (and the Jekyll posts), then records what it wrote.
+// output folder (and the Jekyll posts), then records what it wrote, and
+// uploads to the bucket what it lacks.
 func (b *build) publish(ctx context.Context, st *sqlite.Store, start time.Time) error {
 	if b.cfg.Store.MaxAge > 0 || b.cfg.Store.MaxItems > 0 {
 		removed, _, err := st.Prune(ctx, time.Duration(b.cfg.Store.MaxAge), b.cfg.Store.MaxItems, b.now())
@@ -208,6 +210,9 @@ func (b *build) publish(ctx context.Context, st *sqlite.Store, start time.Time) 
 		// posts (compared with the store on every build anyway): what is
 		// recorded is what a later removal may delete.
 		errs = append(errs, fmt.Errorf("record the written feeds in store %s: %w", b.cfg.Store.Path, err))
+	}
+	if c := b.cfg.Outputs.S3; c != nil {
+		errs = append(errs, b.upload(ctx, st, pub, *c))
 	}
 	return errors.Join(errs...)
 }
