@@ -93,6 +93,7 @@ func (g *VersityGW) start(bin string) error {
 	// must not change what the tests run against.
 	g.cmd.Env = []string{"ROOT_ACCESS_KEY=" + g.AccessKey, "ROOT_SECRET_KEY=" + g.SecretKey, "PATH=" + os.Getenv("PATH")}
 	g.cmd.Stdout, g.cmd.Stderr = &g.log, &g.log
+	dieWithParent(g.cmd)
 	if err := g.cmd.Start(); err != nil {
 		return err
 	}
