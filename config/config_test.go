@@ -121,6 +121,13 @@ func TestInvalid(t *testing.T) {
 			`testdata/invalid-output.yml:4: output.per_page: must be between 1 and 1000`,
 			`testdata/invalid-output.yml:5: output.theme: theme: template: home.html:1: bad character U+007D '}'`,
 		}},
+		{"invalid-s3.yml", []string{
+			`testdata/invalid-s3.yml:3: outputs.s3.secret_access_key: required with access_key_id`,
+			`testdata/invalid-s3.yml:4: outputs.s3.endpoint: "http://127.0.0.1:7070/feeds" has a path: the bucket goes in bucket, a folder in prefix`,
+			`testdata/invalid-s3.yml:5: outputs.s3.bucket: "Feeds_2025" is not a bucket name: 3 to 63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit`,
+			`testdata/invalid-s3.yml:6: outputs.s3.prefix: "/site/../x" is not a folder path such as site/ (no leading /, no . or .. parts, no //)`,
+			`testdata/invalid-s3.yml:7: outputs.s3.region: "us east" is not a region name such as us-east-1`,
+		}},
 		{"invalid-syntax.yml", []string{
 			"testdata/invalid-syntax.yml:3: mapping values are not allowed in this context",
 		}},

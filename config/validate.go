@@ -143,6 +143,9 @@ func (c *Config) validate() []pending {
 			add("outputs.jekyll.footer", "invalid template: %v", err)
 		}
 	}
+	if s := c.Outputs.S3; s != nil {
+		ps = append(ps, s.problems()...)
+	}
 	if c.Defaults.PerHost < 1 {
 		add("defaults.per_host", "must be at least 1")
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/feedsmith/feedsmith/config"
 	"github.com/feedsmith/feedsmith/metrics"
 	"github.com/feedsmith/feedsmith/publish"
+	"github.com/feedsmith/feedsmith/publish/s3"
 	"github.com/feedsmith/feedsmith/schedule"
 	"github.com/feedsmith/feedsmith/server"
 	"github.com/feedsmith/feedsmith/sources"
@@ -67,6 +68,8 @@ type state struct {
 	collector *collect.Collector
 	publisher *publish.Publisher
 	pinger    *websub.Pinger // nil without a hub
+	bucket    *s3.Bucket     // nil without outputs.s3
+	bucketErr error          // why there is no bucket with outputs.s3
 }
 
 // New opens the store and prepares the daemon for cfg.
@@ -115,6 +118,9 @@ func (d *Daemon) newState(cfg *config.Config) *state {
 	if cfg.WebSub.Hub != "" {
 		s.pinger = websub.New(cfg.WebSub.Hub, nil, d.logger)
 		s.pinger.SetUserAgent(d.userAgent)
+	}
+	if c := cfg.Outputs.S3; c != nil {
+		s.bucket, s.bucketErr = s3.New(*c, d.store, d.version)
 	}
 	return s
 }

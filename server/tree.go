@@ -26,6 +26,9 @@ type entry struct {
 	lastModified string
 	plain        variant
 	gzip         *variant // nil when gzip would not make the body smaller
+	// contentType and maxAge are the file's, for Files.
+	contentType string
+	maxAge      time.Duration
 }
 
 // variant is the response in one content coding.
@@ -146,7 +149,7 @@ func treePath(p string) bool {
 // must not make every reader download the feed again. (An old entry
 // remembered from before a restart has its time only, no bodies.)
 func (s *Server) prepare(f publish.File, old *entry, now time.Time) *entry {
-	e := &entry{path: f.Path, category: f.Category, stamp: f.Stamp, sum: sha256.Sum256(f.Body), modified: now}
+	e := &entry{path: f.Path, category: f.Category, stamp: f.Stamp, contentType: f.ContentType, maxAge: f.MaxAge, sum: sha256.Sum256(f.Body), modified: now}
 	var body, gz []byte
 	if old != nil && old.sum == e.sum && old.plain.body != nil {
 		e.modified, body = old.modified, old.plain.body
@@ -192,14 +195,14 @@ func compress(body []byte) []byte {
 }
 
 // Files returns the files served now, sorted by path, with their Path,
-// Body, and a page's Category and Stamp: for a caller that must put on
-// disk exactly what is served.
-// The bodies are the served ones and must not be changed.
+// Body, ContentType and MaxAge (no Disk), and a page's Category and
+// Stamp: for a caller that must put on disk or in a bucket exactly what
+// is served. The bodies are the served ones and must not be changed.
 func (s *Server) Files() publish.Tree {
 	t := *s.files.Load()
 	files := make(publish.Tree, 0, len(t))
 	for _, e := range t {
-		files = append(files, publish.File{Path: e.path, Body: e.plain.body, Category: e.category, Stamp: e.stamp})
+		files = append(files, publish.File{Path: e.path, ContentType: e.contentType, Body: e.plain.body, MaxAge: e.maxAge, Category: e.category, Stamp: e.stamp})
 	}
 	slices.SortFunc(files, func(a, b publish.File) int { return strings.Compare(a.Path, b.Path) })
 	return files

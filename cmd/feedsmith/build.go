@@ -33,7 +33,8 @@ the files written, and how many sources failed.
 Exit status:
   0  done; some sources may have failed (see -strict)
   1  every source failed, the output or Jekyll folder was not fully
-     written, or the store cannot be written
+     written, the bucket (outputs.s3) not fully uploaded, or the store
+     cannot be written
   2  usage error or invalid configuration
   3  with -strict: at least one source failed (and not every one)`
 
@@ -148,7 +149,8 @@ func (b *build) run(ctx context.Context) error {
 }
 
 // publish applies retention, renders what changed and writes it to the
-// output folder (and the Jekyll posts), then records what it wrote.
+// output folder (and the Jekyll posts), then records what it wrote, and
+// uploads to the bucket what it lacks.
 func (b *build) publish(ctx context.Context, st *sqlite.Store, start time.Time) error {
 	if b.cfg.Store.MaxAge > 0 || b.cfg.Store.MaxItems > 0 {
 		removed, _, err := st.Prune(ctx, time.Duration(b.cfg.Store.MaxAge), b.cfg.Store.MaxItems, b.now())
@@ -211,6 +213,9 @@ func (b *build) publish(ctx context.Context, st *sqlite.Store, start time.Time) 
 	}
 	if n := w.Stats.Removed; n > 0 {
 		fmt.Fprintf(b.stdout, "removed %s the site no longer has from %s\n", plural(n, "page"), b.cfg.Output.Dir)
+	}
+	if c := b.cfg.Outputs.S3; c != nil {
+		errs = append(errs, b.upload(ctx, st, pub, *c))
 	}
 	return errors.Join(errs...)
 }

@@ -245,6 +245,20 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 			n INTEGER NOT NULL
 		)`,
 	),
+	execAll(
+		// What feedsmith last uploaded to an object store output (its
+		// location: endpoint, bucket and prefix), one row per tree path:
+		// the uploader's hex SHA-256 of the object (its bytes and the
+		// headers sent with them). A file whose sum is unchanged is not
+		// uploaded again, and only the paths listed here are ever
+		// deleted from the bucket.
+		`CREATE TABLE uploaded_files (
+			output TEXT NOT NULL,
+			path TEXT NOT NULL,
+			sum TEXT NOT NULL,
+			PRIMARY KEY (output, path)
+		) WITHOUT ROWID`,
+	),
 }
 
 // execAll returns a migration that executes stmts in order.
