@@ -80,6 +80,7 @@ func parse(name string, data []byte, lookup func(string) (string, bool)) (*Confi
 	d := &decoder{origin: origin{file: name, lines: map[string]int{}}, active: map[*yaml.Node]bool{}}
 	d.budget = 10000 + 100*d.expand(&root, "", lookup)
 	d.decode(root.Content[0], reflect.ValueOf(cfg).Elem(), "")
+	d.storeKeys(cfg)
 	cfg.normalize()
 	for _, p := range cfg.validate() {
 		if d.decodedAt(p.key) {
