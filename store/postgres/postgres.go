@@ -15,10 +15,16 @@ import (
 	"fmt"
 	"hash/fnv"
 	"net/url"
+	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
+
+// connectTimeout bounds each connection attempt, unless the URL sets
+// connect_timeout.
+const connectTimeout = 30 * time.Second
 
 // Store is an article store in one PostgreSQL schema: the first schema
 // of the connection's search_path (set it with ?search_path=name in the
@@ -54,6 +60,11 @@ func open(ctx context.Context, connString string) (*Store, error) {
 	// URL may turn it back on (?jit=on).
 	if _, ok := cfg.ConnConfig.RuntimeParams["jit"]; !ok {
 		cfg.ConnConfig.RuntimeParams["jit"] = "off"
+	}
+	// A server that drops the packets would hold a start for the
+	// system's TCP timeout, minutes; connect_timeout in the URL wins.
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		cfg.ConnConfig.ConnectTimeout = connectTimeout
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -98,6 +109,24 @@ func (s *Store) lockWrites(ctx context.Context, tx pgx.Tx) error {
 func (s *Store) Close() error {
 	s.pool.Close()
 	return nil
+}
+
+// CheckURL reports what pgx finds wrong with connString, without
+// connecting: an unknown sslmode, a pool_max_conns that is no number.
+// The error does not show the password.
+func CheckURL(connString string) error {
+	_, err := pgxpool.ParseConfig(connString)
+	if err == nil {
+		return nil
+	}
+	// "cannot parse `<redacted URL>`: why": the caller names the URL.
+	msg := err.Error()
+	if rest, ok := strings.CutPrefix(msg, "cannot parse `"); ok {
+		if _, why, ok := strings.Cut(rest, "`: "); ok {
+			msg = why
+		}
+	}
+	return errors.New(msg)
 }
 
 // Redact returns connString with its password, if any, replaced by

@@ -25,8 +25,13 @@ import (
 // behaviours one at a time; this tests them mixed.
 func TestSameAsSQLite(t *testing.T) {
 	pgtest.Server(t)
-	for seed := range 12 {
+	seeds := 10
+	if testing.Short() {
+		seeds = 2
+	}
+	for seed := range seeds {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			t.Parallel() // each on stores of its own
 			lite, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "feedsmith.db"))
 			if err != nil {
 				t.Fatal(err)
@@ -34,7 +39,7 @@ func TestSameAsSQLite(t *testing.T) {
 			defer lite.Close()
 			pg := openTest(t, pgtest.URL(t))
 			r := rand.New(rand.NewPCG(uint64(seed), 1))
-			for step := range 80 {
+			for step := range 60 {
 				op, answers := randomOp(t, r, step, pg, lite)
 				if got, want := answers[0], answers[1]; got != want {
 					t.Fatalf("step %d, %s:\npostgres: %s\nsqlite:   %s", step, op, got, want)
