@@ -72,14 +72,19 @@ func (s *Store) setPendingDetails(ctx context.Context, sourceID string, pending 
 		c.add(p.Article.ID, i, p.URL, p.BaseURL, string(listing), max(p.Attempts, 1), first)
 	}
 	// A batch runs in one implicit transaction: the old entries go only
-	// if the new ones come.
+	// if the new ones come. The upsert keeps another instance setting
+	// the same source's at the same moment from failing this one (the
+	// entries are then both sets', the later winning where they meet).
 	b := &pgx.Batch{}
 	b.Queue(`DELETE FROM pending_details WHERE source_id = $1`, sourceID)
 	if c.rows > 0 {
 		b.Queue(`INSERT INTO pending_details
 			(source_id, article_id, position, url, base_url, listing, attempts, first_failed)
 			SELECT $1::text, * FROM unnest($2::text[], $3::integer[], $4::text[], $5::text[], $6::text[],
-				$7::integer[], $8::bigint[])`, append([]any{sourceID}, c.args()...)...)
+				$7::integer[], $8::bigint[])
+			ON CONFLICT (source_id, article_id) DO UPDATE SET position = excluded.position,
+				url = excluded.url, base_url = excluded.base_url, listing = excluded.listing,
+				attempts = excluded.attempts, first_failed = excluded.first_failed`, append([]any{sourceID}, c.args()...)...)
 	}
 	return s.pool.SendBatch(ctx, b).Close()
 }
