@@ -47,10 +47,14 @@ type Person struct {
 	URL   string `yaml:"url"`
 }
 
-// Store configures the article database.
+// Store configures the article database: a SQLite file (Path, the
+// default) or a PostgreSQL database (URL); never both.
 type Store struct {
-	// Path is the SQLite database file.
+	// Path is the SQLite database file; "" when URL is set.
 	Path string `yaml:"path"`
+	// URL is a postgres:// (or postgresql://) URL of the PostgreSQL
+	// database, its password usually from the environment (${VAR}).
+	URL string `yaml:"url"`
 	// MaxAge drops articles published longer ago than this (0: keep).
 	MaxAge Duration `yaml:"max_age"`
 	// MaxItems keeps at most this many articles per category (0: keep all).

@@ -81,6 +81,7 @@ func parse(name string, data []byte, lookup func(string) (string, bool)) (*Confi
 	d.budget = 10000 + 100*d.expand(&root, "", lookup)
 	d.decode(root.Content[0], reflect.ValueOf(cfg).Elem(), "")
 	cfg.s3Credentials(lookup)
+	d.storeKeys(cfg)
 	cfg.normalize()
 	cfg.origin = &d.origin // validate resolves the theme folder against the file's
 	for _, p := range cfg.validate() {

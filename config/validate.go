@@ -129,8 +129,13 @@ func (c *Config) validate() []pending {
 	if _, err := time.LoadLocation(c.Site.Timezone); err != nil {
 		add("site.timezone", "unknown time zone %q", c.Site.Timezone)
 	}
-	if c.Store.Path == "" {
-		add("store.path", "required")
+	switch {
+	case c.Store.URL != "":
+		if msg := checkStoreURL(c.Store.URL); msg != "" {
+			add("store.url", "%s", msg)
+		}
+	case c.Store.Path == "":
+		add("store.path", "required (or store.url for PostgreSQL)")
 	}
 	if c.Store.MaxItems < 0 {
 		add("store.max_items", "must not be negative")

@@ -26,7 +26,7 @@ import (
 	"github.com/feedsmith/feedsmith/schedule"
 	"github.com/feedsmith/feedsmith/server"
 	"github.com/feedsmith/feedsmith/sources"
-	"github.com/feedsmith/feedsmith/store/sqlite"
+	"github.com/feedsmith/feedsmith/store/open"
 	"github.com/feedsmith/feedsmith/websub"
 )
 
@@ -35,7 +35,7 @@ type Daemon struct {
 	logger    *slog.Logger
 	version   string
 	now       func() time.Time
-	store     *sqlite.Store
+	store     open.Store
 	sched     *schedule.Scheduler
 	srv       *server.Server
 	metrics   *metrics.Metrics
@@ -74,7 +74,7 @@ type state struct {
 
 // New opens the store and prepares the daemon for cfg.
 func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, version string) (*Daemon, error) {
-	st, err := sqlite.Open(ctx, cfg.Store.Path)
+	st, err := open.Open(ctx, cfg.Store)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +166,7 @@ func (d *Daemon) Run(ctx context.Context, ready func()) error {
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- hs.Serve(d.srv.Listener(ln)) }()
 	d.logger.Info("feedsmith started", "version", d.version, "config", cfg.File,
-		"store", cfg.Store.Path, "output", cfg.Output.Dir, "listen", ln.Addr().String(), "sources", len(cfg.Sources))
+		"store", cfg.Store.Location(), "output", cfg.Output.Dir, "listen", ln.Addr().String(), "sources", len(cfg.Sources))
 	retryCtx, stopRetry := context.WithCancel(ctx)
 	defer stopRetry()
 	d.retrying.Add(2)

@@ -8,13 +8,13 @@ import (
 	"github.com/feedsmith/feedsmith/config"
 	"github.com/feedsmith/feedsmith/publish"
 	"github.com/feedsmith/feedsmith/publish/s3"
-	"github.com/feedsmith/feedsmith/store/sqlite"
+	"github.com/feedsmith/feedsmith/store/open"
 )
 
 // upload uploads the tree to the bucket of outputs.s3: the files it
 // lacks or holds otherwise, deleting those that left the tree, and
 // prints what it did. With -full every file is uploaded again.
-func (b *build) upload(ctx context.Context, st *sqlite.Store, pub *publish.Publisher, c config.S3) error {
+func (b *build) upload(ctx context.Context, st open.Store, pub *publish.Publisher, c config.S3) error {
 	start := b.now()
 	bucket, err := s3.New(c, st, buildVersion())
 	if err != nil {

@@ -109,7 +109,7 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 		// size and mtime are still the ones in stamps is not read again
 		// while the source's fingerprint (its configuration and
 		// feedsmith's version) stays the same. stamps is a list of
-		// (path, size, mtime) records (see encodeStamps): one read of a
+		// (path, size, mtime) records (see codec.EncodeStamps): one read of a
 		// row is much faster than 100,000 rows.
 		`CREATE TABLE source_files (
 			source_id TEXT PRIMARY KEY,

@@ -3,6 +3,8 @@ package sqlite
 import (
 	"context"
 	"fmt"
+
+	"github.com/feedsmith/feedsmith/store/internal/codec"
 )
 
 // UploadedFiles returns what was last uploaded to the object store
@@ -57,7 +59,7 @@ func (s *Store) ForgetUploaded(ctx context.Context, output string, paths []strin
 		return nil
 	}
 	_, err := s.write.ExecContext(ctx, `DELETE FROM uploaded_files
-		WHERE output = ? AND path IN (SELECT value FROM json_each(?))`, output, jsonList(paths))
+		WHERE output = ? AND path IN (SELECT value FROM json_each(?))`, output, codec.JSONList(paths))
 	if err != nil {
 		return fmt.Errorf("forget uploaded files of %s: %w", output, err)
 	}
