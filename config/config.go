@@ -59,6 +59,10 @@ type Store struct {
 	MaxAge Duration `yaml:"max_age"`
 	// MaxItems keeps at most this many articles per category (0: keep all).
 	MaxItems int `yaml:"max_items"`
+	// Lease is how long an instance of a cluster on one PostgreSQL store
+	// holds a source it collects without renewing: a dead instance's
+	// sources are taken over within it.
+	Lease Duration `yaml:"lease"`
 }
 
 // Output configures the published tree.

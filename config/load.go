@@ -192,7 +192,7 @@ func joinKey(path, key string) string {
 func defaults() *Config {
 	return &Config{
 		Site:  Site{Timezone: "UTC", Language: "en"},
-		Store: Store{Path: "data/feedsmith.db"},
+		Store: Store{Path: "data/feedsmith.db", Lease: Duration(30 * time.Second)},
 		Output: Output{
 			Dir:     "public",
 			Items:   50,

@@ -140,6 +140,9 @@ func (c *Config) validate() []pending {
 	if c.Store.MaxItems < 0 {
 		add("store.max_items", "must not be negative")
 	}
+	if l := time.Duration(c.Store.Lease); l < time.Second || l > time.Hour {
+		add("store.lease", "must be between 1s and 1h")
+	}
 	if j := c.Outputs.Jekyll; j != nil && j.Dir == "" {
 		add("outputs.jekyll.dir", "required: the _posts folder to write")
 	}

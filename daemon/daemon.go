@@ -60,6 +60,9 @@ type Daemon struct {
 	// which shutdown waits for.
 	retryEvery time.Duration
 	retrying   sync.WaitGroup
+	// cluster is the daemon's part of a cluster of instances on one
+	// PostgreSQL store; nil on SQLite.
+	cluster *clusterState
 }
 
 // state is everything derived from one configuration.
@@ -115,6 +118,7 @@ func (d *Daemon) newState(cfg *config.Config) *state {
 	s.publisher.NextRun = d.sched.Next
 	s.publisher.RunTimes = true
 	s.publisher.Notices = d.faults.notices
+	s.publisher.Holders = d.holders
 	if cfg.WebSub.Hub != "" {
 		s.pinger = websub.New(cfg.WebSub.Hub, nil, d.logger)
 		s.pinger.SetUserAgent(d.userAgent)
@@ -131,6 +135,12 @@ func (d *Daemon) newState(cfg *config.Config) *state {
 // the store is open and the server listens (systemd's READY=1).
 func (d *Daemon) Run(ctx context.Context, ready func()) error {
 	defer d.store.Close()
+	if err := d.openCluster(ctx, d.state.Load().cfg); err != nil {
+		return err
+	}
+	if d.cluster != nil {
+		defer d.cluster.c.Close()
+	}
 	cfg := d.state.Load().cfg
 	if err := d.setActiveSources(ctx, cfg); err != nil {
 		return err
@@ -172,6 +182,11 @@ func (d *Daemon) Run(ctx context.Context, ready func()) error {
 	d.retrying.Add(2)
 	go func() { defer d.retrying.Done(); d.retryOutputs(retryCtx, d.retryEvery) }()
 	go func() { defer d.retrying.Done(); d.applyRetentionEvery(retryCtx, retentionEvery) }()
+	if d.cluster != nil {
+		d.markSeen(ctx)
+		d.retrying.Add(1)
+		go func() { defer d.retrying.Done(); d.syncLoop(retryCtx) }()
+	}
 	if ready != nil {
 		ready()
 	}
@@ -265,9 +280,9 @@ func (d *Daemon) runSource(ctx context.Context, id string) {
 	if !ok {
 		return // removed by a reload since it was scheduled
 	}
-	res := st.collector.Run(ctx, src)
-	if !res.Deferred.IsZero() {
-		return // backing off: nothing was fetched
+	res, ran := d.collectOnce(ctx, st, src)
+	if !ran || !res.Deferred.IsZero() {
+		return // another instance collects it, or backing off: nothing was fetched
 	}
 	d.metrics.ObserveSource(res, d.now())
 	// The status page shows every run's status, so something is always
@@ -278,6 +293,8 @@ func (d *Daemon) runSource(ctx context.Context, id string) {
 	}
 	if err := d.publish(context.WithoutCancel(ctx), changed, true); err != nil {
 		d.logger.Error("publish failed", "source", id, "error", err)
+	} else if len(changed) > 0 {
+		d.notify(context.WithoutCancel(ctx), changed)
 	}
 	// Only now, with what the run found being served, does it count
 	// towards readiness.

@@ -73,6 +73,13 @@ func (d *Daemon) ready() error {
 	if err := d.faults.err(); err != nil {
 		return err
 	}
+	// An instance that lost the database serves what it has, but cannot
+	// collect: not ready, so that a load balancer prefers the others.
+	if d.cluster != nil {
+		if err := d.cluster.err(); err != nil {
+			return err
+		}
+	}
 	d.attemptedMu.Lock()
 	defer d.attemptedMu.Unlock()
 	for _, s := range d.state.Load().cfg.Sources {

@@ -387,6 +387,12 @@ func (p *Publisher) statusPage(ctx context.Context, w *pageWork) (served, disk [
 		return disk, nil, err
 	}
 	st.Live = true
+	if p.Holders != nil {
+		holders := p.Holders(ctx)
+		for i := range st.Sources {
+			st.Sources[i].Holder = holders[st.Sources[i].ID]
+		}
+	}
 	served, err = w.theme.Status(w.site, st)
 	return served, disk, err
 }
