@@ -61,7 +61,9 @@ func (u *slowUpstream) add(path string) {
 // once; one instance is killed (SIGKILL) in the middle of its runs, and
 // the other takes its sources over within the lease period; afterwards
 // every article is stored once, and with the killed one restarted both
-// serve identical feeds with identical ETags and Last-Modified.
+// serve identical feeds with identical ETags and Last-Modified. (The
+// instances have output folders of their own; only the collecting one
+// writes its own.)
 func TestCluster(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts two daemons")
@@ -78,7 +80,7 @@ func TestCluster(t *testing.T) {
 	for i := range sources {
 		fmt.Fprintf(&srcs, "  - {id: s%d, type: feed, url: %s/s%d, category: news, schedule: \"@every 2s\", allow_private: true}\n", i, upSrv.URL, i)
 	}
-	config := func(name string) (cfg, addr string) {
+	config := func() (cfg, addr string) {
 		dir := t.TempDir()
 		addr = freePort(t)
 		cfg = filepath.Join(dir, "config.yaml")
@@ -95,8 +97,8 @@ sources:
 		}
 		return cfg, addr
 	}
-	cfgA, addrA := config("a")
-	cfgB, addrB := config("b")
+	cfgA, addrA := config()
+	cfgB, addrB := config()
 	a := startDaemon(t, "-config", cfgA)
 	b := startDaemon(t, "-config", cfgB)
 	ready := func(addr string) func() string {
@@ -164,6 +166,18 @@ sources:
 		}
 		return ""
 	})
+	// Each instance names itself in /metrics and its status page.
+	for _, addr := range []string{addrA, addrB} {
+		resp, err := http.Get("http://" + addr + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(body), `feedsmith_cluster_instance{instance="`) {
+			t.Errorf("%s/metrics does not name the instance", addr)
+		}
+	}
 	up.mu.Lock()
 	overlaps := append([]string(nil), up.overlaps...)
 	requests := up.requests
