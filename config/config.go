@@ -47,14 +47,22 @@ type Person struct {
 	URL   string `yaml:"url"`
 }
 
-// Store configures the article database.
+// Store configures the article database: a SQLite file (Path, the
+// default) or a PostgreSQL database (URL); never both.
 type Store struct {
-	// Path is the SQLite database file.
+	// Path is the SQLite database file; "" when URL is set.
 	Path string `yaml:"path"`
+	// URL is a postgres:// (or postgresql://) URL of the PostgreSQL
+	// database, its password usually from the environment (${VAR}).
+	URL string `yaml:"url"`
 	// MaxAge drops articles published longer ago than this (0: keep).
 	MaxAge Duration `yaml:"max_age"`
 	// MaxItems keeps at most this many articles per category (0: keep all).
 	MaxItems int `yaml:"max_items"`
+	// Lease is how long an instance of a cluster on one PostgreSQL store
+	// holds a source it collects without renewing: a dead instance's
+	// sources are taken over within it.
+	Lease Duration `yaml:"lease"`
 }
 
 // Output configures the published tree.
@@ -74,6 +82,7 @@ type Output struct {
 // Outputs are optional outputs besides the feeds.
 type Outputs struct {
 	Jekyll *Jekyll `yaml:"jekyll"`
+	S3     *S3     `yaml:"s3"`
 }
 
 // Jekyll writes every article as a Jekyll post, the way a news-mirror
@@ -93,6 +102,32 @@ type Jekyll struct {
 	// Footer is a text/template for the end of each post; default: the
 	// source link and back links to the category page and the home page.
 	Footer string `yaml:"footer"`
+}
+
+// S3 uploads the output tree to a bucket of an S3-compatible object
+// store, for a CDN or a static website in front of it.
+type S3 struct {
+	// Endpoint is the server's http(s) URL, without a path
+	// ("https://s3.eu-west-1.amazonaws.com", "http://127.0.0.1:7070").
+	Endpoint string `yaml:"endpoint"`
+	Bucket   string `yaml:"bucket"`
+	// Prefix goes before every path of the tree ("site/" puts
+	// index.html at "site/index.html", as does "site"); "" is the
+	// bucket's root.
+	Prefix string `yaml:"prefix"`
+	// Region signs the requests; "" asks the server for the bucket's.
+	Region string `yaml:"region"`
+	// PathStyle addresses the bucket in the path (endpoint/bucket/key),
+	// as most self-hosted servers need, instead of in the host name
+	// (bucket.endpoint/key).
+	PathStyle bool `yaml:"path_style"`
+	// AccessKeyID and SecretAccessKey sign the requests. When the file
+	// sets neither, they are taken from AWS_ACCESS_KEY_ID and
+	// AWS_SECRET_ACCESS_KEY at load; ${VAR} names another variable.
+	AccessKeyID     string `yaml:"access_key_id"`
+	SecretAccessKey string `yaml:"secret_access_key"`
+	// fromEnv: the keys were not in the file (see s3Credentials).
+	fromEnv bool
 }
 
 // Server configures the daemon's HTTP server.

@@ -117,6 +117,29 @@ func TestInvalid(t *testing.T) {
 			`testdata/invalid-alias.yml:4: sources[0] (a).timeout: want a duration such as 30s or 5m (units: s, m, h, d, w), got "soon"`,
 			`testdata/invalid-alias.yml:13: sources[1] (b).select: alias *loop is inside its own anchor`,
 		}},
+		{"invalid-output.yml", []string{
+			`testdata/invalid-output.yml:4: output.per_page: must be between 1 and 1000`,
+			`testdata/invalid-output.yml:5: output.theme: theme: template: home.html:1: bad character U+007D '}'`,
+		}},
+		{"invalid-s3.yml", []string{
+			`testdata/invalid-s3.yml:3: outputs.s3.secret_access_key: required with access_key_id`,
+			`testdata/invalid-s3.yml:4: outputs.s3.endpoint: "http://127.0.0.1:7070/feeds" has a path: the bucket goes in bucket, a folder in prefix`,
+			`testdata/invalid-s3.yml:5: outputs.s3.bucket: "Feeds_2025" is not a bucket name: 3 to 63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit`,
+			`testdata/invalid-s3.yml:6: outputs.s3.prefix: "/site/../x" is not a folder path such as site/ (no leading /, no . or .. parts, no //)`,
+			`testdata/invalid-s3.yml:7: outputs.s3.region: "us east" is not a region name such as us-east-1`,
+		}},
+		{"invalid-store-both.yml", []string{
+			"testdata/invalid-store-both.yml:5: store.url: store.path and store.url are both set: keep store.path for a SQLite file or store.url for PostgreSQL, not both",
+		}},
+		{"invalid-store-scheme.yml", []string{
+			`testdata/invalid-store-scheme.yml:4: store.url: "mysql://feedsmith:xxxxx@db.example/feeds" is not a postgres:// or postgresql:// URL`,
+		}},
+		{"invalid-store-url.yml", []string{
+			`testdata/invalid-store-url.yml:4: store.url: not a URL: invalid port ":port" after host`,
+		}},
+		{"invalid-store-empty.yml", []string{
+			`testdata/invalid-store-empty.yml:5: store.url: empty: a postgres:// URL (remove the key to keep the SQLite file of store.path)`,
+		}},
 		{"invalid-syntax.yml", []string{
 			"testdata/invalid-syntax.yml:3: mapping values are not allowed in this context",
 		}},
@@ -152,6 +175,33 @@ func TestEnvExpansion(t *testing.T) {
 	}
 	if want, _ := filepath.Abs("testdata/feeds/a.xml"); cfg.Sources[0].URL != want {
 		t.Errorf("url = %q, want %q", cfg.Sources[0].URL, want)
+	}
+}
+
+// TestStoreURL: store.url selects PostgreSQL, its password from the
+// environment; the SQLite default path is dropped, and the store's
+// name in logs hides the password.
+func TestStoreURL(t *testing.T) {
+	t.Setenv("FEEDSMITH_TEST_DB_PASSWORD", "s3cret")
+	cfg, err := Load("testdata/valid-store-url.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "postgres://feedsmith:s3cret@db.example/feeds?sslmode=require"; cfg.Store.URL != want || cfg.Store.Path != "" {
+		t.Errorf("store = %+v, want url %s and no path", cfg.Store, want)
+	}
+	if got, want := cfg.Store.Location(), "postgres://feedsmith:xxxxx@db.example/feeds?sslmode=require"; got != want {
+		t.Errorf("Location() = %s, want %s", got, want)
+	}
+	if got := (Store{URL: "postgres://db.example/feeds?password=s3cret"}).Location(); strings.Contains(got, "s3cret") {
+		t.Errorf("Location() = %s, shows the password", got)
+	}
+	shipped, err := Load("../config.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if shipped.Store.URL != "" || shipped.Store.Location() != shipped.Store.Path {
+		t.Errorf("the shipped config's store = %+v, want the SQLite file", shipped.Store)
 	}
 }
 

@@ -80,7 +80,10 @@ func parse(name string, data []byte, lookup func(string) (string, bool)) (*Confi
 	d := &decoder{origin: origin{file: name, lines: map[string]int{}}, active: map[*yaml.Node]bool{}}
 	d.budget = 10000 + 100*d.expand(&root, "", lookup)
 	d.decode(root.Content[0], reflect.ValueOf(cfg).Elem(), "")
+	cfg.s3Credentials(lookup)
+	d.storeKeys(cfg)
 	cfg.normalize()
+	cfg.origin = &d.origin // validate resolves the theme folder against the file's
 	for _, p := range cfg.validate() {
 		if d.decodedAt(p.key) {
 			d.add(p.key, p.msg)
@@ -189,7 +192,7 @@ func joinKey(path, key string) string {
 func defaults() *Config {
 	return &Config{
 		Site:  Site{Timezone: "UTC", Language: "en"},
-		Store: Store{Path: "data/feedsmith.db"},
+		Store: Store{Path: "data/feedsmith.db", Lease: Duration(30 * time.Second)},
 		Output: Output{
 			Dir:     "public",
 			Items:   50,

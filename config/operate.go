@@ -51,7 +51,7 @@ func (c *Config) operationProblems() []pending {
 
 // languageProblem says what is wrong with a language tag as the feeds
 // carry it (RSS <language>, Atom xml:lang, JSON Feed language, the
-// index page's lang): it must be a BCP 47 tag, written with hyphens;
+// pages' lang): it must be a BCP 47 tag, written with hyphens;
 // "" when it is one.
 func languageProblem(tag string) string {
 	if tag == "" {

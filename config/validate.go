@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -128,11 +129,19 @@ func (c *Config) validate() []pending {
 	if _, err := time.LoadLocation(c.Site.Timezone); err != nil {
 		add("site.timezone", "unknown time zone %q", c.Site.Timezone)
 	}
-	if c.Store.Path == "" {
-		add("store.path", "required")
+	switch {
+	case c.Store.URL != "":
+		if msg := checkStoreURL(c.Store.URL); msg != "" {
+			add("store.url", "%s", msg)
+		}
+	case c.Store.Path == "":
+		add("store.path", "required (or store.url for PostgreSQL)")
 	}
 	if c.Store.MaxItems < 0 {
 		add("store.max_items", "must not be negative")
+	}
+	if l := time.Duration(c.Store.Lease); l < time.Second || l > time.Hour {
+		add("store.lease", "must be between 1s and 1h")
 	}
 	if j := c.Outputs.Jekyll; j != nil && j.Dir == "" {
 		add("outputs.jekyll.dir", "required: the _posts folder to write")
@@ -141,6 +150,9 @@ func (c *Config) validate() []pending {
 		if _, err := template.New("footer").Parse(j.Footer); err != nil {
 			add("outputs.jekyll.footer", "invalid template: %v", err)
 		}
+	}
+	if s := c.Outputs.S3; s != nil {
+		ps = append(ps, s.problems()...)
 	}
 	if c.Defaults.PerHost < 1 {
 		add("defaults.per_host", "must be at least 1")
@@ -152,9 +164,15 @@ func (c *Config) validate() []pending {
 	if c.Output.PerPage < 1 || c.Output.PerPage > 1000 {
 		add("output.per_page", "must be between 1 and 1000")
 	}
-	if c.Output.Theme != "" {
-		if _, err := site.LoadTheme(os.DirFS(c.Output.Theme)); err != nil {
-			add("output.theme", "%s: %v", c.Output.Theme, err)
+	if theme := c.Output.Theme; theme != "" {
+		// Not resolved yet: relative to the file, as it will be.
+		if !filepath.IsAbs(theme) && c.origin != nil && c.origin.file != "" {
+			theme = filepath.Join(filepath.Dir(c.origin.file), theme)
+		}
+		if fi, err := os.Stat(theme); err != nil || !fi.IsDir() {
+			add("output.theme", "%s is not a folder of templates", theme)
+		} else if _, err := site.LoadTheme(os.DirFS(theme)); err != nil {
+			add("output.theme", "%v", err)
 		}
 	}
 	if _, port, err := net.SplitHostPort(c.Server.Listen); err != nil || port == "" {

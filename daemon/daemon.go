@@ -22,10 +22,11 @@ import (
 	"github.com/feedsmith/feedsmith/config"
 	"github.com/feedsmith/feedsmith/metrics"
 	"github.com/feedsmith/feedsmith/publish"
+	"github.com/feedsmith/feedsmith/publish/s3"
 	"github.com/feedsmith/feedsmith/schedule"
 	"github.com/feedsmith/feedsmith/server"
 	"github.com/feedsmith/feedsmith/sources"
-	"github.com/feedsmith/feedsmith/store/sqlite"
+	"github.com/feedsmith/feedsmith/store/open"
 	"github.com/feedsmith/feedsmith/websub"
 )
 
@@ -34,7 +35,7 @@ type Daemon struct {
 	logger    *slog.Logger
 	version   string
 	now       func() time.Time
-	store     *sqlite.Store
+	store     open.Store
 	sched     *schedule.Scheduler
 	srv       *server.Server
 	metrics   *metrics.Metrics
@@ -59,6 +60,9 @@ type Daemon struct {
 	// which shutdown waits for.
 	retryEvery time.Duration
 	retrying   sync.WaitGroup
+	// cluster is the daemon's part of a cluster of instances on one
+	// PostgreSQL store; nil on SQLite.
+	cluster *clusterState
 }
 
 // state is everything derived from one configuration.
@@ -67,11 +71,13 @@ type state struct {
 	collector *collect.Collector
 	publisher *publish.Publisher
 	pinger    *websub.Pinger // nil without a hub
+	bucket    *s3.Bucket     // nil without outputs.s3
+	bucketErr error          // why there is no bucket with outputs.s3
 }
 
 // New opens the store and prepares the daemon for cfg.
 func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, version string) (*Daemon, error) {
-	st, err := sqlite.Open(ctx, cfg.Store.Path)
+	st, err := open.Open(ctx, cfg.Store)
 	if err != nil {
 		return nil, err
 	}
@@ -112,9 +118,13 @@ func (d *Daemon) newState(cfg *config.Config) *state {
 	s.publisher.NextRun = d.sched.Next
 	s.publisher.RunTimes = true
 	s.publisher.Notices = d.faults.notices
+	s.publisher.Holders = d.holders
 	if cfg.WebSub.Hub != "" {
 		s.pinger = websub.New(cfg.WebSub.Hub, nil, d.logger)
 		s.pinger.SetUserAgent(d.userAgent)
+	}
+	if c := cfg.Outputs.S3; c != nil {
+		s.bucket, s.bucketErr = s3.New(*c, d.store, d.version)
 	}
 	return s
 }
@@ -125,6 +135,12 @@ func (d *Daemon) newState(cfg *config.Config) *state {
 // the store is open and the server listens (systemd's READY=1).
 func (d *Daemon) Run(ctx context.Context, ready func()) error {
 	defer d.store.Close()
+	if err := d.openCluster(ctx, d.state.Load().cfg); err != nil {
+		return err
+	}
+	if d.cluster != nil {
+		defer d.cluster.c.Close()
+	}
 	cfg := d.state.Load().cfg
 	if err := d.setActiveSources(ctx, cfg); err != nil {
 		return err
@@ -151,21 +167,26 @@ func (d *Daemon) Run(ctx context.Context, ready func()) error {
 	}
 	d.sched.Start()
 	// Only now does the scheduler know every next run, start-up runs
-	// included: the index page shows them before the first request is
+	// included: the status page shows them before the first request is
 	// answered (connections wait in the listen queue meanwhile).
 	if err := d.publish(ctx, []string{}, false); err != nil {
-		d.logger.Error("render the index page", "error", err)
+		d.logger.Error("render the status page", "error", err)
 	}
 	hs := d.srv.HTTPServer()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- hs.Serve(d.srv.Listener(ln)) }()
 	d.logger.Info("feedsmith started", "version", d.version, "config", cfg.File,
-		"store", cfg.Store.Path, "output", cfg.Output.Dir, "listen", ln.Addr().String(), "sources", len(cfg.Sources))
+		"store", cfg.Store.Location(), "output", cfg.Output.Dir, "listen", ln.Addr().String(), "sources", len(cfg.Sources))
 	retryCtx, stopRetry := context.WithCancel(ctx)
 	defer stopRetry()
 	d.retrying.Add(2)
 	go func() { defer d.retrying.Done(); d.retryOutputs(retryCtx, d.retryEvery) }()
 	go func() { defer d.retrying.Done(); d.applyRetentionEvery(retryCtx, retentionEvery) }()
+	if d.cluster != nil {
+		d.markSeen(ctx)
+		d.retrying.Add(1)
+		go func() { defer d.retrying.Done(); d.syncLoop(retryCtx) }()
+	}
 	if ready != nil {
 		ready()
 	}
@@ -259,12 +280,12 @@ func (d *Daemon) runSource(ctx context.Context, id string) {
 	if !ok {
 		return // removed by a reload since it was scheduled
 	}
-	res := st.collector.Run(ctx, src)
-	if !res.Deferred.IsZero() {
-		return // backing off: nothing was fetched
+	res, ran := d.collectOnce(ctx, st, src)
+	if !ran || !res.Deferred.IsZero() {
+		return // another instance collects it, or backing off: nothing was fetched
 	}
 	d.metrics.ObserveSource(res, d.now())
-	// The index page shows every run's status, so something is always
+	// The status page shows every run's status, so something is always
 	// published; the feeds only when their categories changed.
 	changed := res.Changed
 	if changed == nil {
@@ -272,6 +293,8 @@ func (d *Daemon) runSource(ctx context.Context, id string) {
 	}
 	if err := d.publish(context.WithoutCancel(ctx), changed, true); err != nil {
 		d.logger.Error("publish failed", "source", id, "error", err)
+	} else if len(changed) > 0 {
+		d.notify(context.WithoutCancel(ctx), changed)
 	}
 	// Only now, with what the run found being served, does it count
 	// towards readiness.
@@ -288,7 +311,7 @@ func (d *Daemon) publish(ctx context.Context, changed []string, ping bool) error
 	d.publishing.Lock()
 	defer d.publishing.Unlock()
 	st := d.state.Load()
-	notices := d.faults.notices() // what the index page is rendered with
+	notices := d.faults.notices() // what the status page is rendered with
 	tree, gone, err := st.publisher.RenderChanged(ctx, changed)
 	if err != nil {
 		return err

@@ -9,17 +9,19 @@ import (
 	"time"
 )
 
-// The outputs the daemon writes to disk, as named in logs and metrics.
+// The outputs the daemon writes, as named in logs and metrics.
 const (
 	outputDir    = "dir"    // output.dir
 	outputJekyll = "jekyll" // outputs.jekyll.dir
+	outputS3     = "s3"     // outputs.s3, the bucket
 )
 
-// faults remembers which outputs on disk the last write failed for. The
-// daemon serves what it rendered from memory whatever the disk holds, so
-// a failed write is the only sign that the disk lags behind: until a
-// write of that output succeeds, every run (and the retry loop) writes
-// all of it again, /readyz answers 503 and the index page says why.
+// faults remembers which outputs (on disk, or the bucket) the last write
+// failed for. The daemon serves what it rendered from memory whatever the
+// disk holds, so a failed write is the only sign that the disk lags
+// behind: until a write of that output succeeds, every run (and the retry
+// loop) writes all of it again, /readyz answers 503 and the status page
+// says why.
 type faults struct {
 	mu     sync.Mutex
 	failed map[string]fault
@@ -27,7 +29,7 @@ type faults struct {
 
 // fault is one output's failed write.
 type fault struct {
-	folder string
+	folder string // or the bucket, s3://bucket/prefix/
 	err    error
 	since  time.Time // the first failure of this streak
 }
@@ -89,19 +91,25 @@ func (f *faults) err() error {
 	return errors.Join(errs...)
 }
 
-// notices are the index page's lines about the failing outputs.
+// notices are the status page's lines about the failing outputs.
 func (f *faults) notices() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var lines []string
 	for _, name := range f.names() {
 		ft := f.failed[name]
+		since := ft.since.UTC().Format(time.RFC3339)
+		if name == outputS3 {
+			lines = append(lines, fmt.Sprintf("The bucket %s could not be updated since %s; the feeds served here are newer than the files in the bucket, and the upload is retried until it succeeds: %s",
+				ft.folder, since, summary(ft.err)))
+			continue
+		}
 		what := "The output folder"
 		if name == outputJekyll {
 			what = "The Jekyll posts folder"
 		}
 		lines = append(lines, fmt.Sprintf("%s %s could not be written since %s; the feeds served here are newer than the files on disk, and the write is retried until it succeeds: %s",
-			what, ft.folder, ft.since.UTC().Format(time.RFC3339), summary(ft.err)))
+			what, ft.folder, since, summary(ft.err)))
 	}
 	return lines
 }

@@ -67,7 +67,9 @@ type faultDaemon struct {
 	logs     *testutil.SyncBuffer
 }
 
-func newFaultDaemon(t *testing.T) *faultDaemon {
+// newFaultDaemon starts the daemon; each of with may change its
+// configuration first.
+func newFaultDaemon(t *testing.T, with ...func(*config.Config)) *faultDaemon {
 	t.Helper()
 	f := &faultDaemon{up: &etagFeed{items: []string{"第一篇"}}, logs: &testutil.SyncBuffer{}}
 	upstream := httptest.NewServer(f.up)
@@ -85,6 +87,9 @@ func newFaultDaemon(t *testing.T) *faultDaemon {
 		Categories: []config.Category{{ID: "news", Title: "News"}},
 		Sources: []config.Source{{ID: "up", Type: "feed", URL: upstream.URL, Category: config.CategorySpec{ID: "news"},
 			Schedule: "@every 1h", Timeout: config.Duration(5 * time.Second), MaxBody: 1 << 20}},
+	}
+	for _, w := range with {
+		w(cfg)
 	}
 	d, err := New(context.Background(), cfg, slog.New(slog.NewTextHandler(f.logs, nil)), "test")
 	if err != nil {

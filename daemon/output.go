@@ -15,18 +15,18 @@ import (
 // leave the disk behind for a day after the space came back.
 const outputRetry = time.Minute
 
-// writeOutputs writes a publish's tree to the output folder and, when
-// categories changed, the Jekyll posts. An output whose last write failed
+// writeOutputs writes a publish's tree to the output folder and the
+// bucket and, when categories changed, the Jekyll posts. An output whose last write failed
 // is written whole, whatever changed: the disk may lack any file served
 // since, and WriteTree and the Jekyll writer leave alone the files that
 // already hold the right bytes. The outcome of each write is recorded
-// (log, metrics, readiness, the index page's notices).
+// (log, metrics, readiness, the status page's notices).
 func (d *Daemon) writeOutputs(ctx context.Context, st *state, tree publish.Tree, changed []string) {
 	if dir := st.cfg.Output.Dir; dir != "" {
 		files := tree
 		if d.faults.failing(outputDir) {
 			// All that is served, with this publish's files as they go
-			// to disk: the index page without its run times.
+			// to disk: the status page without its run times.
 			files = publish.Overlay(d.srv.Files(), tree)
 		}
 		_, err := publish.WriteTree(dir, files)
@@ -46,6 +46,11 @@ func (d *Daemon) writeOutputs(ctx context.Context, st *state, tree publish.Tree,
 	case changed == nil || len(changed) > 0 || d.faults.failing(outputJekyll):
 		d.recordOutput(outputJekyll, j.Dir, d.writeJekyll(ctx, st, *j))
 	}
+	if c := st.cfg.Outputs.S3; c != nil {
+		d.recordOutput(outputS3, c.Location(), d.upload(ctx, st, tree, changed))
+	} else if d.faults.forget(outputS3) {
+		d.metrics.ForgetOutput(outputS3)
+	}
 }
 
 // recordOutput records the outcome of one write of an output and reports
@@ -63,11 +68,12 @@ func (d *Daemon) recordOutput(output, folder string, err error) (changed bool) {
 	return changed
 }
 
-// showFaults renders feeds.opml and index.html again when writing the
-// outputs changed their faults (before is the notices the index was
-// rendered with), so the page tells what happened to the disk. It serves
-// them and writes them to a working output folder; if that write fails
-// the page is rendered once more, to serve only.
+// showFaults renders the lists (feeds.opml, the home and status pages)
+// again when writing the outputs changed their faults (before is the
+// notices the status page was rendered with), so that it tells what
+// happened to the disk. It serves them and writes them to a working
+// output folder and bucket; if that write fails the page is rendered
+// once more.
 func (d *Daemon) showFaults(ctx context.Context, st *state, before []string) {
 	for range 2 {
 		if slices.Equal(before, d.faults.notices()) {
@@ -76,16 +82,18 @@ func (d *Daemon) showFaults(ctx context.Context, st *state, before []string) {
 		before = d.faults.notices()
 		lists, _, err := st.publisher.RenderChanged(ctx, []string{})
 		if err != nil {
-			d.logger.Error("render the index page", "error", err)
+			d.logger.Error("render the status page", "error", err)
 			return
 		}
 		d.srv.Patch(lists)
-		dir := st.cfg.Output.Dir
-		if dir == "" || d.faults.failing(outputDir) {
-			return // the next write of the folder takes the page along
+		// A failing output is written whole next time, the page along.
+		if dir := st.cfg.Output.Dir; dir != "" && !d.faults.failing(outputDir) {
+			_, err = publish.WriteTree(dir, lists)
+			d.recordOutput(outputDir, dir, err)
 		}
-		_, err = publish.WriteTree(dir, lists)
-		d.recordOutput(outputDir, dir, err)
+		if c := st.cfg.Outputs.S3; c != nil && !d.faults.failing(outputS3) {
+			d.recordOutput(outputS3, c.Location(), d.upload(ctx, st, lists, []string{}))
+		}
 	}
 }
 

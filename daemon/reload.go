@@ -14,15 +14,15 @@ import (
 // is rendered again (categories may have changed), the articles of
 // removed sources leave the feeds and the feeds of removed categories the
 // server and the output folder, and connections stay open. The listen
-// address and the store path are read at start only.
+// address and the store (path or URL) are read at start only.
 func (d *Daemon) Reload(ctx context.Context, cfg *config.Config) error {
 	prev := d.state.Load()
 	old := prev.cfg
 	if cfg.Server.Listen != old.Server.Listen {
 		d.logger.Warn("server.listen changed; restart to listen on the new address", "listening", old.Server.Listen, "configured", cfg.Server.Listen)
 	}
-	if cfg.Store.Path != old.Store.Path {
-		d.logger.Warn("store.path changed; restart to open the new database", "open", old.Store.Path, "configured", cfg.Store.Path)
+	if cfg.Store.Path != old.Store.Path || cfg.Store.URL != old.Store.URL {
+		d.logger.Warn("store.path or store.url changed; restart to open the new database", "open", old.Store.Location(), "configured", cfg.Store.Location())
 	}
 	if cfg.Site.BaseURL != old.Site.BaseURL || cfg.WebSub.Hub != old.WebSub.Hub || cfg.Server.AdminToken != old.Server.AdminToken {
 		d.logger.Warn("site.base_url, websub.hub and server.admin_token in HTTP headers change on restart; the feeds change now")
@@ -72,6 +72,13 @@ func (d *Daemon) ready() error {
 	// reads the output folder (a web server, a deploy) is behind.
 	if err := d.faults.err(); err != nil {
 		return err
+	}
+	// An instance that lost the database serves what it has, but cannot
+	// collect: not ready, so that a load balancer prefers the others.
+	if d.cluster != nil {
+		if err := d.cluster.err(); err != nil {
+			return err
+		}
 	}
 	d.attemptedMu.Lock()
 	defer d.attemptedMu.Unlock()

@@ -3,7 +3,6 @@ package daemon
 import (
 	"context"
 	"path/filepath"
-	"slices"
 
 	"github.com/feedsmith/feedsmith/config"
 	"github.com/feedsmith/feedsmith/publish"
@@ -67,7 +66,11 @@ func (d *Daemon) removePages(ctx context.Context, st *state, gone []string) {
 	if dir == "" || len(gone) == 0 {
 		return
 	}
-	d.removePagesIf(ctx, dir, func(path string) bool { return slices.Contains(gone, path) })
+	set := make(map[string]bool, len(gone))
+	for _, p := range gone {
+		set[p] = true
+	}
+	d.removePagesIf(ctx, dir, func(path string) bool { return set[path] })
 }
 
 func (d *Daemon) removePagesIf(ctx context.Context, dir string, gone func(path string) bool) {

@@ -29,7 +29,8 @@ type Metrics struct {
 	requests    *prometheus.CounterVec
 	notModified *prometheus.CounterVec
 
-	faults faultMetrics
+	faults  faultMetrics
+	cluster leaseMetrics
 }
 
 // fetchBuckets spans a quick 304 from a nearby site to a slow page

@@ -46,8 +46,8 @@ func newFaultMetrics(reg *prometheus.Registry) faultMetrics {
 	return f
 }
 
-// ObserveOutputWrite records one write of an output ("dir" or "jekyll"),
-// failed when err is not nil; now is when it ended.
+// ObserveOutputWrite records one write of an output ("dir", "jekyll" or
+// "s3"), failed when err is not nil; now is when it ended.
 func (m *Metrics) ObserveOutputWrite(output string, err error, now time.Time) {
 	f := &m.faults
 	// Touching the counter creates it at 0, so that increase() sees the

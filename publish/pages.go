@@ -129,9 +129,11 @@ func (w *pageWork) siteFor(c site.Category) site.Site {
 	return s
 }
 
-// bare is c without what changes with every new article.
+// bare is c without what changes with every new or dropped article:
+// what a category's and an article's page are rendered with. The
+// pagination has the offset already.
 func bare(c site.Category) site.Category {
-	c.Count, c.Updated = 0, time.Time{}
+	c.Count, c.Updated, c.Offset = 0, time.Time{}, 0
 	return c
 }
 
@@ -252,13 +254,17 @@ func pageRendered(dir string, f File) store.Rendered {
 // interval.
 func (p *Publisher) categoryPages(w *pageWork, c site.Category, ttl time.Duration, arts []article.Article, fresh func(path, category, stamp string) bool) (files []File, owned []string, err error) {
 	s := w.siteFor(c)
+	spans := site.Paginate(c, len(arts), s.PerPage)
+	c = bare(c)
 	list := make([]site.Article, len(arts))
 	for i, a := range arts {
 		list[i] = p.pageArticle(a, c)
 	}
-	for _, span := range site.Paginate(c, len(list), s.PerPage) {
+	for _, span := range spans {
 		owned = append(owned, span.Path)
-		stamp := stampOf(w.chrome, bare(c), span, list[span.From:span.To])
+		// What the page shows: not span's From and To, which count from
+		// the newest article and move with every new one.
+		stamp := stampOf(w.chrome, c, span.Number, span.Newer, span.Older, list[span.From:span.To])
 		if fresh(span.Path, c.ID, stamp) {
 			continue
 		}
@@ -279,7 +285,7 @@ func (p *Publisher) categoryPages(w *pageWork, c site.Category, ttl time.Duratio
 		art := list[i]
 		path := site.ArticlePath(art.Key)
 		owned = append(owned, path)
-		stamp := stampOf(w.chrome, bare(c), art)
+		stamp := stampOf(w.chrome, c, art)
 		if fresh(path, c.ID, stamp) {
 			continue
 		}
@@ -381,6 +387,12 @@ func (p *Publisher) statusPage(ctx context.Context, w *pageWork) (served, disk [
 		return disk, nil, err
 	}
 	st.Live = true
+	if p.Holders != nil {
+		holders := p.Holders(ctx)
+		for i := range st.Sources {
+			st.Sources[i].Holder = holders[st.Sources[i].ID]
+		}
+	}
 	served, err = w.theme.Status(w.site, st)
 	return served, disk, err
 }

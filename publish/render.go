@@ -41,6 +41,9 @@ type Publisher struct {
 	// copy for the output folder (File.Disk) leaves them out: they change
 	// with every run, and a run that changes nothing must rewrite nothing.
 	RunTimes bool
+	// Holders, when set, gives which instance of a cluster holds each
+	// source's lease now, for the status page the daemon serves.
+	Holders func(ctx context.Context) map[string]string
 
 	themeOnce themeOnce
 	// served remembers, for RenderChanged, the page records of the pages

@@ -14,6 +14,7 @@ import (
 
 	"github.com/feedsmith/feedsmith/internal/testutil"
 	"github.com/feedsmith/feedsmith/metrics"
+	"github.com/feedsmith/feedsmith/publish"
 )
 
 // rawStatus writes raw to addr as it is, all at once, and returns the
@@ -223,5 +224,38 @@ func TestOversizedHeadNoReset(t *testing.T) {
 				t.Errorf("%d, close %v; want %d, close", resp.StatusCode, resp.Close, tt.status)
 			}
 		})
+	}
+}
+
+// TestPagesCountedTogether: requests for feeds are counted by path; those
+// for the site's pages under one path="pages", so that a page per article
+// does not make a series per article. Remove stops serving a page.
+func TestPagesCountedTogether(t *testing.T) {
+	m := metrics.New("test")
+	s, hs, _ := newTest(t, Options{Metrics: m})
+	s.Patch(publish.Tree{
+		{Path: "article/0123456789abcdef.html", ContentType: htmlType, Body: []byte("<!DOCTYPE html><title>a</title>")},
+		{Path: "category/news.html", ContentType: htmlType, Body: []byte("<!DOCTYPE html><title>c</title>")},
+	})
+	for _, p := range []string{"/", "/article/0123456789abcdef.html", "/category/news.html", "/feeds/news.atom"} {
+		if r, _ := get(t, "GET", hs.URL+p); r.StatusCode != 200 {
+			t.Fatalf("GET %s: %s", p, r.Status)
+		}
+	}
+	_, body := get(t, "GET", hs.URL+"/metrics")
+	for _, want := range []string{`feedsmith_feed_requests_total{feed="pages"} 3`, `feedsmith_feed_requests_total{feed="feeds/news.atom"} 1`} {
+		if !strings.Contains(string(body), want+"\n") {
+			t.Errorf("metrics lack %s:\n%s", want, body)
+		}
+	}
+	if strings.Contains(string(body), `feed="article/`) {
+		t.Error("an article page has a series of its own")
+	}
+	s.Remove([]string{"article/0123456789abcdef.html"})
+	if r, _ := get(t, "GET", hs.URL+"/article/0123456789abcdef.html"); r.StatusCode != 404 {
+		t.Errorf("a removed page answers %s, want 404", r.Status)
+	}
+	if r, _ := get(t, "GET", hs.URL+"/category/news.html"); r.StatusCode != 200 {
+		t.Errorf("the page left answers %s", r.Status)
 	}
 }

@@ -150,7 +150,7 @@ func (s *Server) serveFast(ctx *fasthttp.RequestCtx, e *entry) {
 	}
 	ctx.SetStatusCode(status)
 	if s.opts.Metrics != nil {
-		s.opts.Metrics.FeedRequest(e.path, status)
+		s.opts.Metrics.FeedRequest(metricPath(e.path), status)
 	}
 	if debug {
 		s.logger.LogAttrs(ctx, slog.LevelDebug, "request",

@@ -64,7 +64,7 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, e *entry) {
 		}
 	}
 	if s.opts.Metrics != nil {
-		s.opts.Metrics.FeedRequest(e.path, status)
+		s.opts.Metrics.FeedRequest(metricPath(e.path), status)
 	}
 }
 

@@ -7,10 +7,12 @@ import (
 	"github.com/feedsmith/feedsmith/store"
 )
 
-// Remember gives the server what was served before a restart, by tree
-// path. The next Update or Patch that brings a file with the same bytes
-// keeps its time as Last-Modified and does not count it as changed; the
-// first Update forgets the rest. Call it before the first Update.
+// Remember gives the server what was served before a restart, or by
+// another instance of a cluster, by tree path. The next Update or Patch
+// that brings a file with the same bytes keeps its time as Last-Modified
+// and does not count it as changed when it was served before; the first
+// Update forgets the rest. Call it before the first Update, and in a
+// cluster before a Patch of what another instance saved.
 func (s *Server) Remember(files map[string]store.ServedFile) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -75,3 +75,28 @@ func TestRememberAcrossRestart(t *testing.T) {
 		t.Errorf("feeds/later.atom Last-Modified %v, want %v", got, restart)
 	}
 }
+
+// TestRememberPeer: in a cluster, the bytes another instance served first
+// keep that instance's time here too, so every instance says the same
+// Last-Modified for the same feed; bytes the peer did not serve get this
+// server's time.
+func TestRememberPeer(t *testing.T) {
+	peerTime := start.Add(time.Hour)
+	now := start.Add(2 * time.Hour)
+	peer := New(Options{Now: func() time.Time { return peerTime }})
+	here := New(Options{Now: func() time.Time { return now }})
+	here.Update(sampleTree())
+	next := sampleTree()
+	next[0].Body = []byte("<feed>new</feed>")
+	next[1].Body = []byte("<rss>new</rss>")
+	peer.Update(next[:1])
+	here.Remember(peer.Served([]string{"feeds/news.atom"}))
+	here.Patch(next[:2])
+	for path, want := range map[string]time.Time{"/feeds/news.atom": peerTime, "/feeds/news.rss": now} {
+		rec := httptest.NewRecorder()
+		here.Handler().ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		if got := rec.Header().Get("Last-Modified"); got != want.Format(http.TimeFormat) {
+			t.Errorf("%s: Last-Modified %s, want %s", path, got, want.Format(http.TimeFormat))
+		}
+	}
+}

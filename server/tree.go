@@ -26,6 +26,9 @@ type entry struct {
 	lastModified string
 	plain        variant
 	gzip         *variant // nil when gzip would not make the body smaller
+	// contentType and maxAge are the file's, for Files.
+	contentType string
+	maxAge      time.Duration
 }
 
 // variant is the response in one content coding.
@@ -61,6 +64,20 @@ func (s *Server) Patch(files []publish.File) (changed []string) {
 	return s.apply(files, true)
 }
 
+// pagesMetric is the path label the site's pages (and its theme files)
+// are counted under together (label feed): a site has a page per article, and one
+// series per page would swamp the metrics.
+const pagesMetric = "pages"
+
+// metricPath is the path label of the requests for the tree file at p:
+// its own for a feed and the OPML, pagesMetric for the rest.
+func metricPath(p string) string {
+	if strings.HasPrefix(p, "feeds/") || p == "feeds.opml" {
+		return p
+	}
+	return pagesMetric
+}
+
 // Remove stops serving the files at paths (pages a category no longer
 // has); the others stay.
 func (s *Server) Remove(paths []string) {
@@ -91,8 +108,13 @@ func (s *Server) apply(files []publish.File, keep bool) (changed []string) {
 			continue
 		}
 		old := cur[f.Path]
-		if old == nil {
-			old = s.remembered(f.Path)
+		if rem := s.remembered(f.Path); old == nil {
+			old = rem
+		} else if rem != nil && old.sum != rem.sum && rem.sum == sha256.Sum256(f.Body) {
+			// Changed bytes that another instance of a cluster served
+			// first: its time, so that every instance says the same
+			// Last-Modified.
+			old = rem
 		}
 		e := s.prepare(f, old, now)
 		next[f.Path] = e
@@ -105,7 +127,7 @@ func (s *Server) apply(files []publish.File, keep bool) (changed []string) {
 	}
 	if m := s.opts.Metrics; m != nil && !keep {
 		for p := range cur {
-			if next[p] == nil {
+			if next[p] == nil && metricPath(p) == p {
 				m.ForgetFeed(p)
 			}
 		}
@@ -127,7 +149,7 @@ func treePath(p string) bool {
 // must not make every reader download the feed again. (An old entry
 // remembered from before a restart has its time only, no bodies.)
 func (s *Server) prepare(f publish.File, old *entry, now time.Time) *entry {
-	e := &entry{path: f.Path, category: f.Category, stamp: f.Stamp, sum: sha256.Sum256(f.Body), modified: now}
+	e := &entry{path: f.Path, category: f.Category, stamp: f.Stamp, contentType: f.ContentType, maxAge: f.MaxAge, sum: sha256.Sum256(f.Body), modified: now}
 	var body, gz []byte
 	if old != nil && old.sum == e.sum && old.plain.body != nil {
 		e.modified, body = old.modified, old.plain.body
@@ -173,14 +195,14 @@ func compress(body []byte) []byte {
 }
 
 // Files returns the files served now, sorted by path, with their Path,
-// Body, and a page's Category and Stamp: for a caller that must put on
-// disk exactly what is served.
-// The bodies are the served ones and must not be changed.
+// Body, ContentType and MaxAge (no Disk), and a page's Category and
+// Stamp: for a caller that must put on disk or in a bucket exactly what
+// is served. The bodies are the served ones and must not be changed.
 func (s *Server) Files() publish.Tree {
 	t := *s.files.Load()
 	files := make(publish.Tree, 0, len(t))
 	for _, e := range t {
-		files = append(files, publish.File{Path: e.path, Body: e.plain.body, Category: e.category, Stamp: e.stamp})
+		files = append(files, publish.File{Path: e.path, ContentType: e.contentType, Body: e.plain.body, MaxAge: e.maxAge, Category: e.category, Stamp: e.stamp})
 	}
 	slices.SortFunc(files, func(a, b publish.File) int { return strings.Compare(a.Path, b.Path) })
 	return files

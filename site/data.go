@@ -107,4 +107,7 @@ type Source struct {
 	LastRun, LastSuccess, NextRun time.Time
 	LastError                     string
 	Articles                      int
+	// Holder is the instance of a cluster collecting the source now, ""
+	// when none is (or there is no cluster).
+	Holder string
 }

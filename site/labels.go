@@ -12,6 +12,8 @@ type Labels struct {
 	// Image, Video and Audio name the links that stand for media from
 	// another host (see LinkOffsite).
 	Image, Video, Audio string
+	// RunningOn introduces the instance of a cluster collecting a source.
+	RunningOn string
 	// Page is a format (fmt: the page number). SourcesFailing, AllOK and
 	// SourcesNotRun are the banner's formats
 	// (fmt: count, total).
@@ -25,7 +27,7 @@ var english = Labels{
 	Published: "Published", Updated: "Updated",
 	Newest: "Newest", Newer: "Newer", Older: "Older", Page: "Page %d", NoArticles: "No articles yet.",
 	State: "State", LastRun: "Last run", LastSuccess: "Last success", NextRun: "Next run", LastError: "Last error",
-	OK: "ok", Failing: "failing", NotRun: "not run yet", Image: "Image", Video: "Video", Audio: "Audio",
+	OK: "ok", Failing: "failing", NotRun: "not run yet", Image: "Image", Video: "Video", Audio: "Audio", RunningOn: "running on",
 	SourcesFailing: "%d of %d sources failing", AllOK: "All %[2]d sources ok", SourcesNotRun: "%d of %d sources not run yet",
 }
 
@@ -36,7 +38,7 @@ var chinese = Labels{
 	Published: "发布", Updated: "更新",
 	Newest: "最新", Newer: "较新", Older: "较早", Page: "第 %d 页", NoArticles: "暂无文章。",
 	State: "状态", LastRun: "上次运行", LastSuccess: "上次成功", NextRun: "下次运行", LastError: "最近错误",
-	OK: "正常", Failing: "失败", NotRun: "尚未运行", Image: "图片", Video: "视频", Audio: "音频",
+	OK: "正常", Failing: "失败", NotRun: "尚未运行", Image: "图片", Video: "视频", Audio: "音频", RunningOn: "运行于",
 	SourcesFailing: "%d / %d 个来源失败", AllOK: "全部 %[2]d 个来源正常", SourcesNotRun: "%d / %d 个来源尚未运行",
 }
 

@@ -18,7 +18,7 @@ import (
 	"github.com/feedsmith/feedsmith/jekyll"
 	"github.com/feedsmith/feedsmith/publish"
 	"github.com/feedsmith/feedsmith/sources"
-	"github.com/feedsmith/feedsmith/store/sqlite"
+	"github.com/feedsmith/feedsmith/store/open"
 )
 
 // workers is how many sources a build collects at once.
@@ -33,7 +33,8 @@ the files written, and how many sources failed.
 Exit status:
   0  done; some sources may have failed (see -strict)
   1  every source failed, the output or Jekyll folder was not fully
-     written, or the store cannot be written
+     written, the bucket (outputs.s3) not fully uploaded, or the store
+     cannot be written
   2  usage error or invalid configuration
   3  with -strict: at least one source failed (and not every one)`
 
@@ -96,7 +97,7 @@ var errAllFailed = errors.New("every source failed")
 
 func (b *build) run(ctx context.Context) error {
 	start := b.now()
-	st, err := sqlite.Open(ctx, b.cfg.Store.Path)
+	st, err := open.Open(ctx, b.cfg.Store)
 	if err != nil {
 		return err
 	}
@@ -106,7 +107,7 @@ func (b *build) run(ctx context.Context) error {
 	// failure a warning: it exited 0, its runs unrecorded. Fail now, with
 	// the reason, before fetching what it could not keep.
 	if err := st.CheckWritable(ctx); err != nil {
-		return fmt.Errorf("store %s cannot be written: %w", b.cfg.Store.Path, err)
+		return fmt.Errorf("store %s cannot be written: %w", b.cfg.Store.Location(), err)
 	}
 	// A source removed from the configuration is never run again to
 	// clear the details it left pending.
@@ -148,8 +149,9 @@ func (b *build) run(ctx context.Context) error {
 }
 
 // publish applies retention, renders what changed and writes it to the
-// output folder (and the Jekyll posts), then records what it wrote.
-func (b *build) publish(ctx context.Context, st *sqlite.Store, start time.Time) error {
+// output folder (and the Jekyll posts), then records what it wrote, and
+// uploads to the bucket what it lacks.
+func (b *build) publish(ctx context.Context, st open.Store, start time.Time) error {
 	if b.cfg.Store.MaxAge > 0 || b.cfg.Store.MaxItems > 0 {
 		removed, _, err := st.Prune(ctx, time.Duration(b.cfg.Store.MaxAge), b.cfg.Store.MaxItems, b.now())
 		if err != nil {
@@ -207,10 +209,13 @@ func (b *build) publish(ctx context.Context, st *sqlite.Store, start time.Time) 
 		// The tree was written whole, whatever happened to the Jekyll
 		// posts (compared with the store on every build anyway): what is
 		// recorded is what a later removal may delete.
-		errs = append(errs, fmt.Errorf("record the written feeds in store %s: %w", b.cfg.Store.Path, err))
+		errs = append(errs, fmt.Errorf("record the written feeds in store %s: %w", b.cfg.Store.Location(), err))
 	}
 	if n := w.Stats.Removed; n > 0 {
 		fmt.Fprintf(b.stdout, "removed %s the site no longer has from %s\n", plural(n, "page"), b.cfg.Output.Dir)
+	}
+	if c := b.cfg.Outputs.S3; c != nil {
+		errs = append(errs, b.upload(ctx, st, pub, *c))
 	}
 	return errors.Join(errs...)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/feedsmith/feedsmith/config"
 	"github.com/feedsmith/feedsmith/server"
 	"github.com/feedsmith/feedsmith/sources"
+	"github.com/feedsmith/feedsmith/store/open"
 )
 
 func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) int {
@@ -46,6 +47,7 @@ func loadConfig(path string, paths bool) (*config.Config, config.Problems) {
 	cfg, problems := config.Inspect(path)
 	if cfg != nil {
 		problems = append(problems, sources.Check(cfg)...)
+		problems = append(problems, open.Check(cfg)...)
 		if paths {
 			problems = append(problems, sources.CheckPaths(cfg)...)
 			problems = append(problems, accessLogFolder(cfg)...)

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/feedsmith/feedsmith/store"
+	"github.com/feedsmith/feedsmith/store/internal/codec"
 )
 
 // activeRow is the condition that the article (source, id), two column
@@ -75,7 +76,7 @@ func (s *Store) setActiveSources(ctx context.Context, ids []string) ([]string, e
 		WHERE c.pruned = 0 AND (c.source_id IN (SELECT value FROM json_each(?1))
 			OR EXISTS (SELECT 1 FROM article_sources x WHERE x.canon_source_id = c.source_id
 				AND x.canon_article_id = c.article_id AND x.source_id IN (SELECT value FROM json_each(?1))))`,
-		jsonList(flipped))
+		codec.JSONList(flipped))
 	if err := collectStrings(rows, err, cats); err != nil {
 		return nil, err
 	}
@@ -83,7 +84,7 @@ func (s *Store) setActiveSources(ctx context.Context, ids []string) ([]string, e
 		return nil, err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO inactive_sources (source_id)
-		SELECT value FROM json_each(?)`, jsonList(inactive))
+		SELECT value FROM json_each(?)`, codec.JSONList(inactive))
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +168,7 @@ func (s *Store) inactiveArticles(ctx context.Context) ([]store.ArticleKey, error
 		if err := rows.Scan(&k.SourceID, &k.ID, &published); err != nil {
 			return nil, err
 		}
-		if k.Published, err = parseTime(published); err != nil {
+		if k.Published, err = codec.ParseTime(published); err != nil {
 			return nil, err
 		}
 		keys = append(keys, k)

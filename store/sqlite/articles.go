@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/feedsmith/feedsmith/article"
+	"github.com/feedsmith/feedsmith/store/internal/codec"
 )
 
 // Articles returns the newest limit articles of category (every article
@@ -103,17 +104,17 @@ func scanArticle(rows *sql.Rows) (article.Article, error) {
 	if err != nil {
 		return a, err
 	}
-	a.Author, a.Authors = decodeAuthors(a.Author)
-	if a.Published, err = parseTime(published); err != nil {
+	a.Author, a.Authors = codec.DecodeAuthors(a.Author)
+	if a.Published, err = codec.ParseTime(published); err != nil {
 		return a, err
 	}
-	if a.Updated, err = parseTime(updated); err != nil {
+	if a.Updated, err = codec.ParseTime(updated); err != nil {
 		return a, err
 	}
-	if a.Tags, err = decodeTags(tags); err != nil {
+	if a.Tags, err = codec.DecodeTags(tags); err != nil {
 		return a, err
 	}
-	a.Enclosures, err = decodeEnclosures(enclosures)
+	a.Enclosures, err = codec.DecodeEnclosures(enclosures)
 	return a, err
 }
 

@@ -56,6 +56,28 @@ func BenchmarkSaveUnchanged(b *testing.B) {
 	}
 }
 
+// BenchmarkSaveUpdated saves 1,000 stored articles edited, each time
+// with other content.
+func BenchmarkSaveUpdated(b *testing.B) {
+	s := openTest(b, filepath.Join(b.TempDir(), "bench.db"))
+	arts := batch(0, 1000)
+	if _, err := s.Save(b.Context(), "src", arts, now); err != nil {
+		b.Fatal(err)
+	}
+	round := 0
+	for b.Loop() {
+		round++
+		for i := range arts {
+			arts[i].Content = fmt.Sprintf("<p>edit %d</p>", round)
+			arts[i].Hash = article.ContentHash(&arts[i])
+		}
+		res, err := s.Save(b.Context(), "src", arts, now.Add(time.Duration(round)*time.Second))
+		if err != nil || res.Updated != len(arts) {
+			b.Fatal(res, err)
+		}
+	}
+}
+
 func BenchmarkArticles(b *testing.B) {
 	s := openTest(b, filepath.Join(b.TempDir(), "bench.db"))
 	for i := 0; i < 10_000; i += 1000 {

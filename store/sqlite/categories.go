@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/feedsmith/feedsmith/store"
+	"github.com/feedsmith/feedsmith/store/internal/codec"
 )
 
 // SaveCategory sets the title and description of category id, which need
@@ -110,7 +111,7 @@ func (s *Store) readCounts(ctx context.Context, tx *sql.Tx, cats map[string]*sto
 			cats[id] = c
 		}
 		c.Articles = n
-		if c.Newest, err = parseTime(updated); err != nil {
+		if c.Newest, err = codec.ParseTime(updated); err != nil {
 			return err
 		}
 	}

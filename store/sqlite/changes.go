@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/feedsmith/feedsmith/store"
+	"github.com/feedsmith/feedsmith/store/internal/codec"
 )
 
 // recordChanges gives the categories, and "" (anything changed), the
@@ -98,7 +99,7 @@ func (s *Store) SetRendered(ctx context.Context, output string, r map[string]sto
 // published again there must be written whole.
 func (s *Store) ForgetRendered(ctx context.Context, output string, categories []string) error {
 	_, err := s.write.ExecContext(ctx, `DELETE FROM rendered
-		WHERE output = ? AND category IN (SELECT value FROM json_each(?))`, output, jsonList(categories))
+		WHERE output = ? AND category IN (SELECT value FROM json_each(?))`, output, codec.JSONList(categories))
 	if err != nil {
 		return fmt.Errorf("forget rendered of %s: %w", output, err)
 	}

@@ -3,11 +3,11 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/binary"
 	"errors"
 	"fmt"
 
 	"github.com/feedsmith/feedsmith/store"
+	"github.com/feedsmith/feedsmith/store/internal/codec"
 )
 
 // FileStamps returns the files source sourceID read before, by path, and
@@ -20,7 +20,7 @@ func (s *Store) FileStamps(ctx context.Context, sourceID string) (fingerprint st
 		return "", nil, nil
 	}
 	if err == nil {
-		stamps, err = decodeStamps(blob)
+		stamps, err = codec.DecodeStamps(blob)
 	}
 	if err != nil {
 		return "", nil, fmt.Errorf("read file stamps of %s: %w", sourceID, err)
@@ -33,50 +33,9 @@ func (s *Store) FileStamps(ctx context.Context, sourceID string) (fingerprint st
 func (s *Store) SaveFileStamps(ctx context.Context, sourceID, fingerprint string, files []store.FileStamp) error {
 	_, err := s.write.ExecContext(ctx, `INSERT INTO source_files (source_id, fingerprint, stamps) VALUES (?, ?, ?)
 		ON CONFLICT (source_id) DO UPDATE SET fingerprint = excluded.fingerprint, stamps = excluded.stamps`,
-		sourceID, fingerprint, encodeStamps(files))
+		sourceID, fingerprint, codec.EncodeStamps(files))
 	if err != nil {
 		return fmt.Errorf("save file stamps of %s: %w", sourceID, err)
 	}
 	return nil
-}
-
-// encodeStamps writes each stamp as the length of its path (uvarint),
-// the path, its size and its mtime in nanoseconds (varints).
-func encodeStamps(files []store.FileStamp) []byte {
-	n := 0
-	for _, f := range files {
-		n += len(f.Path) + 3*binary.MaxVarintLen64
-	}
-	b := make([]byte, 0, n)
-	for _, f := range files {
-		b = binary.AppendUvarint(b, uint64(len(f.Path)))
-		b = append(b, f.Path...)
-		b = binary.AppendVarint(b, f.Size)
-		b = binary.AppendVarint(b, f.ModUnix)
-	}
-	return b
-}
-
-var errBadStamps = errors.New("malformed file stamps")
-
-func decodeStamps(b []byte) (map[string]store.FileStamp, error) {
-	stamps := map[string]store.FileStamp{}
-	for len(b) > 0 {
-		n, k := binary.Uvarint(b)
-		if k <= 0 || n > uint64(len(b)-k) {
-			return nil, errBadStamps
-		}
-		f := store.FileStamp{Path: string(b[k : k+int(n)])}
-		b = b[k+int(n):]
-		if f.Size, k = binary.Varint(b); k <= 0 {
-			return nil, errBadStamps
-		}
-		b = b[k:]
-		if f.ModUnix, k = binary.Varint(b); k <= 0 {
-			return nil, errBadStamps
-		}
-		b = b[k:]
-		stamps[f.Path] = f
-	}
-	return stamps, nil
 }

@@ -3,9 +3,9 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 
 	"github.com/feedsmith/feedsmith/article"
+	"github.com/feedsmith/feedsmith/store/internal/codec"
 )
 
 // stored is the stored article an incoming one turned out to be.
@@ -43,7 +43,7 @@ func (sv *saver) lookup(ctx context.Context, tx *sql.Tx, arts []article.Article)
 		ids = append(ids, arts[i].ID)
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT `+storedColumns+`, a.id FROM articles a
-		WHERE a.source_id = ? AND a.id IN (SELECT value FROM json_each(?))`, sv.source, jsonList(ids))
+		WHERE a.source_id = ? AND a.id IN (SELECT value FROM json_each(?))`, sv.source, codec.JSONList(ids))
 	err = scanLookups(rows, err, func(k string, st stored) {
 		st.own = true
 		sv.found.own[k] = st
@@ -59,7 +59,7 @@ func (sv *saver) lookup(ctx context.Context, tx *sql.Tx, arts []article.Article)
 	}
 	rows, err = tx.QueryContext(ctx, `SELECT `+storedColumns+`, s.article_id FROM article_sources s
 		JOIN articles a ON a.source_id = s.canon_source_id AND a.id = s.canon_article_id
-		WHERE s.source_id = ? AND s.article_id IN (SELECT value FROM json_each(?))`, sv.source, jsonList(ids))
+		WHERE s.source_id = ? AND s.article_id IN (SELECT value FROM json_each(?))`, sv.source, codec.JSONList(ids))
 	err = scanLookups(rows, err, func(k string, st stored) { sv.found.shared[k] = st })
 	if err != nil {
 		return err
@@ -77,7 +77,7 @@ func (sv *saver) lookup(ctx context.Context, tx *sql.Tx, arts []article.Article)
 	// article (a source may reuse a link); a pruned one is not.
 	rows, err = tx.QueryContext(ctx, `SELECT `+storedColumns+`, a.link FROM articles a
 		WHERE a.link IN (SELECT value FROM json_each(?)) AND a.link <> '' AND (a.source_id <> ? OR a.pruned = 1)
-		ORDER BY a.first_seen_unix, a.source_id, a.id`, jsonList(links), sv.source)
+		ORDER BY a.first_seen_unix, a.source_id, a.id`, codec.JSONList(links), sv.source)
 	return scanLookups(rows, err, func(k string, st stored) {
 		if _, ok := sv.found.byLink[k]; !ok { // the first is the one
 			st.byLink = true
@@ -85,15 +85,6 @@ func (sv *saver) lookup(ctx context.Context, tx *sql.Tx, arts []article.Article)
 			sv.found.byLink[k] = st
 		}
 	})
-}
-
-// jsonList encodes strings as a JSON array, for json_each.
-func jsonList(s []string) string {
-	if len(s) == 0 {
-		return "[]"
-	}
-	b, _ := json.Marshal(s) // strings always encode
-	return string(b)
 }
 
 // scanLookups calls add with each row's key (its last column) and

@@ -109,7 +109,7 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 		// size and mtime are still the ones in stamps is not read again
 		// while the source's fingerprint (its configuration and
 		// feedsmith's version) stays the same. stamps is a list of
-		// (path, size, mtime) records (see encodeStamps): one read of a
+		// (path, size, mtime) records (see codec.EncodeStamps): one read of a
 		// row is much faster than 100,000 rows.
 		`CREATE TABLE source_files (
 			source_id TEXT PRIMARY KEY,
@@ -244,6 +244,20 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 			category TEXT PRIMARY KEY,
 			n INTEGER NOT NULL
 		)`,
+	),
+	execAll(
+		// What feedsmith last uploaded to an object store output (its
+		// location: endpoint, bucket and prefix), one row per tree path:
+		// the uploader's hex SHA-256 of the object (its bytes and the
+		// headers sent with them). A file whose sum is unchanged is not
+		// uploaded again, and only the paths listed here are ever
+		// deleted from the bucket.
+		`CREATE TABLE uploaded_files (
+			output TEXT NOT NULL,
+			path TEXT NOT NULL,
+			sum TEXT NOT NULL,
+			PRIMARY KEY (output, path)
+		) WITHOUT ROWID`,
 	),
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/feedsmith/feedsmith/article"
 	"github.com/feedsmith/feedsmith/store"
+	"github.com/feedsmith/feedsmith/store/internal/codec"
 )
 
 // Save upserts the articles of one collection of source sourceID at time
@@ -197,10 +198,10 @@ func (sv *saver) insertArticle(ctx context.Context, a *article.Article, hash str
 	if updated.IsZero() {
 		updated = published
 	}
-	_, err := sv.insert.ExecContext(ctx, sv.source, a.ID, a.Title, a.Link, encodeAuthors(a),
-		formatTime(published), published.UnixNano(), formatTime(updated), updated.UnixNano(),
-		formatTime(sv.now), sv.now.UnixNano(), a.Summary, a.Content,
-		encodeTags(a.Tags), a.Image, encodeEnclosures(a.Enclosures), hash, a.FullText, a.Via)
+	_, err := sv.insert.ExecContext(ctx, sv.source, a.ID, a.Title, a.Link, codec.EncodeAuthors(a),
+		codec.FormatTime(published), published.UnixNano(), codec.FormatTime(updated), updated.UnixNano(),
+		codec.FormatTime(sv.now), sv.now.UnixNano(), a.Summary, a.Content,
+		codec.EncodeTags(a.Tags), a.Image, codec.EncodeEnclosures(a.Enclosures), hash, a.FullText, a.Via)
 	if err != nil {
 		return err
 	}
@@ -215,7 +216,7 @@ func (sv *saver) insertArticle(ctx context.Context, a *article.Article, hash str
 // article, and files it into the saving source's categories too.
 func (sv *saver) share(ctx context.Context, a *article.Article, st stored) error {
 	if st.byLink {
-		_, err := sv.insertShared.ExecContext(ctx, sv.source, a.ID, st.sourceID, st.id, formatTime(sv.now))
+		_, err := sv.insertShared.ExecContext(ctx, sv.source, a.ID, st.sourceID, st.id, codec.FormatTime(sv.now))
 		if err != nil {
 			return err
 		}
@@ -230,9 +231,9 @@ func (sv *saver) updateArticle(ctx context.Context, a *article.Article, hash str
 	if !a.Updated.IsZero() && a.Updated.UnixNano() > st.updatedUnix {
 		updated = a.Updated
 	}
-	_, err := sv.update.ExecContext(ctx, a.Title, a.Link, encodeAuthors(a), a.Summary, a.Content,
-		encodeTags(a.Tags), a.Image, encodeEnclosures(a.Enclosures), hash,
-		formatTime(updated), updated.UnixNano(), a.FullText, a.Via, st.sourceID, st.id)
+	_, err := sv.update.ExecContext(ctx, a.Title, a.Link, codec.EncodeAuthors(a), a.Summary, a.Content,
+		codec.EncodeTags(a.Tags), a.Image, codec.EncodeEnclosures(a.Enclosures), hash,
+		codec.FormatTime(updated), updated.UnixNano(), a.FullText, a.Via, st.sourceID, st.id)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/feedsmith/feedsmith/article"
+	"github.com/feedsmith/feedsmith/store/internal/codec"
 	"github.com/feedsmith/feedsmith/store/storetest"
 )
 
@@ -196,9 +197,9 @@ func TestMigrateFiledBy(t *testing.T) {
 	ns := func(t time.Time) string { return strconv.FormatInt(t.UnixNano(), 10) }
 	exec(t, db, `INSERT INTO articles (source_id, id, title, link, author, published, published_unix,
 		updated, updated_unix, first_seen, first_seen_unix, summary, content, tags, image, enclosures, hash)
-		VALUES ('srca', 'x', 'X', 'https://example.org/x', '', '`+formatTime(first)+`', `+ns(first)+`,
-		'`+formatTime(first)+`', `+ns(first)+`, '`+formatTime(first)+`', `+ns(first)+`, '', '', '[]', '', '[]', 'hash')`)
-	exec(t, db, `INSERT INTO article_sources VALUES ('srcb', 'x-b', 'srca', 'x', '`+formatTime(second)+`')`)
+		VALUES ('srca', 'x', 'X', 'https://example.org/x', '', '`+codec.FormatTime(first)+`', `+ns(first)+`,
+		'`+codec.FormatTime(first)+`', `+ns(first)+`, '`+codec.FormatTime(first)+`', `+ns(first)+`, '', '', '[]', '', '[]', 'hash')`)
+	exec(t, db, `INSERT INTO article_sources VALUES ('srcb', 'x-b', 'srca', 'x', '`+codec.FormatTime(second)+`')`)
 	exec(t, db, `INSERT INTO article_categories (source_id, article_id, category, published_unix, position, updated_unix, filed_unix)
 		VALUES ('srca', 'x', 'aaa', `+ns(first)+`, 0, `+ns(first)+`, `+ns(first)+`),
 		('srca', 'x', 'bbb', `+ns(first)+`, 0, `+ns(first)+`, `+ns(second)+`)`)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/feedsmith/feedsmith/store"
+	"github.com/feedsmith/feedsmith/store/internal/codec"
 )
 
 // SetSourceStatus replaces the status of st.SourceID, except that a zero
@@ -21,7 +22,7 @@ func (s *Store) SetSourceStatus(ctx context.Context, st store.SourceStatus) erro
 			ELSE excluded.last_success END,
 		last_error = excluded.last_error, new_count = excluded.new_count,
 		updated_count = excluded.updated_count, unchanged_count = excluded.unchanged_count`,
-		st.SourceID, formatTime(st.LastAttempt), formatTime(st.LastSuccess), st.LastError,
+		st.SourceID, codec.FormatTime(st.LastAttempt), codec.FormatTime(st.LastSuccess), st.LastError,
 		st.New, st.Updated, st.Unchanged)
 	if err != nil {
 		return fmt.Errorf("save status of source %s: %w", st.SourceID, err)
@@ -61,10 +62,10 @@ func scanStatuses(rows *sql.Rows) ([]store.SourceStatus, error) {
 		if err != nil {
 			return nil, err
 		}
-		if st.LastAttempt, err = parseTime(attempt); err != nil {
+		if st.LastAttempt, err = codec.ParseTime(attempt); err != nil {
 			return nil, err
 		}
-		if st.LastSuccess, err = parseTime(success); err != nil {
+		if st.LastSuccess, err = codec.ParseTime(success); err != nil {
 			return nil, err
 		}
 		sts = append(sts, st)

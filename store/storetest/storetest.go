@@ -43,6 +43,9 @@ type Store interface {
 	ServedFiles(ctx context.Context) (map[string]store.ServedFile, error)
 	SaveServedFiles(ctx context.Context, files map[string]store.ServedFile) error
 	ForgetServedExcept(ctx context.Context, paths []string) error
+	UploadedFiles(ctx context.Context, output string) (map[string]string, error)
+	SaveUploaded(ctx context.Context, output string, sums map[string]string) error
+	ForgetUploaded(ctx context.Context, output string, paths []string) error
 	CategorySources(ctx context.Context) (map[string][]string, error)
 	Close() error
 }
@@ -88,6 +91,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"PruneInactive", testPruneInactive},
 		{"FiledBy", testFiledBy},
 		{"ServedFiles", testServedFiles},
+		{"Uploaded", testUploaded},
 		{"CategorySources", testCategorySources},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,265 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/feedsmith/feedsmith/cluster"
+	"github.com/feedsmith/feedsmith/collect"
+	"github.com/feedsmith/feedsmith/config"
+)
+
+// Several daemons on one PostgreSQL store form a cluster (package
+// cluster): each source is collected by one of them at a time, under a
+// lease; the instance that collected a change publishes it (writes the
+// outputs, pings the hub) and notifies the others, which render what
+// changed from the store to serve it, byte for byte and with the same
+// Last-Modified. On SQLite there is no cluster: one daemon does all.
+
+// syncEvery is how often an instance of a cluster re-reads the store's
+// change numbers, for the notifications it missed, and renders its
+// status page again (other instances' runs change it).
+const syncEvery = 5 * time.Second
+
+// clusterState is the daemon's part of a cluster.
+type clusterState struct {
+	c *cluster.Cluster
+	// seen are the store's change numbers this instance serves.
+	mu   sync.Mutex
+	seen map[string]int64
+	// poke asks the sync loop to look now (a notification came).
+	poke chan struct{}
+	// lost is the last error reaching the database, nil when it answers.
+	lostMu sync.Mutex
+	lost   error
+}
+
+// instanceID names this instance in the cluster: its host name and
+// process id.
+func instanceID() string {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "feedsmith"
+	}
+	return host + "-" + strconv.Itoa(os.Getpid())
+}
+
+// openCluster joins the cluster of cfg's PostgreSQL store; nil without
+// one.
+func (d *Daemon) openCluster(ctx context.Context, cfg *config.Config) error {
+	if cfg.Store.URL == "" {
+		return nil
+	}
+	c, err := cluster.Open(ctx, cfg.Store.URL, instanceID(), time.Duration(cfg.Store.Lease), d.logger)
+	if err != nil {
+		return err
+	}
+	d.cluster = &clusterState{c: c, poke: make(chan struct{}, 1)}
+	return nil
+}
+
+// collectOnce runs src under its lease when there is a cluster: ran is
+// false when another instance holds it, which then collects it; this
+// one watches that it finishes, and takes the source over when its
+// holder dies (its lease expires before it recorded the run).
+func (d *Daemon) collectOnce(ctx context.Context, st *state, src config.Source) (res collect.Result, ran bool) {
+	cs := d.cluster
+	if cs == nil {
+		return st.collector.Run(ctx, src), true
+	}
+	ran, lease, err := cs.c.Hold(ctx, src.ID, func(ctx context.Context) { res = st.collector.Run(ctx, src) })
+	cs.reached(err)
+	switch {
+	case err != nil:
+		d.logger.Error("source not collected: the database cannot be reached", "source", src.ID, "error", err)
+		return res, false
+	case !ran:
+		d.logger.Debug("source collected by another instance", "source", src.ID, "holder", lease.Holder)
+		go d.watchHolder(ctx, src.ID, lease)
+	}
+	return res, ran
+}
+
+// watchHolder waits for the lease another instance holds on source to
+// end. When it ends with the run recorded, the source counts as
+// collected here too (readiness); when it expired without (the holder
+// died), this instance runs the source itself.
+func (d *Daemon) watchHolder(ctx context.Context, source string, lease cluster.Lease) {
+	cs := d.cluster
+	for {
+		wait := max(time.Until(lease.Expires), 0) + cs.c.TTL/10
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(min(wait, cs.c.TTL+time.Second)):
+		}
+		leases, err := cs.c.Leases(ctx)
+		cs.reached(err)
+		if err != nil {
+			continue
+		}
+		if l, held := leases[source]; held {
+			lease = l // renewed: still running
+			continue
+		}
+		break
+	}
+	statuses, err := d.store.SourceStatuses(ctx)
+	if err != nil {
+		return
+	}
+	for _, s := range statuses {
+		if s.SourceID == source && !s.LastAttempt.Before(lease.Started.Add(-time.Second)) {
+			d.attemptedMu.Lock()
+			d.attempted[source] = true
+			d.attemptedMu.Unlock()
+			return
+		}
+	}
+	d.logger.Warn("taking over a source whose instance stopped holding it before recording its run", "source", source, "holder", lease.Holder)
+	d.runSource(ctx, source)
+}
+
+// reached records whether the database answered.
+func (cs *clusterState) reached(err error) {
+	if errors.Is(err, context.Canceled) {
+		return
+	}
+	cs.lostMu.Lock()
+	cs.lost = err
+	cs.lostMu.Unlock()
+}
+
+// err is why the database is not ready, nil when it answered last.
+func (cs *clusterState) err() error {
+	cs.lostMu.Lock()
+	defer cs.lostMu.Unlock()
+	if cs.lost != nil {
+		return fmt.Errorf("database cannot be reached: %w", cs.lost)
+	}
+	return nil
+}
+
+// notify tells the other instances that this one saved a change to
+// categories, once it serves it and has recorded what it serves.
+func (d *Daemon) notify(ctx context.Context, categories []string) {
+	cs := d.cluster
+	if cs == nil {
+		return
+	}
+	d.markSeen(ctx)
+	err := cs.c.Notify(ctx, categories)
+	cs.reached(err)
+	if err != nil {
+		d.logger.Warn("could not notify the other instances; they catch up within seconds", "error", err)
+	}
+}
+
+// markSeen takes the store's change numbers as served.
+func (d *Daemon) markSeen(ctx context.Context) {
+	seqs, err := d.store.Changes(ctx)
+	if err != nil {
+		return
+	}
+	d.cluster.mu.Lock()
+	d.cluster.seen = seqs
+	d.cluster.mu.Unlock()
+}
+
+// syncLoop keeps this instance serving what the others saved: at every
+// notification and every syncEvery it renders the categories whose
+// change numbers moved, and the status page.
+func (d *Daemon) syncLoop(ctx context.Context) {
+	cs := d.cluster
+	go cs.c.Listen(ctx, func(cluster.Change) {
+		select {
+		case cs.poke <- struct{}{}:
+		default:
+		}
+	})
+	t := time.NewTicker(syncEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-cs.poke:
+		}
+		if err := d.syncFromStore(ctx); err != nil && ctx.Err() == nil {
+			d.logger.Warn("could not render what another instance saved", "error", err)
+		}
+	}
+}
+
+// syncFromStore renders, to serve only, the categories whose change
+// numbers moved since this instance served them, with the Last-Modified
+// times the instance that saved them served them with; and the lists.
+func (d *Daemon) syncFromStore(ctx context.Context) error {
+	cs := d.cluster
+	err := cs.c.Ping(ctx)
+	cs.reached(err)
+	if err != nil {
+		return err
+	}
+	seqs, err := d.store.Changes(ctx)
+	if err != nil {
+		return err
+	}
+	cs.mu.Lock()
+	var changed []string
+	for c, n := range seqs {
+		if c != "" && n != cs.seen[c] {
+			changed = append(changed, c)
+		}
+	}
+	cs.mu.Unlock()
+	slices.Sort(changed)
+	if changed == nil {
+		changed = []string{} // the lists: the status page follows the others' runs
+	}
+	served, err := d.store.ServedFiles(ctx)
+	if err != nil {
+		return err
+	}
+	d.publishing.Lock()
+	defer d.publishing.Unlock()
+	d.srv.Remember(served)
+	st := d.state.Load()
+	tree, gone, err := st.publisher.RenderChanged(ctx, changed)
+	if err != nil {
+		return err
+	}
+	d.srv.Patch(tree)
+	d.srv.Remove(gone)
+	cs.mu.Lock()
+	cs.seen = maps.Clone(seqs)
+	cs.mu.Unlock()
+	return nil
+}
+
+// holders returns who holds each source's lease now, for the status
+// page; nil without a cluster.
+func (d *Daemon) holders(ctx context.Context) map[string]string {
+	if d.cluster == nil {
+		return nil
+	}
+	leases, err := d.cluster.c.Leases(ctx)
+	d.cluster.reached(err)
+	if err != nil {
+		return nil
+	}
+	out := make(map[string]string, len(leases))
+	for s, l := range leases {
+		out[s] = l.Holder
+	}
+	d.metrics.SetLeases(d.cluster.c.ID, out)
+	return out
+}
