@@ -154,7 +154,9 @@ func (d *Daemon) notify(ctx context.Context, categories []string) {
 	if cs == nil {
 		return
 	}
-	d.markSeen(ctx)
+	// The change numbers this instance serves are not moved here: another
+	// instance may have saved since this one rendered, and the sync loop
+	// renders what moved (this change again, to the same bytes).
 	err := cs.c.Notify(ctx, categories)
 	cs.reached(err)
 	if err != nil {
@@ -162,7 +164,8 @@ func (d *Daemon) notify(ctx context.Context, categories []string) {
 	}
 }
 
-// markSeen takes the store's change numbers as served.
+// markSeen takes the store's change numbers as served: at start, before
+// the first publish renders everything.
 func (d *Daemon) markSeen(ctx context.Context) {
 	seqs, err := d.store.Changes(ctx)
 	if err != nil {
@@ -225,13 +228,17 @@ func (d *Daemon) syncFromStore(ctx context.Context) error {
 	if changed == nil {
 		changed = []string{} // the lists: the status page follows the others' runs
 	}
-	served, err := d.store.ServedFiles(ctx)
-	if err != nil {
-		return err
-	}
 	d.publishing.Lock()
 	defer d.publishing.Unlock()
-	d.srv.Remember(served)
+	if len(changed) > 0 {
+		// What the instance that saved the change served, with the
+		// Last-Modified of each file.
+		served, err := d.store.ServedFiles(ctx)
+		if err != nil {
+			return err
+		}
+		d.srv.Remember(served)
+	}
 	st := d.state.Load()
 	tree, gone, err := st.publisher.RenderChanged(ctx, changed)
 	if err != nil {

@@ -140,6 +140,7 @@ func (d *Daemon) Run(ctx context.Context, ready func()) error {
 	}
 	if d.cluster != nil {
 		defer d.cluster.c.Close()
+		d.markSeen(ctx) // before the first publish: a change saved later is rendered by the sync loop
 	}
 	cfg := d.state.Load().cfg
 	if err := d.setActiveSources(ctx, cfg); err != nil {
@@ -183,7 +184,6 @@ func (d *Daemon) Run(ctx context.Context, ready func()) error {
 	go func() { defer d.retrying.Done(); d.retryOutputs(retryCtx, d.retryEvery) }()
 	go func() { defer d.retrying.Done(); d.applyRetentionEvery(retryCtx, retentionEvery) }()
 	if d.cluster != nil {
-		d.markSeen(ctx)
 		d.retrying.Add(1)
 		go func() { defer d.retrying.Done(); d.syncLoop(retryCtx) }()
 	}
