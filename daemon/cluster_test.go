@@ -1,0 +1,30 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+)
+
+// TestClusterReadiness: an instance whose last reach of the database
+// failed is not ready, and says why; one that reached it again is; a
+// cancelled call (shutdown) changes nothing.
+func TestClusterReadiness(t *testing.T) {
+	cs := &clusterState{}
+	if err := cs.err(); err != nil {
+		t.Fatalf("a new cluster state: %v", err)
+	}
+	cs.reached(errors.New("dial tcp 127.0.0.1:5432: connect: connection refused"))
+	if err := cs.err(); err == nil || !strings.Contains(err.Error(), "database cannot be reached: dial tcp") {
+		t.Errorf("after a failure: %v", err)
+	}
+	cs.reached(context.Canceled)
+	if cs.err() == nil {
+		t.Error("a cancelled call cleared the failure")
+	}
+	cs.reached(nil)
+	if err := cs.err(); err != nil {
+		t.Errorf("after the database answered: %v", err)
+	}
+}
