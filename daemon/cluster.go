@@ -28,6 +28,9 @@ import (
 // status page again (other instances' runs change it).
 const syncEvery = 5 * time.Second
 
+// defaultLease is store.lease's default.
+const defaultLease = 30 * time.Second
+
 // clusterState is the daemon's part of a cluster.
 type clusterState struct {
 	c *cluster.Cluster
@@ -57,7 +60,11 @@ func (d *Daemon) openCluster(ctx context.Context, cfg *config.Config) error {
 	if cfg.Store.URL == "" {
 		return nil
 	}
-	c, err := cluster.Open(ctx, cfg.Store.URL, instanceID(), time.Duration(cfg.Store.Lease), d.logger)
+	lease := time.Duration(cfg.Store.Lease)
+	if lease <= 0 {
+		lease = defaultLease // a configuration not loaded from a file
+	}
+	c, err := cluster.Open(ctx, cfg.Store.URL, instanceID(), lease, d.logger)
 	if err != nil {
 		return err
 	}

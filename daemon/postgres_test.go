@@ -52,7 +52,11 @@ func TestPostgresStore(t *testing.T) {
 		ready := make(chan struct{})
 		done := make(chan error, 1)
 		go func() { done <- d.Run(ctx, func() { close(ready) }) }()
-		<-ready
+		select {
+		case <-ready:
+		case err := <-done:
+			t.Fatalf("Run ended before it was ready: %v", err)
+		}
 		var body, lm string
 		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 			if body, lm = get(t, feed); strings.Contains(body, "开工") {
