@@ -34,11 +34,16 @@ const defaultLease = 30 * time.Second
 // clusterState is the daemon's part of a cluster.
 type clusterState struct {
 	c *cluster.Cluster
-	// seen are the store's change numbers this instance serves.
-	mu   sync.Mutex
-	seen map[string]int64
+	// seen are the store's change numbers this instance serves; watched
+	// the sources whose holders watchHolder watches.
+	mu      sync.Mutex
+	seen    map[string]int64
+	watched map[string]bool
 	// poke asks the sync loop to look now (a notification came).
 	poke chan struct{}
+	// ctx ends when the daemon shuts down: the watchers of other
+	// instances' leases run in it.
+	ctx context.Context
 	// lost is the last error reaching the database, nil when it answers.
 	lostMu sync.Mutex
 	lost   error
@@ -68,7 +73,7 @@ func (d *Daemon) openCluster(ctx context.Context, cfg *config.Config) error {
 	if err != nil {
 		return err
 	}
-	d.cluster = &clusterState{c: c, poke: make(chan struct{}, 1)}
+	d.cluster = &clusterState{c: c, poke: make(chan struct{}, 1), ctx: ctx}
 	return nil
 }
 
@@ -89,7 +94,8 @@ func (d *Daemon) collectOnce(ctx context.Context, st *state, src config.Source) 
 		return res, false
 	case !ran:
 		d.logger.Debug("source collected by another instance", "source", src.ID, "holder", lease.Holder)
-		go d.watchHolder(ctx, src.ID, lease)
+		// Not the run's context, which ends with this run: the daemon's.
+		go d.watchHolder(cs.ctx, src.ID, lease)
 	}
 	return res, ran
 }
@@ -100,6 +106,18 @@ func (d *Daemon) collectOnce(ctx context.Context, st *state, src config.Source) 
 // died), this instance runs the source itself.
 func (d *Daemon) watchHolder(ctx context.Context, source string, lease cluster.Lease) {
 	cs := d.cluster
+	cs.mu.Lock()
+	if cs.watched == nil {
+		cs.watched = map[string]bool{}
+	}
+	if cs.watched[source] {
+		cs.mu.Unlock()
+		return // one watcher a source
+	}
+	cs.watched[source] = true
+	cs.mu.Unlock()
+	unwatch := sync.OnceFunc(func() { cs.mu.Lock(); delete(cs.watched, source); cs.mu.Unlock() })
+	defer unwatch()
 	for {
 		wait := max(time.Until(lease.Expires), 0) + cs.c.TTL/10
 		select {
@@ -131,6 +149,7 @@ func (d *Daemon) watchHolder(ctx context.Context, source string, lease cluster.L
 		}
 	}
 	d.logger.Warn("taking over a source whose instance stopped holding it before recording its run", "source", source, "holder", lease.Holder)
+	unwatch() // the run may find it held again, and watch it anew
 	d.runSource(ctx, source)
 }
 
