@@ -191,13 +191,19 @@ func (p *Publisher) pageArticle(a article.Article, c site.Category) site.Article
 	if lang == "" {
 		lang = p.cfg.Site.Language
 	}
-	return site.Article{
+	art := site.Article{
 		Key: ArticleKey(a), Title: displayTitle(a), Link: original,
 		Published: a.Published, Updated: a.Updated, Summary: a.Summary,
-		Content: site.LinkOffsite(site.SafeHTML(a.Content), p.cfg.Site.BaseURL, lang),
-		Author:  strings.Join(a.AuthorList(), ", "),
-		Source:  a.SourceID, Category: c.ID, HasPage: p.hasPage(a),
+		Author: strings.Join(a.AuthorList(), ", "),
+		Source: a.SourceID, Category: c.ID, HasPage: p.hasPage(a),
 	}
+	// The full text only where a page shows it: the lists show
+	// summaries, and a category of a feed source's thousands of articles
+	// need not carry (nor hash) their texts.
+	if art.HasPage {
+		art.Content = site.LinkOffsite(site.SafeHTML(a.Content), p.cfg.Site.BaseURL, lang)
+	}
+	return art
 }
 
 // displayTitle is a's title; for one without, the first words of its
