@@ -90,7 +90,9 @@ func (d *Daemon) collectOnce(ctx context.Context, st *state, src config.Source) 
 	cs.reached(err)
 	switch {
 	case err != nil:
-		d.logger.Error("source not collected: the database cannot be reached", "source", src.ID, "error", err)
+		if ctx.Err() == nil { // not a shutdown
+			d.logger.Error("source not collected: the database cannot be reached", "source", src.ID, "error", err)
+		}
 		return res, false
 	case !ran:
 		d.logger.Debug("source collected by another instance", "source", src.ID, "holder", lease.Holder)
