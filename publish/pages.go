@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -43,28 +42,18 @@ const (
 	svgType  = "image/svg+xml"
 )
 
-// themeOnce loads the theme once per publisher: the default, or the one
+// loadTheme loads the theme of cfg: the default, or the one
 // output.theme names (which config's validation has loaded once).
-type themeOnce struct {
-	once  sync.Once
-	theme *site.Theme
-	err   error
-}
-
-func (p *Publisher) theme() (*site.Theme, error) {
-	p.themeOnce.once.Do(func() {
-		var dir = p.cfg.Output.Theme
-		if dir == "" {
-			p.themeOnce.theme, p.themeOnce.err = site.LoadTheme(nil)
-			return
-		}
-		th, err := site.LoadTheme(os.DirFS(dir))
-		if err != nil {
-			err = fmt.Errorf("output.theme %s: %w", dir, err)
-		}
-		p.themeOnce.theme, p.themeOnce.err = th, err
-	})
-	return p.themeOnce.theme, p.themeOnce.err
+func loadTheme(cfg *config.Config) (*site.Theme, error) {
+	dir := cfg.Output.Theme
+	if dir == "" {
+		return site.LoadTheme(nil)
+	}
+	th, err := site.LoadTheme(os.DirFS(dir))
+	if err != nil {
+		return nil, fmt.Errorf("output.theme %s: %w", dir, err)
+	}
+	return th, nil
 }
 
 // pageWork is what every page of one publish is rendered from.

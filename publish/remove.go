@@ -76,10 +76,8 @@ func (p *Publisher) RemoveGone(ctx context.Context, cs ChangeStore, dir string) 
 	if len(prev) == 0 && len(pages) == 0 {
 		return nil, nil
 	}
-	root, err := os.OpenRoot(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		root = nil // nothing on disk to remove; the records go
-	} else if err != nil {
+	root, err := openOutput(dir)
+	if err != nil {
 		return nil, fmt.Errorf("remove the feeds of removed categories from %s: %w", dir, err)
 	}
 	if root != nil {
@@ -100,18 +98,16 @@ func (p *Publisher) RemoveGone(ctx context.Context, cs ChangeStore, dir string) 
 	for _, id := range slices.Sorted(maps.Keys(prev)) {
 		r, err := removeFeeds(root, id, prev[id])
 		for _, path := range slices.Sorted(slices.Values(byCategory[id])) {
-			removed, kept, perr := removePage(root, path, parsePageRecord(pages[path]))
-			switch {
-			case perr != nil:
+			removed, kept, perr := removeFile(root, path, parsePageRecord(pages[path]).File)
+			if perr != nil {
 				err = errors.Join(err, perr)
-			case removed:
+				continue
+			}
+			forget = append(forget, path)
+			if removed {
 				r.Removed = append(r.Removed, path)
-				forget = append(forget, path)
-			case kept != "":
+			} else if kept != "" {
 				r.Kept = append(r.Kept, Kept{path, kept})
-				forget = append(forget, path)
-			default:
-				forget = append(forget, path)
 			}
 		}
 		if err != nil {
@@ -147,39 +143,24 @@ func removeFeeds(root *os.Root, id string, rec store.Rendered) (Removal, error) 
 	var errs []error
 	for i, f := range Formats {
 		path := FeedPath(id, f.Ext)
-		if err := checkPath(path); err != nil {
-			return r, err
-		}
-		name := filepath.FromSlash(path)
-		fi, err := root.Lstat(name)
+		removed, kept, err := removeFile(root, path, written[i])
 		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			continue
 		case err != nil:
-			// A link in the way that leaves the folder counts here too:
-			// what it leads to was not written by feedsmith.
-			r.Kept = append(r.Kept, Kept{path, err.Error()})
-			continue
-		case !fi.Mode().IsRegular():
-			r.Kept = append(r.Kept, Kept{path, "not a regular file"})
-			continue
-		case written[i] != fileStamp(fi):
-			r.Kept = append(r.Kept, Kept{path, "changed since feedsmith wrote it"})
-			continue
-		}
-		if err := root.Remove(name); err != nil {
 			errs = append(errs, err)
-			continue
+		case removed:
+			r.Removed = append(r.Removed, path)
+		case kept != "":
+			r.Kept = append(r.Kept, Kept{path, kept})
 		}
-		r.Removed = append(r.Removed, path)
 	}
 	return r, errors.Join(errs...)
 }
 
-// removePage deletes the page at path under root when it is still the
-// file rec recorded; kept says why not when it is not. A nil root, or a
-// missing file, has nothing to remove.
-func removePage(root *os.Root, path string, rec pageRecord) (removed bool, kept string, err error) {
+// removeFile deletes the file at path under root when it is still the
+// one feedsmith wrote: a regular file (not a link), inside root, whose
+// fileStamp is written; kept says why not when it is not. A nil root,
+// or a missing file, has nothing to remove.
+func removeFile(root *os.Root, path, written string) (removed bool, kept string, err error) {
 	if root == nil {
 		return false, "", nil
 	}
@@ -192,16 +173,29 @@ func removePage(root *os.Root, path string, rec pageRecord) (removed bool, kept 
 	case errors.Is(err, fs.ErrNotExist):
 		return false, "", nil
 	case err != nil:
+		// A link in the way that leaves the folder counts here too: what
+		// it leads to was not written by feedsmith.
 		return false, err.Error(), nil
 	case !fi.Mode().IsRegular():
 		return false, "not a regular file", nil
-	case rec.File != fileStamp(fi):
+	case written != fileStamp(fi):
 		return false, "changed since feedsmith wrote it", nil
 	}
 	if err := root.Remove(name); err != nil {
 		return false, "", err
 	}
 	return true, "", nil
+}
+
+// openOutput opens the output folder dir as a root that no path leaves;
+// nil, without an error, when there is no such folder (nothing to
+// remove).
+func openOutput(dir string) (*os.Root, error) {
+	root, err := os.OpenRoot(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return root, err
 }
 
 // removePages deletes from dir (whose absolute path is output) the pages
@@ -219,10 +213,8 @@ func removePages(ctx context.Context, cs ChangeStore, dir, output string, prev m
 		return nil, nil
 	}
 	slices.Sort(paths)
-	root, err := os.OpenRoot(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		root = nil
-	} else if err != nil {
+	root, err := openOutput(dir)
+	if err != nil {
 		return nil, fmt.Errorf("remove pages from %s: %w", dir, err)
 	}
 	if root != nil {
@@ -231,7 +223,7 @@ func removePages(ctx context.Context, cs ChangeStore, dir, output string, prev m
 	var removed, forget []string
 	var errs []error
 	for _, path := range paths {
-		ok, _, err := removePage(root, path, parsePageRecord(prev[path]))
+		ok, _, err := removeFile(root, path, parsePageRecord(prev[path]).File)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("remove %s from %s: %w", path, dir, err))
 			continue
@@ -291,8 +283,9 @@ func fileStamp(fi fs.FileInfo) string {
 }
 
 // RecordWritten records, for RemoveGone and RemovePages, the feeds and
-// pages among files as they are now in the output folder dir, for a writer that renders by
-// categories changed rather than by change numbers (the daemon). A build
+// pages among files as they are now in the output folder dir, for a
+// writer that renders by categories changed rather than by change
+// numbers (the daemon). A build
 // that writes dir later renders those categories again, once.
 func RecordWritten(ctx context.Context, cs ChangeStore, dir string, files []File) error {
 	output, err := filepath.Abs(dir)

@@ -45,7 +45,8 @@ type Publisher struct {
 	// source's lease now, for the status page the daemon serves.
 	Holders func(ctx context.Context) map[string]string
 
-	themeOnce themeOnce
+	// theme loads the theme once, when the first page is rendered.
+	theme func() (*sitepkg.Theme, error)
 	// served remembers, for RenderChanged, the page records of the pages
 	// rendered so far: the daemon serves them, and renders again only the
 	// pages whose stamps moved.
@@ -55,7 +56,8 @@ type Publisher struct {
 
 // New returns a publisher; version goes into each feed's generator.
 func New(cfg *config.Config, st Store, version string) *Publisher {
-	return &Publisher{cfg: cfg, store: st, version: version}
+	return &Publisher{cfg: cfg, store: st, version: version,
+		theme: sync.OnceValues(func() (*sitepkg.Theme, error) { return loadTheme(cfg) })}
 }
 
 // Format is one of the three feed formats a category is published in.

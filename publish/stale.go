@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/feedsmith/feedsmith/feeds"
@@ -161,12 +160,7 @@ func (p *Publisher) channelStamp(ch feeds.Channel, w *pageWork) string {
 func filesStamp(dir, id string) string {
 	s := ""
 	for _, f := range Formats {
-		fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(FeedPath(id, f.Ext))))
-		if err != nil {
-			s += " -"
-			continue
-		}
-		s += " " + fileStamp(fi)
+		s += " " + diskStamp(dir, FeedPath(id, f.Ext))
 	}
 	return s
 }
