@@ -20,6 +20,9 @@ import (
 func toURI(u *url.URL) bool {
 	host, port := u.Hostname(), u.Port()
 	if isASCII(host) {
+		if !asciiHost(u.Host, host) {
+			return false
+		}
 		u.Host = strings.ToLower(u.Host)
 	} else {
 		if !utf8.ValidString(host) {
@@ -63,6 +66,25 @@ func escapeQuery(q string) string {
 
 func needsEscape(r rune) bool {
 	return r <= ' ' || r >= 0x7F || strings.ContainsRune(`"<>\^`+"`{|}", r)
+}
+
+// asciiHost reports whether an ASCII host (hostport as in the URL, host
+// without port and brackets) is a host name or an IP literal: url.Parse
+// lets quotes, angle brackets, "!" or "'" through in a host, which no
+// resolver accepts and which a page or a feed would have to escape into a
+// link that no longer parses ("http://%22").
+func asciiHost(hostport, host string) bool {
+	if strings.HasPrefix(hostport, "[") {
+		h, _, _ := strings.Cut(host, "%") // an IPv6 zone
+		return net.ParseIP(h) != nil
+	}
+	for i := 0; i < len(host); i++ {
+		c := host[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~') {
+			return false
+		}
+	}
+	return host != ""
 }
 
 func isASCII(s string) bool {

@@ -48,6 +48,16 @@ func TestResolveURL(t *testing.T) {
 		{"host not utf-8", "http://%ff%fe.com/", base, ""},
 		{"host idna rejects", "http://a\u200db.com/", base, ""},
 		{"query with space", "/a?q=a b", base, "https://example.com/a?q=a%20b"},
+		// url.Parse lets these through in a host; no resolver does.
+		{"quote for a host", `http://"`, base, ""},
+		{"quote in a host", `http://a"b.com/`, base, ""},
+		{"angle bracket in a host", "http://a<b.com/", base, ""},
+		{"apostrophe in a host", "http://a'b.com/", base, ""},
+		{"bang in a host", "http://a!b.com/", base, ""},
+		{"underscore in a host", "http://a_b.example.com/", base, "http://a_b.example.com/"},
+		{"ipv4", "http://127.0.0.1:8080/x", base, "http://127.0.0.1:8080/x"},
+		{"ipv6", "http://[::1]:8080/x", base, "http://[::1]:8080/x"},
+		{"not an ipv6 literal", "http://[zz]/x", base, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -15,6 +15,8 @@ func FuzzPages(f *testing.F) {
 	f.Add(`"><svg onload=alert(1)>`, `https://x/"><script>`)
 	f.Add("\u202eevil", "data:text/html,x")
 	f.Add("</textarea></title><!--", "HTTPS://EXAMPLE.COM/\x00")
+	f.Add("0", `http://"`) // url.Parse takes `"` for a host; html/template wrote it http://%22
+	f.Add("0", "http://[::1]:8080/a")
 	th, err := LoadTheme(nil)
 	if err != nil {
 		f.Fatal(err)

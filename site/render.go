@@ -3,8 +3,11 @@ package site
 import (
 	"bytes"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Page is one rendered file of the tree.
@@ -190,15 +193,36 @@ func rootOf(p string) string {
 	return strings.Repeat("../", strings.Count(p, "/"))
 }
 
-// web returns u when it is an absolute http or https URL, else "": other
-// schemes (javascript:, data:) are not linked at all.
+// web returns u when it is an absolute http or https URL whose host is a
+// host name or an IP literal, else "": other schemes (javascript:, data:)
+// are not linked at all, nor a host such as `"` that url.Parse lets
+// through but html/template would escape into a link that no longer
+// parses ("http://%22").
 func web(u string) string {
 	p, err := url.Parse(u)
-	if err != nil || p.Host == "" {
+	if err != nil || !hostName(p) {
 		return ""
 	}
 	if s := strings.ToLower(p.Scheme); s != "http" && s != "https" {
 		return ""
 	}
 	return u
+}
+
+// hostName reports whether u's host is an IP literal or made of what a
+// host name holds: ASCII letters, digits, "-", ".", "_", "~", and
+// non-ASCII letters (an IRI's host, which the browser turns to IDNA).
+func hostName(u *url.URL) bool {
+	host := u.Hostname()
+	if strings.HasPrefix(u.Host, "[") {
+		h, _, _ := strings.Cut(host, "%")
+		_, err := netip.ParseAddr(h)
+		return err == nil
+	}
+	for _, c := range host {
+		if !(c >= utf8.RuneSelf && unicode.IsPrint(c) || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~') {
+			return false
+		}
+	}
+	return host != ""
 }
