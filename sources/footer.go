@@ -78,16 +78,35 @@ func cutMarkdownFooter(body string) (rest, link string, found bool) {
 // cutHTMLFooter cuts the default footer from an HTML body: a post's,
 // or a Markdown post's once rendered.
 func cutHTMLFooter(body string) (rest, link string, found bool) {
-	m := htmlBackLinks.FindStringIndex(body)
+	if !strings.HasSuffix(strings.TrimRight(body, " \t\n\f\r"), "返回首页</a></p>") { // \s*\z
+		return body, "", false // the common case, without running the regexp
+	}
+	tail := lastParagraph(body)
+	m := htmlBackLinks.FindStringIndex(body[tail:])
 	if m == nil {
 		return body, "", false
 	}
-	rest = body[:m[0]]
-	if u := htmlBareURL.FindStringSubmatch(rest); u != nil && isWebURL(html.UnescapeString(u[2])) {
+	rest = body[:tail+m[0]]
+	tail = lastParagraph(rest)
+	if u := htmlBareURL.FindStringSubmatch(rest[tail:]); u != nil && isWebURL(html.UnescapeString(u[2])) {
 		link = html.UnescapeString(u[1])
 		rest = rest[:len(rest)-len(u[0])]
 	}
 	return strings.TrimRight(rest, " \t\r\n"), link, true
+}
+
+// lastParagraph returns where the line holding body's last "<p>" starts
+// (the newline before it, or 0). Both HTML footer patterns hold no "<p>"
+// but their first and no newline before it, and end at the end of the
+// body, so a match can only start there: run on that tail alone, they
+// find what they find on the whole body without scanning a long story
+// from every offset (which was 15% of a cold build of 10,000 posts).
+func lastParagraph(body string) int {
+	i := strings.LastIndex(body, "<p>")
+	if i < 0 {
+		return len(body)
+	}
+	return max(strings.LastIndexByte(body[:i], '\n'), 0)
 }
 
 // mdLine returns a line of Markdown without its indentation and line
