@@ -112,20 +112,24 @@ func (p *Publisher) RenderChanged(ctx context.Context, changed []string) (t Tree
 	fresh := func(path, category, stamp string) bool {
 		return !full && p.served[path] == pageRecord{Category: category, Stamp: stamp}
 	}
+	var todo []int
+	for i, ch := range chans {
+		if full || slices.Contains(changed, ch.ID) || (p.isAll(ch.ID) && len(changed) > 0) {
+			todo = append(todo, i)
+		}
+	}
+	results, err := p.renderCategories(ctx, w, chans, todo, fresh, nil)
+	if err != nil {
+		return nil, nil, err
+	}
 	done := map[string]bool{}  // categories rendered
 	owned := map[string]bool{} // their pages now
 	records := map[string]pageRecord{}
-	for _, ch := range chans {
-		if !full && !slices.Contains(changed, ch.ID) && !(p.isAll(ch.ID) && len(changed) > 0) {
-			continue
-		}
-		files, pages, err := p.renderCategory(ctx, w, ch, fresh)
-		if err != nil {
-			return nil, nil, err
-		}
+	for _, i := range todo {
+		files := results[i].files
 		t = append(t, files...)
-		done[ch.ID] = true
-		for _, path := range pages {
+		done[chans[i].ID] = true
+		for _, path := range results[i].owned {
 			owned[path] = true
 		}
 		for _, f := range files {

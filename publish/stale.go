@@ -74,10 +74,8 @@ func (p *Publisher) RenderStale(ctx context.Context, cs ChangeStore, dir string,
 		}
 	}
 	next := map[string]store.Rendered{}
-	var pages []File
-	done := map[string]bool{}  // categories rendered
-	owned := map[string]bool{} // their pages now
-	for _, ch := range chans {
+	var todo []int
+	for i, ch := range chans {
 		seq := seqs[ch.ID]
 		if p.isAll(ch.ID) {
 			seq = seqs[""]
@@ -87,22 +85,35 @@ func (p *Publisher) RenderStale(ctx context.Context, cs ChangeStore, dir string,
 			w.Stats.Kept += len(Formats) + recorded[ch.ID]
 			continue
 		}
-		files, own, err := p.renderCategory(ctx, work, ch, fresh)
-		if err != nil {
-			return nil, err
-		}
-		w.Write(files...)
 		next[ch.ID] = store.Rendered{Seq: seq, Stamp: cfg}
-		done[ch.ID] = true
-		for _, path := range own {
-			owned[path] = true
-		}
+		todo = append(todo, i)
+	}
+	// Each category's files are written as soon as they are rendered, and
+	// only the page records are kept of them: the tree never sits in
+	// memory whole.
+	results, err := p.renderCategories(ctx, work, chans, todo, fresh, func(files []File) []File {
+		w.Write(files...)
+		var kept []File
 		for _, f := range files {
 			if f.Category != "" {
-				pages = append(pages, File{Path: f.Path, Category: f.Category, Stamp: f.Stamp})
+				kept = append(kept, File{Path: f.Path, Category: f.Category, Stamp: f.Stamp})
 			}
 		}
-		w.Stats.Kept += len(own) - (len(files) - len(Formats))
+		return kept
+	})
+	if err != nil {
+		return nil, err
+	}
+	var pages []File
+	done := map[string]bool{}  // categories rendered
+	owned := map[string]bool{} // their pages now
+	for _, i := range todo {
+		done[chans[i].ID] = true
+		for _, path := range results[i].owned {
+			owned[path] = true
+		}
+		pages = append(pages, results[i].files...)
+		w.Stats.Kept += len(results[i].owned) - len(results[i].files)
 	}
 	lists, err := p.appendLists(ctx, nil, work, chans)
 	if err != nil {

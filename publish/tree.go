@@ -93,10 +93,15 @@ func Overlay(t, over Tree) Tree {
 
 // A TreeWriter writes the files of a tree under its folder as they come,
 // as WriteTree does, so that a large tree never sits in memory whole.
+// Write may be called from several goroutines at once (each file's
+// fsyncs then overlap another's); Stats and Err are read once the Writes
+// are done.
 type TreeWriter struct {
 	dir   string
 	Stats WriteStats
-	errs  []error
+
+	mu   sync.Mutex
+	errs []error
 	// temps lists, per folder read so far, the names in it that look
 	// like WriteFile's temporary files.
 	temps map[string][]string
@@ -111,25 +116,29 @@ func NewTreeWriter(dir string) *TreeWriter {
 // still written.
 func (w *TreeWriter) Write(files ...File) {
 	for _, f := range files {
-		if err := checkPath(f.Path); err != nil {
+		err := checkPath(f.Path)
+		same := false
+		if err == nil {
+			name := filepath.Join(w.dir, filepath.FromSlash(f.Path))
+			w.removeStale(name)
+			body := f.Body
+			if f.Disk != nil {
+				body = f.Disk
+			}
+			if same = sameFile(name, body); !same {
+				err = WriteFile(name, body)
+			}
+		}
+		w.mu.Lock()
+		switch {
+		case err != nil:
 			w.errs = append(w.errs, err)
-			continue
-		}
-		name := filepath.Join(w.dir, filepath.FromSlash(f.Path))
-		w.removeStale(name)
-		body := f.Body
-		if f.Disk != nil {
-			body = f.Disk
-		}
-		if sameFile(name, body) {
+		case same:
 			w.Stats.Unchanged++
-			continue
+		default:
+			w.Stats.Written++
 		}
-		if err := WriteFile(name, body); err != nil {
-			w.errs = append(w.errs, err)
-			continue
-		}
-		w.Stats.Written++
+		w.mu.Unlock()
 	}
 }
 
@@ -161,13 +170,19 @@ func sameFile(name string, body []byte) bool {
 var compareBufs = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
 
 // Err returns the errors of every Write so far.
-func (w *TreeWriter) Err() error { return errors.Join(w.errs...) }
+func (w *TreeWriter) Err() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return errors.Join(w.errs...)
+}
 
 // removeStale removes the temporary files of WriteFile beside name. A
 // process killed between CreateTemp and Rename leaves one behind, and
 // nothing else would ever remove it: over many kills they pile up.
 func (w *TreeWriter) removeStale(name string) {
 	folder := filepath.Dir(name)
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	temps, ok := w.temps[folder]
 	if !ok {
 		entries, _ := os.ReadDir(folder) // a missing folder has nothing stale
