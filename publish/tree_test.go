@@ -3,8 +3,11 @@ package publish
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -138,5 +141,54 @@ func TestSameFile(t *testing.T) {
 	}
 	if sameFile(filepath.Join(dir, "missing"), nil) {
 		t.Error("a missing file is the same as nothing")
+	}
+}
+
+// TestTreeWriterBatch writes many files in one Write, from two
+// goroutines at once, one of them into a folder that a file is in the way
+// of: every other file is written whole, the one error is kept, and no
+// temporary file is left anywhere.
+func TestTreeWriterBatch(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "blocked"), []byte("a file"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var a, b Tree
+	for i := range 40 {
+		f := File{Path: fmt.Sprintf("article/%02d.html", i), Body: bytes.Repeat([]byte{byte('a' + i%26)}, 1000+i)}
+		if i%2 == 0 {
+			a = append(a, f)
+		} else {
+			b = append(b, f)
+		}
+	}
+	b = append(b, File{Path: "blocked/x.html", Body: []byte("x")})
+	w := NewTreeWriter(dir)
+	var wg sync.WaitGroup
+	wg.Go(func() { w.Write(a...) })
+	wg.Go(func() { w.Write(b...) })
+	wg.Wait()
+	if w.Stats.Written != 40 || w.Stats.Unchanged != 0 {
+		t.Errorf("stats %+v, want 40 written", w.Stats)
+	}
+	if err := w.Err(); err == nil || !strings.Contains(err.Error(), "blocked") {
+		t.Errorf("Err() = %v, want the blocked folder's error", err)
+	}
+	for _, f := range append(a, b[:len(b)-1]...) {
+		if got, err := os.ReadFile(filepath.Join(dir, f.Path)); err != nil || !bytes.Equal(got, f.Body) {
+			t.Errorf("%s: %d bytes, %v; want %d", f.Path, len(got), err, len(f.Body))
+		}
+	}
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && strings.Contains(d.Name(), ".tmp-") {
+			t.Errorf("temporary file left: %s", p)
+		}
+		return nil
+	})
+	// Written again, nothing changed: nothing is.
+	w = NewTreeWriter(dir)
+	w.Write(a...)
+	if w.Stats.Written != 0 || w.Stats.Unchanged != len(a) || w.Err() != nil {
+		t.Errorf("again: %+v, %v", w.Stats, w.Err())
 	}
 }
