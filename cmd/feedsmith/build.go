@@ -57,6 +57,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if *verbose {
 		logs.level = logLevel(slog.LevelDebug)
 	}
+	setBuildGC()
 	stop, err := startProfiles(*cpuProfile, *memProfile)
 	if err != nil {
 		fmt.Fprintf(stderr, "feedsmith: %v\n", err)
