@@ -103,23 +103,48 @@ func isFence(line []byte, closing bool) bool {
 // decodeFrontMatter reads the YAML between the fences. It walks the
 // mapping itself rather than decoding into a struct: Jekyll lets fields
 // take several shapes, a date must keep its offset (yaml.v3 turns an
-// unquoted timestamp into UTC), and errors need each value's line.
+// unquoted timestamp into UTC), and errors need each value's line. The
+// simple headers most posts have skip the YAML parser (simpleFields);
+// both ways give the same nodes to the same reader.
 func decodeFrontMatter(yml []byte, loc *time.Location) (frontMatter, error) {
+	fields, ok := simpleFields(yml)
+	if !ok {
+		var err error
+		if fields, err = yamlFields(yml); err != nil {
+			return frontMatter{}, err
+		}
+	}
+	return readFields(yml, fields, loc)
+}
+
+// yamlFields parses the header with yaml.v3 and returns its top-level
+// values by key, the last of a repeated key winning, as in Jekyll. A
+// header of only comments, or of nothing, has no fields.
+func yamlFields(yml []byte) (map[string]*yaml.Node, error) {
 	var doc yaml.Node
 	if err := unmarshalYAML(yml, &doc); err != nil {
-		return frontMatter{}, yamlError(err, yml)
+		return nil, yamlError(err, yml)
 	}
 	if len(doc.Content) == 0 || isNull(doc.Content[0]) {
-		return frontMatter{}, nil // only comments, or nothing
+		return nil, nil
 	}
 	root := resolve(doc.Content[0])
 	if root.Kind != yaml.MappingNode {
-		return frontMatter{}, nodeError(yml, root, "", errors.New("want a mapping of keys to values"))
+		return nil, nodeError(yml, root, "", errors.New("want a mapping of keys to values"))
 	}
-	r := fieldReader{yml: yml, fields: make(map[string]*yaml.Node, len(root.Content)/2)}
+	fields := make(map[string]*yaml.Node, len(root.Content)/2)
 	for i := 0; i+1 < len(root.Content); i += 2 {
-		r.fields[root.Content[i].Value] = resolve(root.Content[i+1]) // the last wins, as in Jekyll
+		fields[root.Content[i].Value] = resolve(root.Content[i+1])
 	}
+	return fields, nil
+}
+
+// readFields turns the header's top-level values into a frontMatter.
+func readFields(yml []byte, fields map[string]*yaml.Node, loc *time.Location) (frontMatter, error) {
+	if len(fields) == 0 {
+		return frontMatter{}, nil
+	}
+	r := fieldReader{yml: yml, fields: fields}
 	if p := r.fields["published"]; p != nil && isFalse(p) {
 		return frontMatter{Unpublished: true}, nil
 	}
