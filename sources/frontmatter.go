@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -327,20 +328,23 @@ func isFalse(n *yaml.Node) bool {
 	return false
 }
 
-var yamlLineRE = regexp.MustCompile(`^line (\d+): `)
+// The patterns of yamlError compile on first use: most runs see no
+// broken front matter.
+var yamlLineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^line (\d+): `) })
 
 // yamlParserProblemRE matches the yaml.v3 errors that come from its
 // parser, whose "line N" counts from 0; its scanner and decoder count
 // from 1. Both leave out a line 0, that is the first.
-var yamlParserProblemRE = regexp.MustCompile(
-	`^(did not find expected (<|key|node|'-'|',')|found (duplicate %|incompatible|undefined tag))`)
+var yamlParserProblemRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(did not find expected (<|key|node|'-'|',')|found (duplicate %|incompatible|undefined tag))`)
+})
 
 // yamlError moves the line of a yaml.v3 error from the header to the
 // file. An error yaml.v3 gives no place for is put on the opening fence.
 func yamlError(err error, yml []byte) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line, given := 0, false // within the header
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+	if m := yamlLineRE().FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		given = true
 		msg = msg[len(m[0]):]
@@ -352,7 +356,7 @@ func yamlError(err error, yml []byte) error {
 		// no place given: put it on the fence
 	case !given:
 		line = 1
-	case yamlParserProblemRE.MatchString(msg):
+	case yamlParserProblemRE().MatchString(msg):
 		line++
 	}
 	at := 1 // the opening fence
