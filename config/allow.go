@@ -3,13 +3,12 @@ package config
 import (
 	"fmt"
 	"net/netip"
-	"regexp"
 	"strings"
 )
 
 // hostPattern is an allowed host name: ASCII labels (xn-- for IDNs),
 // optionally under "*." for every name below a domain.
-var hostPattern = regexp.MustCompile(`^(\*\.)?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*$`)
+var hostPattern = lazyRegexp(`^(\*\.)?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*$`)
 
 // ParseAllowEntry reads one entry of an allow list: a host name
 // ("intranet.example", "*.corp.example"), returned lower-cased without a
@@ -28,7 +27,7 @@ func ParseAllowEntry(entry string) (host string, prefix netip.Prefix, err error)
 		return "", netip.PrefixFrom(a, a.BitLen()), nil
 	}
 	h := strings.TrimSuffix(strings.ToLower(s), ".")
-	if !strings.Contains(s, "/") && hostPattern.MatchString(h) && !numeric(h[strings.LastIndexByte(h, '.')+1:]) {
+	if !strings.Contains(s, "/") && hostPattern().MatchString(h) && !numeric(h[strings.LastIndexByte(h, '.')+1:]) {
 		return h, netip.Prefix{}, nil
 	}
 	return "", netip.Prefix{}, fmt.Errorf("%q is not a host name, an IP address or a CIDR range", entry)

@@ -3,7 +3,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/tidwall/gjson"
@@ -318,12 +317,12 @@ func splitTop(s string) []string {
 
 // jsonPathRE matches what JSONPath writes and gjson reads as keys: a
 // "$" root, or an index in brackets ("items[0]").
-var jsonPathRE = regexp.MustCompile(`^\$(\.|\[|$)|[^#\\]\[\d+\]`)
+var jsonPathRE = lazyRegexp(`^\$(\.|\[|$)|[^#\\]\[\d+\]`)
 
 // PathHint returns a warning for a valid gjson path that looks like
 // JSONPath, which gjson reads otherwise; "" for none.
 func PathHint(path string) string {
-	if !jsonPathRE.MatchString(path) {
+	if !jsonPathRE().MatchString(path) {
 		return ""
 	}
 	return fmt.Sprintf("%q looks like JSONPath, which gjson reads differently: no \"$\" root, and an index is a component (items.0, not items[0])", path)

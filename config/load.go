@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -118,7 +117,7 @@ func withoutPath(err error) error {
 	return err
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var yamlLine = lazyRegexp(`^yaml: line (\d+): (.*)$`)
 
 // syntaxProblems reports a YAML syntax error, which stops parsing: alone,
 // with its line, or as the lines that a tab indents when tabs are the
@@ -137,14 +136,14 @@ func syntaxProblems(name string, data []byte, err error) Problems {
 			return ps
 		}
 	}
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+	if m := yamlLine().FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		return Problems{{File: name, Line: n, Msg: m[2]}}
 	}
 	return Problems{{File: name, Msg: strings.TrimPrefix(msg, "yaml: ")}}
 }
 
-var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+var envRef = lazyRegexp(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
 
 // expand replaces ${VAR} in every scalar with the environment's value,
 // and returns how many nodes the tree has. A plain scalar that changed
@@ -165,8 +164,8 @@ func (d *decoder) expand(n *yaml.Node, path string, lookup func(string) (string,
 			count += d.expand(c, fmt.Sprintf("%s[%d]", path, i), lookup)
 		}
 	case yaml.ScalarNode:
-		v := envRef.ReplaceAllStringFunc(n.Value, func(ref string) string {
-			name := envRef.FindStringSubmatch(ref)[1]
+		v := envRef().ReplaceAllStringFunc(n.Value, func(ref string) string {
+			name := envRef().FindStringSubmatch(ref)[1]
 			v, ok := lookup(name)
 			if !ok {
 				d.fail(n.Line, path, fmt.Sprintf("environment variable %s is not set", name))

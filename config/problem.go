@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -109,11 +108,11 @@ func (o *origin) lineOf(key string) int {
 	return 0
 }
 
-var indexedKey = regexp.MustCompile(`^(sources|categories)\[\d+\]`)
+var indexedKey = lazyRegexp(`^(sources|categories)\[\d+\]`)
 
 // label adds the id of the source or category that key is under.
 func (o *origin) label(key string) string {
-	head := indexedKey.FindString(key)
+	head := indexedKey().FindString(key)
 	id := o.ids[head]
 	if id == "" {
 		return key

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/url"
 	"path"
-	"regexp"
 	"strings"
 )
 
@@ -18,10 +17,10 @@ const (
 // bucketPattern is what S3 allows a bucket name to be, in short: 3 to 63
 // lower-case letters, digits, dots and hyphens, starting and ending with
 // a letter or digit.
-var bucketPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+var bucketPattern = lazyRegexp(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 
 // regionPattern keeps a region a word: it goes into every signature.
-var regionPattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{0,64}$`)
+var regionPattern = lazyRegexp(`^[A-Za-z0-9_.-]{0,64}$`)
 
 // s3Credentials fills in the keys of outputs.s3 from the environment
 // when the file sets neither.
@@ -58,14 +57,14 @@ func (s *S3) problems() []pending {
 	switch {
 	case s.Bucket == "":
 		add("bucket", "required: the bucket to upload to")
-	case !bucketPattern.MatchString(s.Bucket) || strings.Contains(s.Bucket, ".."):
+	case !bucketPattern().MatchString(s.Bucket) || strings.Contains(s.Bucket, ".."):
 		add("bucket", "%q is not a bucket name: 3 to 63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit", s.Bucket)
 	}
 	if p := strings.TrimSuffix(s.Prefix, "/"); s.Prefix != "" &&
 		(p == "" || strings.HasPrefix(p, "/") || path.Clean(p) != p || strings.ContainsAny(p, "\\\x00") || p == ".." || strings.HasPrefix(p, "../")) {
 		add("prefix", "%q is not a folder path such as site/ (no leading /, no . or .. parts, no //)", s.Prefix)
 	}
-	if !regionPattern.MatchString(s.Region) {
+	if !regionPattern().MatchString(s.Region) {
 		add("region", "%q is not a region name such as us-east-1", s.Region)
 	}
 	switch {

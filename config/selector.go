@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/andybalholm/cascadia"
@@ -23,7 +22,7 @@ func CompileSelector(css string) (cascadia.Selector, error) {
 // attrSuffixRE splits "a @href" and "@href" into a selector and an
 // attribute name. CSS never ends a selector with "@name", so the suffix
 // cannot be mistaken for part of one.
-var attrSuffixRE = regexp.MustCompile(`^(.*?)\s*@([A-Za-z_:][-A-Za-z0-9_:.]*)$`)
+var attrSuffixRE = lazyRegexp(`^(.*?)\s*@([A-Za-z_:][-A-Za-z0-9_:.]*)$`)
 
 // ParseFieldSelector reads a field selector of a listing: a CSS selector
 // for the element whose text is taken ("span.date"), optionally followed
@@ -32,7 +31,7 @@ var attrSuffixRE = regexp.MustCompile(`^(.*?)\s*@([A-Za-z_:][-A-Za-z0-9_:.]*)$`)
 // element; an empty spec gives nil and "".
 func ParseFieldSelector(spec string) (sel cascadia.Selector, attr string, err error) {
 	css := strings.TrimSpace(spec)
-	if m := attrSuffixRE.FindStringSubmatch(css); m != nil {
+	if m := attrSuffixRE().FindStringSubmatch(css); m != nil {
 		css, attr = m[1], strings.ToLower(m[2])
 	}
 	if css == "" {

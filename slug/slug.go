@@ -8,7 +8,6 @@ import (
 	"text/template"
 	"unicode"
 
-	"github.com/mozillazg/go-pinyin"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -26,17 +25,16 @@ var reserved = map[string]bool{"con": true, "prn": true, "aux": true, "nul": tru
 // accents and are lower-cased; anything else separates words with "-".
 // It returns "" when nothing usable is left.
 func Make(name string) string {
-	args := pinyin.NewArgs()
 	var b strings.Builder
 	sep := false
 	for _, r := range norm.NFKD.String(name) {
 		switch {
 		case unicode.Is(unicode.Han, r):
-			if py := pinyin.SinglePinyin(r, args); len(py) > 0 {
+			if py := syllable(r); py != "" {
 				if sep && b.Len() > 0 {
 					b.WriteByte('-')
 				}
-				b.WriteString(py[0])
+				b.WriteString(py)
 				sep = false
 				continue
 			}
@@ -66,14 +64,11 @@ func Make(name string) string {
 // syllables joined, and keeps other letters and digits as they are,
 // lower-cased: 日照日报 → rizhaoribao.
 func Pinyin(s string) string {
-	args := pinyin.NewArgs()
 	var b strings.Builder
 	for _, r := range s {
 		switch {
 		case unicode.Is(unicode.Han, r):
-			if py := pinyin.SinglePinyin(r, args); len(py) > 0 {
-				b.WriteString(py[0])
-			}
+			b.WriteString(syllable(r))
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			b.WriteRune(unicode.ToLower(r))
 		}

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -103,23 +104,48 @@ func isFence(line []byte, closing bool) bool {
 // decodeFrontMatter reads the YAML between the fences. It walks the
 // mapping itself rather than decoding into a struct: Jekyll lets fields
 // take several shapes, a date must keep its offset (yaml.v3 turns an
-// unquoted timestamp into UTC), and errors need each value's line.
+// unquoted timestamp into UTC), and errors need each value's line. The
+// simple headers most posts have skip the YAML parser (simpleFields);
+// both ways give the same nodes to the same reader.
 func decodeFrontMatter(yml []byte, loc *time.Location) (frontMatter, error) {
+	fields, ok := simpleFields(yml)
+	if !ok {
+		var err error
+		if fields, err = yamlFields(yml); err != nil {
+			return frontMatter{}, err
+		}
+	}
+	return readFields(yml, fields, loc)
+}
+
+// yamlFields parses the header with yaml.v3 and returns its top-level
+// values by key, the last of a repeated key winning, as in Jekyll. A
+// header of only comments, or of nothing, has no fields.
+func yamlFields(yml []byte) (map[string]*yaml.Node, error) {
 	var doc yaml.Node
 	if err := unmarshalYAML(yml, &doc); err != nil {
-		return frontMatter{}, yamlError(err, yml)
+		return nil, yamlError(err, yml)
 	}
 	if len(doc.Content) == 0 || isNull(doc.Content[0]) {
-		return frontMatter{}, nil // only comments, or nothing
+		return nil, nil
 	}
 	root := resolve(doc.Content[0])
 	if root.Kind != yaml.MappingNode {
-		return frontMatter{}, nodeError(yml, root, "", errors.New("want a mapping of keys to values"))
+		return nil, nodeError(yml, root, "", errors.New("want a mapping of keys to values"))
 	}
-	r := fieldReader{yml: yml, fields: make(map[string]*yaml.Node, len(root.Content)/2)}
+	fields := make(map[string]*yaml.Node, len(root.Content)/2)
 	for i := 0; i+1 < len(root.Content); i += 2 {
-		r.fields[root.Content[i].Value] = resolve(root.Content[i+1]) // the last wins, as in Jekyll
+		fields[root.Content[i].Value] = resolve(root.Content[i+1])
 	}
+	return fields, nil
+}
+
+// readFields turns the header's top-level values into a frontMatter.
+func readFields(yml []byte, fields map[string]*yaml.Node, loc *time.Location) (frontMatter, error) {
+	if len(fields) == 0 {
+		return frontMatter{}, nil
+	}
+	r := fieldReader{yml: yml, fields: fields}
 	if p := r.fields["published"]; p != nil && isFalse(p) {
 		return frontMatter{Unpublished: true}, nil
 	}
@@ -302,20 +328,23 @@ func isFalse(n *yaml.Node) bool {
 	return false
 }
 
-var yamlLineRE = regexp.MustCompile(`^line (\d+): `)
+// The patterns of yamlError compile on first use: most runs see no
+// broken front matter.
+var yamlLineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^line (\d+): `) })
 
 // yamlParserProblemRE matches the yaml.v3 errors that come from its
 // parser, whose "line N" counts from 0; its scanner and decoder count
 // from 1. Both leave out a line 0, that is the first.
-var yamlParserProblemRE = regexp.MustCompile(
-	`^(did not find expected (<|key|node|'-'|',')|found (duplicate %|incompatible|undefined tag))`)
+var yamlParserProblemRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(did not find expected (<|key|node|'-'|',')|found (duplicate %|incompatible|undefined tag))`)
+})
 
 // yamlError moves the line of a yaml.v3 error from the header to the
 // file. An error yaml.v3 gives no place for is put on the opening fence.
 func yamlError(err error, yml []byte) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line, given := 0, false // within the header
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+	if m := yamlLineRE().FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		given = true
 		msg = msg[len(m[0]):]
@@ -327,7 +356,7 @@ func yamlError(err error, yml []byte) error {
 		// no place given: put it on the fence
 	case !given:
 		line = 1
-	case yamlParserProblemRE.MatchString(msg):
+	case yamlParserProblemRE().MatchString(msg):
 		line++
 	}
 	at := 1 // the opening fence
