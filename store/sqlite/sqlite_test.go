@@ -77,6 +77,16 @@ func TestReopen(t *testing.T) {
 	}
 }
 
+// pragma returns the value of PRAGMA name on a connection of db.
+func pragma(t *testing.T, db *sql.DB, name string) string {
+	t.Helper()
+	var v string
+	if err := db.QueryRowContext(t.Context(), "PRAGMA "+name).Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
 func userVersion(t *testing.T, db *sql.DB) int {
 	t.Helper()
 	var v int
@@ -88,23 +98,24 @@ func userVersion(t *testing.T, db *sql.DB) int {
 
 func TestOpenSchemaVersions(t *testing.T) {
 	tests := []struct {
-		name    string
-		prepare func(t *testing.T, db *sql.DB) // the existing file
-		wantErr string
+		name     string
+		prepare  func(t *testing.T, db *sql.DB) // the existing file
+		wantErr  string
+		pageSize int // a file made before keeps SQLite's default
 	}{
-		{"new file", nil, ""},
+		{"new file", nil, "", pageSize},
 		{"version 0 file", func(t *testing.T, db *sql.DB) {
 			exec(t, db, "CREATE TABLE unrelated (x INTEGER)")
-		}, ""},
+		}, "", 4096},
 		{"current", func(t *testing.T, db *sql.DB) {
 			exec(t, db, "PRAGMA journal_mode = WAL")
 			if err := migrate(t.Context(), db); err != nil {
 				t.Fatal(err)
 			}
-		}, ""},
+		}, "", 4096},
 		{"newer than this program", func(t *testing.T, db *sql.DB) {
 			exec(t, db, "PRAGMA user_version = "+strconv.Itoa(len(migrations)+1))
-		}, "newer than this program"},
+		}, "newer than this program", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -133,6 +144,17 @@ func TestOpenSchemaVersions(t *testing.T) {
 			}
 			if _, err := s.Save(t.Context(), "src", []article.Article{testArticle("a")}, now); err != nil {
 				t.Fatal(err)
+			}
+			for _, db := range []*sql.DB{s.write, s.read} {
+				if mode := pragma(t, db, "journal_mode"); mode != "wal" {
+					t.Errorf("journal mode %s, want wal", mode)
+				}
+				if size := pragma(t, db, "page_size"); size != strconv.Itoa(tt.pageSize) {
+					t.Errorf("page size %s, want %d", size, tt.pageSize)
+				}
+			}
+			if sync := pragma(t, s.write, "synchronous"); sync != "1" { // NORMAL
+				t.Errorf("writer's synchronous %s, want 1 (NORMAL)", sync)
 			}
 		})
 	}
