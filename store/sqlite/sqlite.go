@@ -19,20 +19,16 @@ import (
 // pageSize is the page size of a new store file. At SQLite's default,
 // 4 KiB, an article row of a few KB of text spills into overflow pages
 // of its own, mostly empty, and a save writes twice the pages to the WAL
-// and to the file: at 16 KiB most rows fit in their leaf page. With the
-// writer's cache below, saving 10,000 posts like bench/corpus's takes
-// half the CPU time (BenchmarkSaveCorpus: 1.36 s to 0.68 s); 8 KiB saved
-// less, 32 and 64 KiB no more.
+// and to the file: at 16 KiB most rows fit in their leaf page. Saving
+// 10,000 posts like bench/corpus's took 18% less CPU time
+// (BenchmarkSaveCorpus: 1.27 s to 1.04 s); 8 KiB saved less, 32 and 64
+// KiB no more. A bigger page cache for the writer saved more (0.68 s
+// with 8 MB) but cost a cold build ~30 MB more peak memory, a third of
+// its budget, and is left at SQLite's default. Editing many stored
+// articles costs more with big pages (BenchmarkSaveUpdated, 1,000 edits:
+// 46–52 ms to 64–75 ms): a build mostly adds, a refresh mostly finds
+// articles unchanged.
 const pageSize = 16384
-
-// writeCacheKiB is the page cache of the writing connection. SQLite's
-// default, 2 MB, is smaller than the indexes that a save of 512 articles
-// touches once a store holds a few thousand: their pages were spilled to
-// the WAL in mid-transaction and read back, and written again at
-// commit. The cache fills only as pages are read, up to this (which
-// costs about 30 MB more peak memory in a cold build of 10,000 posts);
-// 16 MB saved no more than 8.
-const writeCacheKiB = 8 << 10
 
 // readConns bounds the reading connections. WAL lets readers run beside
 // the one writer; a few cover the HTTP server and the renderers.
@@ -72,8 +68,7 @@ func open(ctx context.Context, path string) (*Store, error) {
 	// synchronous(NORMAL) in WAL mode: a commit survives a crash of
 	// feedsmith; a power cut may lose the commits since the last
 	// checkpoint (SQLite syncs the WAL then), never corrupt the file.
-	write, err := sql.Open("sqlite", dsn(path, "_pragma=synchronous(NORMAL)",
-		fmt.Sprintf("_pragma=cache_size(%d)", -writeCacheKiB), "_txlock=immediate"))
+	write, err := sql.Open("sqlite", dsn(path, "_pragma=synchronous(NORMAL)", "_txlock=immediate"))
 	if err != nil {
 		return nil, err
 	}
