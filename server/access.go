@@ -89,7 +89,12 @@ func (al *accessLog) close() error {
 func (al *accessLog) log(ctx *fasthttp.RequestCtx, start time.Time) {
 	status := ctx.Response.StatusCode()
 	n := 0
-	if !ctx.IsHead() && status != fasthttp.StatusNotModified && status != fasthttp.StatusNoContent {
+	switch {
+	case ctx.IsHead() || status == fasthttp.StatusNotModified || status == fasthttp.StatusNoContent:
+	case ctx.Response.IsBodyStream():
+		// Body would read the stream (a sendfile body) into memory.
+		n = max(ctx.Response.Header.ContentLength(), 0)
+	default:
 		n = len(ctx.Response.Body())
 	}
 	if al.logger != nil {

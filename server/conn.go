@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -23,7 +24,11 @@ func (l headListener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &headConn{Conn: c}, nil
+	hc := &headConn{Conn: c}
+	if sc, ok := c.(syscall.Conn); ok {
+		hc.raw, _ = sc.SyscallConn() // nil: no sendfile, bodies are copied
+	}
+	return hc, nil
 }
 
 // Bounds of the drain before a connection with an error response is
@@ -43,6 +48,8 @@ type headConn struct {
 	lineRead atomic.Bool
 	// linger is set by the error handler: drain before closing.
 	linger atomic.Bool
+	// raw is the socket, for sendfile (ReadFrom).
+	raw syscall.RawConn
 }
 
 func (c *headConn) Read(p []byte) (int, error) {

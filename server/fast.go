@@ -141,9 +141,18 @@ func (s *Server) serveFast(ctx *fasthttp.RequestCtx, e *entry) {
 		setFast(&ctx.Response.Header, v.fastNotModified)
 	} else {
 		setFast(&ctx.Response.Header, v.fastOK)
-		// SetBodyRaw shares the prepared bytes; for a HEAD fasthttp
-		// sends their length and not the bytes.
-		ctx.Response.SetBodyRaw(v.body)
+		var mr *memReader
+		if v == &e.plain && !ctx.IsHead() {
+			mr = s.newMemReader(e.mem)
+		}
+		if mr != nil {
+			// fasthttp closes it once the response is written.
+			ctx.Response.SetBodyStream(mr, len(v.body))
+		} else {
+			// SetBodyRaw shares the prepared bytes; for a HEAD fasthttp
+			// sends their length and not the bytes.
+			ctx.Response.SetBodyRaw(v.body)
+		}
 		if !ctx.IsHead() {
 			n = len(v.body)
 		}

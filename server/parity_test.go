@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/feedsmith/feedsmith/metrics"
+	"github.com/feedsmith/feedsmith/publish"
 )
 
 // rawDo sends a raw request head (request line and header lines, without
@@ -52,7 +53,8 @@ func TestParity(t *testing.T) {
 			Metrics: metrics.New("test"), AdminToken: "s3cret",
 			Refresh: func(context.Context, string) error { return nil },
 		})
-		s.Update(sampleTree())
+		// feeds/big.atom is large enough to be sent with sendfile.
+		s.Update(append(sampleTree(), publish.File{Path: "feeds/big.atom", ContentType: atomType, Body: bigFeed(), MaxAge: time.Hour}))
 		return s
 	}
 	std := httptest.NewServer(newServer().Handler())
@@ -125,6 +127,11 @@ func TestParity(t *testing.T) {
 		{"dot dot, escaped slash", "GET /feeds/../feeds/news%2Fx.atom HTTP/1.1", ""},
 		{"escaped served file", "GET /feeds/%6Eews.atom HTTP/1.1", ""},
 		{"head of a dot path", "HEAD /./feeds/news.atom HTTP/1.1", ""},
+		{"large", "GET /feeds/big.atom HTTP/1.1", ""},
+		{"large, http/1.0", "GET /feeds/big.atom HTTP/1.0", ""},
+		{"large, head", "HEAD /feeds/big.atom HTTP/1.1", ""},
+		{"large, gzip", "GET /feeds/big.atom HTTP/1.1\r\nAccept-Encoding: gzip", ""},
+		{"large, since", "GET /feeds/big.atom HTTP/1.1\r\nIf-Modified-Since: " + lm, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -72,6 +72,9 @@ type Server struct {
 	// badLog and fastLog rate-limit the lines about bad requests and
 	// fasthttp's own warnings.
 	badLog, fastLog logLimit
+
+	// readers are the idle memReaders of sendfile responses.
+	readers sync.Pool
 }
 
 // tree maps a tree path ("feeds/news.atom") to its prepared response.

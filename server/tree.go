@@ -26,6 +26,10 @@ type entry struct {
 	lastModified string
 	plain        variant
 	gzip         *variant // nil when gzip would not make the body smaller
+	// mem holds plain.body for sendfile when it is large (sendfileMin);
+	// nil otherwise. Entries with the same bytes share it; it is retired
+	// when the tree stops holding it.
+	mem *memBody
 	// contentType and maxAge are the file's, for Files.
 	contentType string
 	maxAge      time.Duration
@@ -86,11 +90,13 @@ func (s *Server) Remove(paths []string) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	next := maps.Clone(*s.files.Load())
+	cur := *s.files.Load()
+	next := maps.Clone(cur)
 	for _, p := range paths {
 		delete(next, p)
 	}
 	s.files.Store(&next)
+	retireMems(cur, next)
 }
 
 func (s *Server) apply(files []publish.File, keep bool) (changed []string) {
@@ -117,6 +123,9 @@ func (s *Server) apply(files []publish.File, keep bool) (changed []string) {
 			old = rem
 		}
 		e := s.prepare(f, old, now)
+		if prev := next[f.Path]; prev != nil && prev != cur[f.Path] && prev.mem != e.mem && (old == nil || prev.mem != old.mem) {
+			prev.mem.retire() // the same path twice in files: the first made its own
+		}
 		next[f.Path] = e
 		if (old == nil || old.sum != e.sum) && !slices.Contains(changed, f.Path) {
 			changed = append(changed, f.Path)
@@ -133,7 +142,21 @@ func (s *Server) apply(files []publish.File, keep bool) (changed []string) {
 		}
 	}
 	s.files.Store(&next)
+	retireMems(cur, next)
 	return changed
+}
+
+// retireMems retires the memfds of the entries of cur that next does not
+// hold: a request that loaded cur before the swap still sends what it
+// took, and one that comes after answers from the bytes in memory.
+func retireMems(cur, next tree) {
+	for p, e := range cur {
+		if e.mem != nil {
+			if n := next[p]; n == nil || n.mem != e.mem {
+				e.mem.retire()
+			}
+		}
+	}
 }
 
 // treePath reports whether p is a clean relative slash path that stays
@@ -152,7 +175,7 @@ func (s *Server) prepare(f publish.File, old *entry, now time.Time) *entry {
 	e := &entry{path: f.Path, category: f.Category, stamp: f.Stamp, contentType: f.ContentType, maxAge: f.MaxAge, sum: sha256.Sum256(f.Body), modified: now}
 	var body, gz []byte
 	if old != nil && old.sum == e.sum && old.plain.body != nil {
-		e.modified, body = old.modified, old.plain.body
+		e.modified, body, e.mem = old.modified, old.plain.body, old.mem
 		if old.gzip != nil {
 			gz = old.gzip.body
 		}
@@ -162,6 +185,12 @@ func (s *Server) prepare(f publish.File, old *entry, now time.Time) *entry {
 		}
 		body = f.Body // shared for as long as it is served: publish never changes a File's bytes
 		gz = compress(body)
+	}
+	if e.mem == nil && len(body) >= sendfileMin {
+		var err error
+		if e.mem, err = newMemBody(body); err != nil {
+			s.logger.Warn("serving a file without sendfile", "path", f.Path, "error", err)
+		}
 	}
 	e.lastModified = e.modified.Format(httpTimeFormat)
 	tag := hex.EncodeToString(e.sum[:16])
