@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/microcosm-cc/bluemonday"
 	"golang.org/x/net/html"
@@ -18,8 +17,7 @@ import (
 // with lower- or upper-case names, quoted attribute values, no comment,
 // no doctype, no raw-text or skipped element (script, style, textarea,
 // title, iframe, ...), no '<' that is not a tag, no CR, and in attribute
-// values no entities but a few that read the same in text and in
-// attributes. It then does what bluemonday does, token by token, without
+// values no entity that unescapeAttr cannot tell. It then does what bluemonday does, token by token, without
 // the allocations of bluemonday's tokens and names: elements and
 // attributes are kept or dropped by policyElements and policyGlobal (the
 // tables of newPolicy; TestPlainPolicyTable checks them against it), URLs
@@ -208,50 +206,74 @@ func plainAttribute(s string) (plainAttr, int, bool) {
 	if m >= len(s) || !strings.ContainsRune(" \n\t/>", rune(s[m])) {
 		return plainAttr{}, 0, false
 	}
-	if strings.IndexByte(val, '&') >= 0 {
-		if !plainEntities(val) {
-			return plainAttr{}, 0, false
-		}
-		val = html.UnescapeString(val)
-	}
-	return plainAttr{key: key, val: val}, m, true
+	val, ok := unescapeAttr(val)
+	return plainAttr{key: key, val: val}, m, ok
 }
 
-// plainEntities reports whether every '&' in v starts an entity that the
-// tokenizer decodes the same in an attribute as in text: a numeric one,
-// or a named one with its ';' that html.UnescapeString knows. (Only
-// entities without their ';' read differently.)
-func plainEntities(v string) bool {
+// unescapeAttr decodes an attribute value as the tokenizer does, and
+// reports whether it could tell how: it leaves to bluemonday the
+// entities that html.UnescapeString, which decodes as in text, might
+// decode otherwise (a name with a longer one inside, "&notit;").
+func unescapeAttr(v string) (string, bool) {
+	if strings.IndexByte(v, '&') < 0 {
+		return v, true
+	}
+	var b strings.Builder
+	b.Grow(len(v))
 	for {
 		i := strings.IndexByte(v, '&')
 		if i < 0 {
-			return true
+			b.WriteString(v)
+			return b.String(), true
 		}
-		v = v[i+1:]
-		n := 0
-		if strings.HasPrefix(v, "#") {
-			n = 1
-			if len(v) > 1 && (v[1] == 'x' || v[1] == 'X') {
-				n = 2
-			}
-		}
-		start := n
-		for n < len(v) && ('a' <= v[n] && v[n] <= 'z' || 'A' <= v[n] && v[n] <= 'Z' || '0' <= v[n] && v[n] <= '9') {
+		b.WriteString(v[:i])
+		v = v[i:]
+		n := 1
+		for n < len(v) && isAlnum(v[n]) {
 			n++
 		}
-		if n == start || n >= len(v) || v[n] != ';' {
-			return false
-		}
-		if start == 0 {
-			// Text decodes the longest entity the name starts with
-			// ("&notit;" is "¬it;"), an attribute only the whole name:
-			// only the whole name decodes to one or two runes.
-			if d := html.UnescapeString("&" + v[:n+1]); d == "&"+v[:n+1] || utf8.RuneCountInString(d) > 2 {
-				return false
+		switch {
+		case n == 1 && n < len(v) && v[n] == '#':
+			// Numeric, the same in an attribute as in text.
+			n++
+			hex := n < len(v) && (v[n] == 'x' || v[n] == 'X')
+			if hex {
+				n++
 			}
+			digits := n
+			for n < len(v) && ('0' <= v[n] && v[n] <= '9' || hex && ('a' <= v[n]|0x20 && v[n]|0x20 <= 'f')) {
+				n++
+			}
+			if n == digits {
+				return "", false
+			}
+			if n < len(v) && v[n] == ';' {
+				n++
+			}
+			b.WriteString(html.UnescapeString(v[:n]))
+		case n == 1:
+			b.WriteByte('&') // no name: no entity
+		case n < len(v) && v[n] == ';':
+			n++
+			d := html.UnescapeString(v[:n])
+			if d != v[:n] && strings.HasSuffix(d, ";") {
+				return "", false // maybe a shorter name decoded, which an attribute does not
+			}
+			b.WriteString(d)
+		case n < len(v) && v[n] == '=':
+			b.WriteString(v[:n]) // an attribute keeps "&name=" as it is
+		default:
+			if html.UnescapeString(v[:n]) != v[:n] {
+				return "", false // the whole name, or only a shorter one?
+			}
+			b.WriteString(v[:n])
 		}
-		v = v[n+1:]
+		v = v[n:]
 	}
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
 // skipped are the elements whose content the tokenizer reads as raw text
