@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -120,6 +121,32 @@ func FuzzSummary(f *testing.F) {
 		}
 		if XMLSafe(got) != got {
 			t.Fatalf("Summary(%q, %d) = %q: not XML-safe", s, max, got)
+		}
+	})
+}
+
+// FuzzTextPrefix checks that the summary made from textPrefix is the one
+// made from Text of the whole, as ArticleWithin made it before.
+func FuzzTextPrefix(f *testing.F) {
+	for _, s := range append(slices.Clone(seeds), wellFormedPieces...) {
+		f.Add(s, 200)
+	}
+	for _, s := range []string{
+		strings.Repeat("<p>中华人民共和国。</p>", 50), strings.Repeat("<b>word</b> ", 100),
+		strings.Repeat("<p>x</p>", 199) + "&lt;b&gt;", strings.Repeat("a ", 199) + "<i>&amp;lt;</i>",
+		strings.Repeat("<p>a</p>", 100) + "<script>" + strings.Repeat("b ", 300) + "</script>",
+		"\xe4<b>\xb8\xad</b>" + strings.Repeat(" x", 300), strings.Repeat("é<br>", 300),
+		"<p>" + strings.Repeat("a", 199) + "</p>" + "<p>b</p>", strings.Repeat("\u3000<i>y</i>", 300),
+	} {
+		f.Add(s, 200)
+		f.Add(s, 1)
+		f.Add(s, 10)
+	}
+	f.Fuzz(func(t *testing.T, s string, max int) {
+		max = 1 + int(uint(max)%512)
+		want := summary(retext(Text(s)), max)
+		if got := summary(retext(textPrefix(s, max+1)), max); got != want {
+			t.Fatalf("summary from textPrefix(%q, %d) = %q, from Text %q", s, max+1, got, want)
 		}
 	})
 }

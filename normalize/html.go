@@ -63,8 +63,11 @@ func (n *Normalizer) sanitize(s, base string, w *lineWriter) string {
 	}
 	buf := n.buffer()
 	defer n.recycle(buf)
-	if err := n.policy.SanitizeReaderToWriter(strings.NewReader(s), buf); err != nil {
-		return "" // as Policy.Sanitize does
+	if !sanitizePlain(s, buf) {
+		buf.Reset()
+		if err := n.policy.SanitizeReaderToWriter(strings.NewReader(s), buf); err != nil {
+			return "" // as Policy.Sanitize does
+		}
 	}
 	if len(bytes.TrimSpace(buf.Bytes())) == 0 {
 		return ""

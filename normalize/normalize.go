@@ -86,8 +86,8 @@ func (n *Normalizer) ArticleWithin(a *article.Article, base string, lim Limits) 
 	a.Content = n.html(a.Content, base, w, lim.Content)
 	var text string
 	switch {
-	case !fromContent:
-		text = Text(a.Summary)
+	case !fromContent && n.SummaryLen > 0:
+		text = textPrefix(a.Summary, n.SummaryLen+1)
 	case w != nil:
 		text = w.String()
 	}

@@ -33,7 +33,7 @@ func newPolicy() *bluemonday.Policy {
 		"table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "colgroup", "col")
 	// Any text is safe in title and alt: values are escaped on output.
 	p.AllowAttrs("title").Globally()
-	p.AllowAttrs("lang").Matching(regexp.MustCompile(`^[a-zA-Z]{2,8}(-[a-zA-Z0-9]{1,8})*$`)).Globally()
+	p.AllowAttrs("lang").Matching(langPattern).Globally()
 	p.AllowAttrs("dir").Matching(bluemonday.Direction).Globally()
 
 	p.AllowAttrs("href").OnElements("a")
@@ -53,8 +53,15 @@ func newPolicy() *bluemonday.Policy {
 	p.AllowAttrs("type").Matching(bluemonday.ListType).OnElements("ol", "ul", "li")
 	p.AllowAttrs("value").Matching(bluemonday.Integer).OnElements("li")
 	p.AllowAttrs("colspan", "rowspan").Matching(bluemonday.Integer).OnElements("td", "th")
-	p.AllowAttrs("scope").Matching(regexp.MustCompile(`^(row|col|rowgroup|colgroup)$`)).OnElements("th")
+	p.AllowAttrs("scope").Matching(scopePattern).OnElements("th")
 	p.AllowAttrs("span").Matching(bluemonday.Integer).OnElements("col", "colgroup")
 	p.AllowAttrs("open").OnElements("details")
 	return p
 }
+
+// The patterns of newPolicy that bluemonday does not export, shared with
+// sanitizePlain.
+var (
+	langPattern  = regexp.MustCompile(`^[a-zA-Z]{2,8}(-[a-zA-Z0-9]{1,8})*$`)
+	scopePattern = regexp.MustCompile(`^(row|col|rowgroup|colgroup)$`)
+)

@@ -266,6 +266,47 @@ func Text(s string) string {
 	}
 }
 
+// textPrefix is Text of s cut to at most runes runes, unless Text of s
+// has a '<' or '&' in them, in which case it is all of Text of s (see
+// lineWriter): as much of Text as summary of retext of Text needs. A
+// summary's text is often a whole article, and this reads only its
+// start. Invalid UTF-8 goes to Text, since the tokens' pieces are
+// cleaned one by one and a sequence a tag splits would be dropped.
+func textPrefix(s string, runes int) string {
+	if strings.IndexByte(s, '<') < 0 || !utf8.ValidString(s) {
+		return Text(s)
+	}
+	w := lineWriter{limit: runes}
+	w.grow(len(s))
+	z := html.NewTokenizer(strings.NewReader(s))
+	skip := 0
+	for !w.full {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			return w.String()
+		case html.TextToken:
+			if skip == 0 {
+				w.WriteString(string(z.Text()))
+			}
+		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
+			name, _ := z.TagName()
+			a := atom.Lookup(name)
+			if hidden[a] && tt != html.SelfClosingTagToken {
+				if tt == html.StartTagToken {
+					skip++
+				} else if skip > 0 {
+					skip--
+				}
+			}
+			if !inline[a] {
+				w.Space()
+			}
+		}
+	}
+	return w.String()
+}
+
 // hidden elements have content a reader never sees as text.
 var hidden = map[atom.Atom]bool{
 	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true,

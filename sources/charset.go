@@ -165,6 +165,9 @@ func describe(c charsetChoice) string {
 // invalidUTF8 returns the offset of the first byte that is not valid UTF-8,
 // or -1.
 func invalidUTF8(b []byte) int {
+	if utf8.Valid(b) {
+		return -1 // most documents: utf8.Valid reads ASCII 8 bytes at a time
+	}
 	for i := 0; i < len(b); {
 		if b[i] < utf8.RuneSelf {
 			i++

@@ -194,3 +194,17 @@ func rssItem(encodingDecl, title string) string {
 	return strings.Replace(rssDoc(encodingDecl, "channel"), "</channel>",
 		"<item><title>"+title+"</title><link>https://example.com/1</link></item></channel>", 1)
 }
+
+func TestInvalidUTF8(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want int
+	}{
+		{"", -1}, {"ascii only", -1}, {"中文 and 😀", -1}, {"\xff", 0}, {"ab\xc4\xe3", 2},
+		{"中\xe4\xb8", 3}, {"ok\xed\xa0\x80", 2}, {"\xf4\x90\x80\x80", 0}, {strings.Repeat("a", 100) + "\x80", 100},
+	} {
+		if got := invalidUTF8([]byte(c.in)); got != c.want {
+			t.Errorf("invalidUTF8(%q) = %d, want %d", c.in, got, c.want)
+		}
+	}
+}

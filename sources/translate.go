@@ -41,19 +41,34 @@ func (t *atomTranslator) Translate(doc any) (*gofeed.Feed, error) {
 // rssTranslator is gofeed's, keeping every author of an item (gofeed
 // keeps the first of author, dc:author and dc:creator) and taking a
 // permalink guid as the link of an item that has none, as readers do
-// (RSS 2.0: isPermaLink defaults to true).
-type rssTranslator struct{ gofeed.DefaultRSSTranslator }
+// (RSS 2.0: isPermaLink defaults to true). It finds the images gofeed
+// finds in the HTML of the feed and its items with firstImage, which
+// seldom needs to parse it.
+type rssTranslator struct{}
 
 func (t *rssTranslator) Translate(doc any) (*gofeed.Feed, error) {
-	feed, err := t.DefaultRSSTranslator.Translate(doc)
 	rf, ok := doc.(*rss.Feed)
-	if err != nil || !ok || len(rf.Items) != len(feed.Items) {
-		return feed, err
+	if !ok || rf == nil {
+		return (&gofeed.DefaultRSSTranslator{}).Translate(doc)
+	}
+	feed, err := (&gofeed.DefaultRSSTranslator{DisableContentImageScan: true}).Translate(doc)
+	if err != nil || len(rf.Items) != len(feed.Items) {
+		// Not one item for one: translate again with gofeed's own scan.
+		return (&gofeed.DefaultRSSTranslator{}).Translate(doc)
+	}
+	if feed.Image == nil {
+		feed.Image = firstImage(rf.Description)
 	}
 	for i, ri := range rf.Items {
 		it := feed.Items[i]
 		if ri == nil || it == nil {
 			continue
+		}
+		if it.Image == nil {
+			// gofeed's order: the content, then the description.
+			if it.Image = firstImage(ri.Content); it.Image == nil {
+				it.Image = firstImage(ri.Description)
+			}
 		}
 		if ps := rssPeople(ri); len(ps) > 0 {
 			it.Authors = ps
