@@ -7,6 +7,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/feedsmith/feedsmith/feeds"
 	"github.com/feedsmith/feedsmith/store"
@@ -67,14 +71,15 @@ func (p *Publisher) RenderStale(ctx context.Context, cs ChangeStore, dir string,
 	}
 	// The pages recorded of each category, which a category not
 	// rendered again keeps.
-	recorded := map[string]int{}
+	recorded := map[string][]string{}
 	for key, r := range prev {
 		if isPagePath(key) {
-			recorded[parsePageRecord(r).Category]++
+			c := parsePageRecord(r).Category
+			recorded[c] = append(recorded[c], key)
 		}
 	}
 	next := map[string]store.Rendered{}
-	var todo []int
+	var todo, unmoved []int
 	for i, ch := range chans {
 		seq := seqs[ch.ID]
 		if p.isAll(ch.ID) {
@@ -82,12 +87,26 @@ func (p *Publisher) RenderStale(ctx context.Context, cs ChangeStore, dir string,
 		}
 		cfg := p.channelStamp(ch, work)
 		if r, ok := prev[ch.ID]; ok && !all && r.Seq == seq && r.Stamp == cfg+filesStamp(dir, ch.ID) {
-			w.Stats.Kept += len(Formats) + recorded[ch.ID]
+			unmoved = append(unmoved, i)
 			continue
 		}
 		next[ch.ID] = store.Rendered{Seq: seq, Stamp: cfg}
 		todo = append(todo, i)
 	}
+	// A category whose articles and feed files did not move is skipped
+	// only when its pages too are on disk as written: a page deleted or
+	// edited in the output folder is written again, as a feed file is.
+	intact := pagesIntact(dir, prev, recorded, chans, unmoved)
+	for k, i := range unmoved {
+		id := chans[i].ID
+		if intact[k] {
+			w.Stats.Kept += len(Formats) + len(recorded[id])
+			continue
+		}
+		next[id] = store.Rendered{Seq: prev[id].Seq, Stamp: p.channelStamp(chans[i], work)}
+		todo = append(todo, i)
+	}
+	slices.Sort(todo)
 	// Each category's files are written as soon as they are rendered, and
 	// only the page records are kept of them: the tree never sits in
 	// memory whole.
@@ -144,6 +163,31 @@ func (p *Publisher) RenderStale(ctx context.Context, cs ChangeStore, dir string,
 		return err
 	}
 	return record, nil
+}
+
+// pagesIntact reports, for each category chans[i] of idx, whether every
+// page recorded of it (recorded, from prev) is on disk as it was
+// written. The pages are looked at a few at a time: a site's article
+// pages can be tens of thousands of files.
+func pagesIntact(dir string, prev map[string]store.Rendered, recorded map[string][]string, chans []feeds.Channel, idx []int) []bool {
+	intact := make([]bool, len(idx))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0)*2, len(idx)) {
+		wg.Go(func() {
+			for k := int(next.Add(1)) - 1; k < len(idx); k = int(next.Add(1)) - 1 {
+				intact[k] = true
+				for _, path := range recorded[chans[idx[k]].ID] {
+					if parsePageRecord(prev[path]).File != diskStamp(dir, path) {
+						intact[k] = false
+						break
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return intact
 }
 
 // channelStamp hashes what a category's feeds depend on besides its

@@ -21,11 +21,11 @@ const browserCSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-u
 
 // TestBrowser opens the home page, a Chinese category page, an article
 // page and the status page in headless Chromium, served under a path
-// prefix by a loopback server, at 1280 and 390 px wide, and checks that
+// prefix by a loopback server, at 1280, 390 and 320 px wide, and checks that
 // none scrolls sideways, the h1 is the expected one and visible, the
 // autodiscovery links are there, the console has no error and no request
 // went to another host. Screenshots go to FEEDSMITH_SCREENSHOTS when set,
-// else to a temporary folder.
+// else to a new temporary folder, kept after the test (its log says where).
 func TestBrowser(t *testing.T) {
 	started := time.Now()
 
@@ -62,7 +62,7 @@ func TestBrowser(t *testing.T) {
 		{"article", ArticlePath("rizhao-api/1000"), rizhao[0]},
 		{"status", StatusPath, "状态 · " + s.Title},
 	} {
-		for _, width := range []int64{1280, 390} {
+		for _, width := range []int64{1280, 390, 320} {
 			t.Run(fmt.Sprintf("%s-%d", page.name, width), func(t *testing.T) {
 				b.Check(t, srv.URL+"/mirror/"+page.path, width, page.h1,
 					filepath.Join(shots, fmt.Sprintf("%s-%d.png", page.name, width)))

@@ -22,8 +22,8 @@ import (
 // autodiscovery links, logs no console error and makes no request to
 // another host than the daemon, under the daemon's own headers (its
 // Content-Security-Policy forbids scripts, inline styles and other
-// hosts). Screenshots go to FEEDSMITH_SCREENSHOTS, else a temporary
-// folder; the test logs where.
+// hosts). Screenshots go to FEEDSMITH_SCREENSHOTS, else a new temporary
+// folder, kept after the test; the test logs where.
 func TestBrowserDaemon(t *testing.T) {
 	_, cfg := shippedConfig(t)
 	addr := freePort(t)

@@ -152,6 +152,23 @@ sources:
 	}
 	rewritten(build("0 new, 0 updated, 4 unchanged", "wrote 1 of 20 files, 19 unchanged"), "feeds/beta.rss")
 
+	// So is a page removed from the output, and one edited there: the
+	// build does not count them unchanged, and writes nothing else.
+	if err := os.Remove(filepath.Join(pub, "category", "beta.html")); err != nil {
+		t.Fatal(err)
+	}
+	arts, err := filepath.Glob(filepath.Join(pub, "article", "*.html"))
+	if err != nil || len(arts) == 0 {
+		t.Fatalf("no article pages (%v)", err)
+	}
+	if err := os.WriteFile(arts[0], []byte("defaced"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rewritten(build("0 new, 0 updated, 4 unchanged", "wrote 2 of 20 files, 18 unchanged"), "category/beta.html", "article/*1")
+	if b, err := os.ReadFile(arts[0]); err != nil || !strings.Contains(string(b), "<html") {
+		t.Errorf("%s after the build: %.40q, %v", arts[0], b, err)
+	}
+
 	// Another configuration reads every post and renders every feed and
 	// page again (the language changes every one of them but the theme's
 	// files); the OPML says each feed's language.

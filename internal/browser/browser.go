@@ -147,15 +147,20 @@ func (b *Browser) Check(t *testing.T, url string, width int64, h1, shot string) 
 	}
 }
 
-// Shots is the folder the screenshots go to: FEEDSMITH_SCREENSHOTS when
-// set (created), else a temporary folder of t.
+// Shots is the folder the screenshots go to, kept after the test as its
+// artifacts: FEEDSMITH_SCREENSHOTS when set (created), else a new folder
+// feedsmith-screenshots-* in the system's temporary folder, which the
+// test's log names.
 func Shots(t *testing.T) string {
 	t.Helper()
 	dir := os.Getenv("FEEDSMITH_SCREENSHOTS")
 	if dir == "" {
-		return t.TempDir()
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+		d, err := os.MkdirTemp("", "feedsmith-screenshots-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir = d
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	return dir
