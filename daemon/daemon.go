@@ -324,7 +324,7 @@ func (d *Daemon) publish(ctx context.Context, changed []string, ping bool) error
 		d.srv.Remove(gone)
 	}
 	d.recordServed(ctx, paths, changed == nil)
-	d.writeOutputs(ctx, st, tree, changed)
+	d.writeOutputs(ctx, st, tree, changed, gone)
 	if changed == nil {
 		d.removeGone(ctx, st, tree)
 	} else {

@@ -16,12 +16,13 @@ import (
 const outputRetry = time.Minute
 
 // writeOutputs writes a publish's tree to the output folder and the
-// bucket and, when categories changed, the Jekyll posts. An output whose last write failed
+// bucket (which also loses gone, the files the publish stopped serving)
+// and, when categories changed, the Jekyll posts. An output whose last write failed
 // is written whole, whatever changed: the disk may lack any file served
 // since, and WriteTree and the Jekyll writer leave alone the files that
 // already hold the right bytes. The outcome of each write is recorded
 // (log, metrics, readiness, the status page's notices).
-func (d *Daemon) writeOutputs(ctx context.Context, st *state, tree publish.Tree, changed []string) {
+func (d *Daemon) writeOutputs(ctx context.Context, st *state, tree publish.Tree, changed, gone []string) {
 	if dir := st.cfg.Output.Dir; dir != "" {
 		files := tree
 		if d.faults.failing(outputDir) {
@@ -47,7 +48,7 @@ func (d *Daemon) writeOutputs(ctx context.Context, st *state, tree publish.Tree,
 		d.recordOutput(outputJekyll, j.Dir, d.writeJekyll(ctx, st, *j))
 	}
 	if c := st.cfg.Outputs.S3; c != nil {
-		d.recordOutput(outputS3, c.Location(), d.upload(ctx, st, tree, changed))
+		d.recordOutput(outputS3, c.Location(), d.upload(ctx, st, tree, changed, gone))
 	} else if d.faults.forget(outputS3) {
 		d.metrics.ForgetOutput(outputS3)
 	}
@@ -92,7 +93,7 @@ func (d *Daemon) showFaults(ctx context.Context, st *state, before []string) {
 			d.recordOutput(outputDir, dir, err)
 		}
 		if c := st.cfg.Outputs.S3; c != nil && !d.faults.failing(outputS3) {
-			d.recordOutput(outputS3, c.Location(), d.upload(ctx, st, lists, []string{}))
+			d.recordOutput(outputS3, c.Location(), d.upload(ctx, st, lists, []string{}, nil))
 		}
 	}
 }
