@@ -10,9 +10,10 @@ import (
 	"github.com/feedsmith/feedsmith/publish"
 )
 
-// outputRetry is how often the daemon writes a failing output again
-// when no run does it sooner: a source scheduled daily would otherwise
-// leave the disk behind for a day after the space came back.
+// outputRetry is how long after a failed write the daemon writes that
+// output again when no run does it sooner (a source scheduled daily
+// would otherwise leave the disk behind for a day after the space came
+// back); each further failure doubles it, up to maxRetryDelay.
 const outputRetry = time.Minute
 
 // writeOutputs writes a publish's tree to the output folder and the
@@ -98,10 +99,12 @@ func (d *Daemon) showFaults(ctx context.Context, st *state, before []string) {
 	}
 }
 
-// retryOutputs writes the failing outputs again every outputRetry until
-// ctx is done, for when no run comes soon enough to do it.
-func (d *Daemon) retryOutputs(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
+// retryOutputs writes the failing outputs again, whenever the retry
+// delay of one of them has passed, until ctx is done: for when no run
+// comes soon enough to do it. A retry writes every failing output, as a
+// run does.
+func (d *Daemon) retryOutputs(ctx context.Context) {
+	t := time.NewTimer(d.faults.wait(d.now()))
 	defer t.Stop()
 	for {
 		select {
@@ -109,12 +112,18 @@ func (d *Daemon) retryOutputs(ctx context.Context, every time.Duration) {
 			return
 		case <-t.C:
 		}
-		if !d.faults.any() {
-			continue
+		if d.faults.due(d.now()) {
+			if err := d.publish(ctx, []string{}, false); err != nil && ctx.Err() == nil {
+				d.logger.Error("retry writing the outputs", "error", err)
+			}
 		}
-		if err := d.publish(ctx, []string{}, false); err != nil && ctx.Err() == nil {
-			d.logger.Error("retry writing the outputs", "error", err)
+		wait := d.faults.wait(d.now())
+		if wait == 0 {
+			// Still due: the retry wrote no output (its render
+			// failed). Not again at once.
+			wait = d.faults.first
 		}
+		t.Reset(wait)
 	}
 }
 

@@ -92,7 +92,7 @@ func TestBucketFaultRetried(t *testing.T) {
 	b.proxy.Heal()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { defer close(done); b.d.retryOutputs(ctx, 20*time.Millisecond) }()
+	go func() { defer close(done); b.d.retryOutputs(ctx) }()
 	defer func() { cancel(); <-done }()
 	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
 		if code, _ := b.get(t, "/readyz"); code == 200 && !strings.Contains(b.inBucket("status.html"), notice) {
