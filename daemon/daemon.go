@@ -55,11 +55,9 @@ type Daemon struct {
 	pinging sync.WaitGroup
 	// faults remembers the outputs whose last write failed.
 	faults *faults
-	// retryEvery is how often failing outputs are written again between
-	// runs; retrying counts the loops that do it and apply retention,
-	// which shutdown waits for.
-	retryEvery time.Duration
-	retrying   sync.WaitGroup
+	// retrying counts the loops that write failing outputs again and
+	// apply retention, which shutdown waits for.
+	retrying sync.WaitGroup
 	// cluster is the daemon's part of a cluster of instances on one
 	// PostgreSQL store; nil on SQLite.
 	cluster *clusterState
@@ -82,15 +80,14 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, version s
 		return nil, err
 	}
 	d := &Daemon{
-		logger:     logger,
-		version:    version,
-		now:        time.Now,
-		store:      st,
-		sched:      schedule.New(logger, time.Now),
-		metrics:    metrics.New(version),
-		attempted:  map[string]bool{},
-		faults:     newFaults(),
-		retryEvery: outputRetry,
+		logger:    logger,
+		version:   version,
+		now:       time.Now,
+		store:     st,
+		sched:     schedule.New(logger, time.Now),
+		metrics:   metrics.New(version),
+		attempted: map[string]bool{},
+		faults:    newFaults(outputRetry),
 	}
 	d.userAgent = cfg.Defaults.UserAgent
 	if d.userAgent == "" {
@@ -181,7 +178,7 @@ func (d *Daemon) Run(ctx context.Context, ready func()) error {
 	retryCtx, stopRetry := context.WithCancel(ctx)
 	defer stopRetry()
 	d.retrying.Add(2)
-	go func() { defer d.retrying.Done(); d.retryOutputs(retryCtx, d.retryEvery) }()
+	go func() { defer d.retrying.Done(); d.retryOutputs(retryCtx) }()
 	go func() { defer d.retrying.Done(); d.applyRetentionEvery(retryCtx, retentionEvery) }()
 	if d.cluster != nil {
 		d.retrying.Add(1)
@@ -324,7 +321,7 @@ func (d *Daemon) publish(ctx context.Context, changed []string, ping bool) error
 		d.srv.Remove(gone)
 	}
 	d.recordServed(ctx, paths, changed == nil)
-	d.writeOutputs(ctx, st, tree, changed)
+	d.writeOutputs(ctx, st, tree, changed, gone)
 	if changed == nil {
 		d.removeGone(ctx, st, tree)
 	} else {

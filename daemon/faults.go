@@ -16,25 +16,50 @@ const (
 	outputS3     = "s3"     // outputs.s3, the bucket
 )
 
+// maxRetryDelay caps the retry loop's wait before writing a failing
+// output again: a bucket down for a day is tried every half hour, not
+// every minute.
+const maxRetryDelay = 30 * time.Minute
+
 // faults remembers which outputs (on disk, or the bucket) the last write
 // failed for. The daemon serves what it rendered from memory whatever the
 // disk holds, so a failed write is the only sign that the disk lags
 // behind: until a write of that output succeeds, every run (and the retry
-// loop) writes all of it again, /readyz answers 503 and the status page
-// says why.
+// loop, when the output's delay has passed) writes all of it again,
+// /readyz answers 503 and the status page says why.
 type faults struct {
 	mu     sync.Mutex
 	failed map[string]fault
+	// first is the retry loop's wait after an output's first failed
+	// write; see retryDelay.
+	first time.Duration
 }
 
 // fault is one output's failed write.
 type fault struct {
-	folder string // or the bucket, s3://bucket/prefix/
-	err    error
-	since  time.Time // the first failure of this streak
+	folder   string // or the bucket, s3://bucket/prefix/
+	err      error
+	since    time.Time // the first failure of this streak
+	failures int       // the writes failed in a row, by runs and retries
+	next     time.Time // when the retry loop writes it again
 }
 
-func newFaults() *faults { return &faults{failed: map[string]fault{}} }
+// newFaults returns a record of no fault, whose outputs are retried
+// first a delay after their first failure.
+func newFaults(first time.Duration) *faults {
+	return &faults{failed: map[string]fault{}, first: first}
+}
+
+// retryDelay is the wait before the retry of an output whose last n
+// writes failed (n ≥ 1): first, doubled for each failure after the
+// first, at most maxRetryDelay (unless first is longer).
+func retryDelay(first time.Duration, n int) time.Duration {
+	d := first
+	for i := 1; i < n && d < maxRetryDelay; i++ {
+		d *= 2
+	}
+	return max(min(d, maxRetryDelay), first)
+}
 
 // record notes the outcome of a write of output into folder, and reports
 // whether that output's state changed: failing since now, fixed now, or
@@ -47,10 +72,11 @@ func (f *faults) record(output, folder string, err error, now time.Time) (change
 		delete(f.failed, output)
 		return was
 	}
-	nf := fault{folder: folder, err: err, since: now}
+	nf := fault{folder: folder, err: err, since: now, failures: 1}
 	if was {
-		nf.since = old.since
+		nf.since, nf.failures = old.since, old.failures+1
 	}
+	nf.next = now.Add(retryDelay(f.first, nf.failures))
 	f.failed[output] = nf
 	return !was || summary(old.err) != summary(err)
 }
@@ -72,11 +98,30 @@ func (f *faults) failing(output string) bool {
 	return ok
 }
 
-// any reports whether any output's last write failed.
-func (f *faults) any() bool {
+// due reports whether the retry loop should write the failing outputs
+// now: the delay of one of them has passed.
+func (f *faults) due(now time.Time) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return len(f.failed) > 0
+	for _, ft := range f.failed {
+		if !now.Before(ft.next) {
+			return true
+		}
+	}
+	return false
+}
+
+// wait is how long the retry loop sleeps from now: until the first
+// output is due, and no longer than the first delay, so that an output
+// failing while the loop sleeps is retried in time.
+func (f *faults) wait(now time.Time) time.Duration {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	w := f.first
+	for _, ft := range f.failed {
+		w = min(w, ft.next.Sub(now))
+	}
+	return max(w, 0)
 }
 
 // err is the readiness error: one line per failing output, nil when
@@ -86,7 +131,8 @@ func (f *faults) err() error {
 	defer f.mu.Unlock()
 	var errs []error
 	for _, name := range f.names() {
-		errs = append(errs, fmt.Errorf("output %s: %s", name, summary(f.failed[name].err)))
+		ft := f.failed[name]
+		errs = append(errs, fmt.Errorf("output %s: %s (next retry at %s)", name, summary(ft.err), ft.next.UTC().Format(time.RFC3339)))
 	}
 	return errors.Join(errs...)
 }
@@ -98,18 +144,18 @@ func (f *faults) notices() []string {
 	var lines []string
 	for _, name := range f.names() {
 		ft := f.failed[name]
-		since := ft.since.UTC().Format(time.RFC3339)
+		since, next := ft.since.UTC().Format(time.RFC3339), ft.next.UTC().Format(time.RFC3339)
 		if name == outputS3 {
-			lines = append(lines, fmt.Sprintf("The bucket %s could not be updated since %s; the feeds served here are newer than the files in the bucket, and the upload is retried until it succeeds: %s",
-				ft.folder, since, summary(ft.err)))
+			lines = append(lines, fmt.Sprintf("The bucket %s could not be updated since %s; the feeds served here are newer than the files in the bucket, and the upload is retried until it succeeds (next at %s): %s",
+				ft.folder, since, next, summary(ft.err)))
 			continue
 		}
 		what := "The output folder"
 		if name == outputJekyll {
 			what = "The Jekyll posts folder"
 		}
-		lines = append(lines, fmt.Sprintf("%s %s could not be written since %s; the feeds served here are newer than the files on disk, and the write is retried until it succeeds: %s",
-			what, ft.folder, since, summary(ft.err)))
+		lines = append(lines, fmt.Sprintf("%s %s could not be written since %s; the feeds served here are newer than the files on disk, and the write is retried until it succeeds (next at %s): %s",
+			what, ft.folder, since, next, summary(ft.err)))
 	}
 	return lines
 }

@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -9,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -96,6 +98,7 @@ func newFaultDaemon(t *testing.T, with ...func(*config.Config)) *faultDaemon {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.store.Close() })
+	d.faults.first = 20 * time.Millisecond // for the tests of the retry loop
 	f.d = d
 	web := httptest.NewServer(d.srv.Handler())
 	t.Cleanup(web.Close)
@@ -304,7 +307,7 @@ func TestOutputFaultRetriedWithoutRun(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { defer close(done); f.d.retryOutputs(ctx, 20*time.Millisecond) }()
+	go func() { defer close(done); f.d.retryOutputs(ctx) }()
 	defer func() { cancel(); <-done }()
 	// A few retries that fail, each counted (waited for, not timed: a
 	// loaded machine may take longer than the retry interval).
@@ -312,7 +315,7 @@ func TestOutputFaultRetriedWithoutRun(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	if n := f.sample(t, dirErrors); n < 2 {
-		t.Errorf("%v failed writes after 10 s of retries every 20 ms, want them counted", n)
+		t.Errorf("%v failed writes after 10 s of retries from 20 ms on, want them counted", n)
 	}
 	mendFolder(t, filepath.Join(f.out, "feeds"))
 	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
@@ -333,5 +336,59 @@ func TestOutputFaultRetriedWithoutRun(t *testing.T) {
 	f.checkServedOnDisk(t, "feeds/news.atom", "index.html", "status.html")
 	if !strings.Contains(f.onDisk("feeds/news.atom"), "第二篇") {
 		t.Error("the retry did not write the new article")
+	}
+}
+
+// TestRetryDelay: the retry loop's wait doubles from the first delay
+// with each failed write in a row, to 30 minutes; a success resets it.
+// The times are those given to record, due and wait: no clock runs.
+func TestRetryDelay(t *testing.T) {
+	var got []time.Duration
+	for n := 1; n <= 8; n++ {
+		got = append(got, retryDelay(time.Minute, n))
+	}
+	m := time.Minute
+	if want := []time.Duration{m, 2 * m, 4 * m, 8 * m, 16 * m, 30 * m, 30 * m, 30 * m}; !slices.Equal(got, want) {
+		t.Errorf("retryDelay(1m, 1…8) = %v, want %v", got, want)
+	}
+	if got := retryDelay(time.Hour, 3); got != time.Hour {
+		t.Errorf("retryDelay(1h, 3) = %v, want the first delay, longer than the cap", got)
+	}
+
+	f := newFaults(time.Minute)
+	t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	if f.due(t0) || f.wait(t0) != time.Minute {
+		t.Errorf("no fault: due %v, wait %v; want false, 1m", f.due(t0), f.wait(t0))
+	}
+	fail := errors.New("upload feeds/news.atom: 500 Internal Server Error")
+	at := t0
+	for i, want := range []time.Duration{m, 2 * m, 4 * m} {
+		f.record(outputS3, "s3://feeds/site/", fail, at)
+		next := at.Add(want)
+		if f.due(next.Add(-time.Second)) || !f.due(next) {
+			t.Errorf("failure %d at %v: due a second before %v %v, at it %v; want false, true", i+1, at, next, f.due(next.Add(-time.Second)), f.due(next))
+		}
+		if w := f.wait(at.Add(30 * time.Second)); w != min(want-30*time.Second, time.Minute) {
+			t.Errorf("failure %d: wait 30 s later %v", i+1, w)
+		}
+		stamp := next.Format(time.RFC3339)
+		if err := f.err(); err == nil || !strings.Contains(err.Error(), "(next retry at "+stamp+")") {
+			t.Errorf("failure %d: readiness error %v, want the next retry %s", i+1, err, stamp)
+		}
+		if n := f.notices(); len(n) != 1 || !strings.Contains(n[0], "(next at "+stamp+")") {
+			t.Errorf("failure %d: notices %q, want the next retry %s", i+1, n, stamp)
+		}
+		at = next
+	}
+	if w := f.wait(at.Add(time.Hour)); w != 0 {
+		t.Errorf("wait long after the retry was due: %v, want 0", w)
+	}
+	f.record(outputS3, "s3://feeds/site/", nil, at)
+	if f.due(at.Add(time.Hour)) || f.err() != nil {
+		t.Error("still due or failing after a success")
+	}
+	f.record(outputS3, "s3://feeds/site/", fail, at)
+	if f.due(at.Add(59*time.Second)) || !f.due(at.Add(time.Minute)) {
+		t.Error("after a success, the next failure is not retried a minute later")
 	}
 }

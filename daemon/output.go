@@ -10,18 +10,20 @@ import (
 	"github.com/feedsmith/feedsmith/publish"
 )
 
-// outputRetry is how often the daemon writes a failing output again
-// when no run does it sooner: a source scheduled daily would otherwise
-// leave the disk behind for a day after the space came back.
+// outputRetry is how long after a failed write the daemon writes that
+// output again when no run does it sooner (a source scheduled daily
+// would otherwise leave the disk behind for a day after the space came
+// back); each further failure doubles it, up to maxRetryDelay.
 const outputRetry = time.Minute
 
 // writeOutputs writes a publish's tree to the output folder and the
-// bucket and, when categories changed, the Jekyll posts. An output whose last write failed
+// bucket (which also loses gone, the files the publish stopped serving)
+// and, when categories changed, the Jekyll posts. An output whose last write failed
 // is written whole, whatever changed: the disk may lack any file served
 // since, and WriteTree and the Jekyll writer leave alone the files that
 // already hold the right bytes. The outcome of each write is recorded
 // (log, metrics, readiness, the status page's notices).
-func (d *Daemon) writeOutputs(ctx context.Context, st *state, tree publish.Tree, changed []string) {
+func (d *Daemon) writeOutputs(ctx context.Context, st *state, tree publish.Tree, changed, gone []string) {
 	if dir := st.cfg.Output.Dir; dir != "" {
 		files := tree
 		if d.faults.failing(outputDir) {
@@ -47,7 +49,7 @@ func (d *Daemon) writeOutputs(ctx context.Context, st *state, tree publish.Tree,
 		d.recordOutput(outputJekyll, j.Dir, d.writeJekyll(ctx, st, *j))
 	}
 	if c := st.cfg.Outputs.S3; c != nil {
-		d.recordOutput(outputS3, c.Location(), d.upload(ctx, st, tree, changed))
+		d.recordOutput(outputS3, c.Location(), d.upload(ctx, st, tree, changed, gone))
 	} else if d.faults.forget(outputS3) {
 		d.metrics.ForgetOutput(outputS3)
 	}
@@ -92,15 +94,17 @@ func (d *Daemon) showFaults(ctx context.Context, st *state, before []string) {
 			d.recordOutput(outputDir, dir, err)
 		}
 		if c := st.cfg.Outputs.S3; c != nil && !d.faults.failing(outputS3) {
-			d.recordOutput(outputS3, c.Location(), d.upload(ctx, st, lists, []string{}))
+			d.recordOutput(outputS3, c.Location(), d.upload(ctx, st, lists, []string{}, nil))
 		}
 	}
 }
 
-// retryOutputs writes the failing outputs again every outputRetry until
-// ctx is done, for when no run comes soon enough to do it.
-func (d *Daemon) retryOutputs(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
+// retryOutputs writes the failing outputs again, whenever the retry
+// delay of one of them has passed, until ctx is done: for when no run
+// comes soon enough to do it. A retry writes every failing output, as a
+// run does.
+func (d *Daemon) retryOutputs(ctx context.Context) {
+	t := time.NewTimer(d.faults.wait(d.now()))
 	defer t.Stop()
 	for {
 		select {
@@ -108,12 +112,18 @@ func (d *Daemon) retryOutputs(ctx context.Context, every time.Duration) {
 			return
 		case <-t.C:
 		}
-		if !d.faults.any() {
-			continue
+		if d.faults.due(d.now()) {
+			if err := d.publish(ctx, []string{}, false); err != nil && ctx.Err() == nil {
+				d.logger.Error("retry writing the outputs", "error", err)
+			}
 		}
-		if err := d.publish(ctx, []string{}, false); err != nil && ctx.Err() == nil {
-			d.logger.Error("retry writing the outputs", "error", err)
+		wait := d.faults.wait(d.now())
+		if wait == 0 {
+			// Still due: the retry wrote no output (its render
+			// failed). Not again at once.
+			wait = d.faults.first
 		}
+		t.Reset(wait)
 	}
 }
 

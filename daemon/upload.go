@@ -8,11 +8,12 @@ import (
 )
 
 // upload sends a publish's tree to the bucket: the files it rendered
-// (changed lists the categories), or the whole tree served when the
-// publish rendered everything or the last upload failed, which also
-// deletes the objects of files no longer served. Files the bucket has as
-// they are cost no request.
-func (d *Daemon) upload(ctx context.Context, st *state, tree publish.Tree, changed []string) error {
+// (changed lists the categories), and then deletes the objects of gone,
+// the files that publish stopped serving; or the whole tree served when
+// the publish rendered everything or the last upload failed, which also
+// deletes the objects of every file no longer served. Files the bucket
+// has as they are cost no request.
+func (d *Daemon) upload(ctx context.Context, st *state, tree publish.Tree, changed, gone []string) error {
 	if st.bucket == nil {
 		return st.bucketErr
 	}
@@ -25,7 +26,7 @@ func (d *Daemon) upload(ctx context.Context, st *state, tree publish.Tree, chang
 		// As it goes to disk: the status page without its run times.
 		stats, err = st.bucket.Publish(ctx, publish.Overlay(d.srv.Files(), tree))
 	default:
-		stats, err = st.bucket.Upload(ctx, tree)
+		stats, err = st.bucket.Upload(ctx, tree, gone)
 	}
 	if stats.Uploaded > 0 || stats.Deleted > 0 {
 		d.logger.Debug("uploaded to the bucket", "bucket", st.bucket.Location(),

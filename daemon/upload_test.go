@@ -3,6 +3,8 @@ package daemon
 import (
 	"context"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -25,14 +27,14 @@ type bucketDaemon struct {
 	proxy *testutil.S3Proxy
 }
 
-func newBucketDaemon(t *testing.T) *bucketDaemon {
+func newBucketDaemon(t *testing.T, with ...func(*config.Config)) *bucketDaemon {
 	t.Helper()
 	gw := testutil.StartVersityGW(t, "feeds")
 	proxy := testutil.StartS3Proxy(t, gw.Endpoint)
-	f := newFaultDaemon(t, func(cfg *config.Config) {
+	f := newFaultDaemon(t, append([]func(*config.Config){func(cfg *config.Config) {
 		cfg.Outputs.S3 = &config.S3{Endpoint: proxy.URL, Bucket: "feeds", Prefix: "site", Region: "us-east-1", PathStyle: true,
 			AccessKeyID: gw.AccessKey, SecretAccessKey: gw.SecretKey}
-	})
+	}}, with...)...)
 	return &bucketDaemon{faultDaemon: f, gw: gw, proxy: proxy}
 }
 
@@ -90,7 +92,7 @@ func TestBucketFaultRetried(t *testing.T) {
 	b.proxy.Heal()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { defer close(done); b.d.retryOutputs(ctx, 20*time.Millisecond) }()
+	go func() { defer close(done); b.d.retryOutputs(ctx) }()
 	defer func() { cancel(); <-done }()
 	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
 		if code, _ := b.get(t, "/readyz"); code == 200 && !strings.Contains(b.inBucket("status.html"), notice) {
@@ -108,6 +110,75 @@ func TestBucketFaultRetried(t *testing.T) {
 	}
 	if b.sample(t, s3Failing) != 0 {
 		t.Errorf("s3 still failing in /metrics")
+	}
+	if t.Failed() {
+		t.Logf("daemon log:\n%s", b.logs.String())
+	}
+}
+
+// articlePages lists the article pages under dir, as tree paths.
+func articlePages(t *testing.T, dir string) []string {
+	t.Helper()
+	names, err := filepath.Glob(filepath.Join(dir, "article", "*.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, n := range names {
+		paths = append(paths, "article/"+filepath.Base(n))
+	}
+	slices.Sort(paths)
+	return paths
+}
+
+// TestBucketLosesDroppedPage: when retention (store.max_items 1) drops
+// the older of two articles, the publish of its category deletes the
+// article's page from the bucket, as from the output folder, after its
+// uploads and without a full publish; the store forgets it.
+func TestBucketLosesDroppedPage(t *testing.T) {
+	b := newBucketDaemon(t, func(cfg *config.Config) {
+		on := true
+		cfg.Store.MaxItems = 1
+		cfg.Sources[0].Pages = &on
+	})
+	b.run()
+	bucketDir := filepath.Join(b.gw.Root, "feeds", "site")
+	first := articlePages(t, bucketDir)
+	if len(first) != 1 || !slices.Equal(articlePages(t, b.out), first) {
+		t.Fatalf("article pages in the bucket %v, on disk %v; want the same one", first, articlePages(t, b.out))
+	}
+	b.up.add("第二篇")
+	b.run()
+	if got := articlePages(t, bucketDir); len(got) != 2 {
+		t.Fatalf("article pages in the bucket %v after the second run, want two", got)
+	}
+	b.proxy.Reset()
+	b.d.applyRetention(t.Context())
+	second := articlePages(t, b.out)
+	if len(second) != 1 || second[0] == first[0] {
+		t.Fatalf("article pages on disk %v after the second article, want one other than %v", second, first)
+	}
+	if got := articlePages(t, bucketDir); !slices.Equal(got, second) {
+		t.Errorf("article pages in the bucket %v, want %v (the dropped page deleted)", got, second)
+	}
+	if code, _ := b.get(t, "/"+first[0]); code != 404 {
+		t.Errorf("the dropped page is served: %d", code)
+	}
+	if dels := b.proxy.Requests("DELETE"); !slices.Equal(dels, []string{"/feeds/site/" + first[0]}) {
+		t.Errorf("DELETEs %v, want the dropped page's only", dels)
+	}
+	if puts := b.proxy.Requests("PUT"); !slices.Contains(puts, "/feeds/site/category/news.html") || len(puts) > 10 {
+		t.Errorf("PUTs %v: want the category page, and not the whole tree", puts)
+	}
+	up, err := b.d.store.UploadedFiles(t.Context(), b.proxy.URL+"/feeds/site/") // the output's name in the store
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := up[first[0]]; ok || up[second[0]] == "" {
+		t.Errorf("the store's uploads still list %s, or lack %s", first[0], second[0])
+	}
+	if code, body := b.get(t, "/readyz"); code != 200 {
+		t.Errorf("readyz %d %q", code, body)
 	}
 	if t.Failed() {
 		t.Logf("daemon log:\n%s", b.logs.String())

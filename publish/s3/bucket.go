@@ -32,7 +32,8 @@ const (
 	requestTimeout = time.Minute
 	// maxRetries replaces minio-go's 10: with a server down, ten
 	// retries hold a publish up for seconds per file, and the next
-	// publish (or the daemon's retry a minute later) tries again anyway.
+	// publish (or the daemon's retry loop, a minute later at first) tries
+	// again anyway.
 	maxRetries = 3
 )
 

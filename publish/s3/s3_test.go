@@ -91,6 +91,35 @@ func testTree() publish.Tree {
 	}
 }
 
+// uploadGroups is testTree's paths in the order they must be uploaded
+// in: each group before the next, in any order within a group.
+var uploadGroups = [][]string{
+	{"article/news/1.html", "site.css"},
+	{"feeds/news.atom", "feeds/news.rss", "feeds/tech.atom"},
+	{"category/news.html"},
+	{"feeds.opml", "index.html", "status.html"},
+}
+
+// checkOrder checks that puts, the PUTs of testTree in the order the
+// server got them, went up in uploadGroups' order.
+func checkOrder(t *testing.T, puts []string) {
+	t.Helper()
+	var want []string
+	for _, g := range uploadGroups {
+		want = append(want, g...)
+	}
+	if len(puts) != len(want) {
+		t.Fatalf("PUTs %v, want %d", puts, len(want))
+	}
+	i := 0
+	for _, g := range uploadGroups {
+		if got := slices.Sorted(slices.Values(puts[i : i+len(g)])); !slices.Equal(got, g) {
+			t.Errorf("PUTs %v: %v went up where %v should have", puts, got, g)
+		}
+		i += len(g)
+	}
+}
+
 // puts returns the tree paths of the PUTs the proxy saw, and forgets
 // them.
 func (e *env) puts() []string {
@@ -130,11 +159,7 @@ func TestPublish(t *testing.T) {
 	if len(puts) != len(tree) {
 		t.Fatalf("PUTs %v, want one per file", puts)
 	}
-	for i := 1; i < len(puts); i++ {
-		if rank(puts[i]) < rank(puts[i-1]) {
-			t.Errorf("%s uploaded after %s: %v", puts[i], puts[i-1], puts)
-		}
-	}
+	checkOrder(t, puts)
 	for _, f := range tree {
 		body, ct, cc, ok := e.object(t, "site/"+f.Path)
 		want := string(f.Body)
@@ -173,7 +198,7 @@ func TestPublish(t *testing.T) {
 	}
 
 	part := slices.DeleteFunc(slices.Clone(tree), func(f publish.File) bool { return strings.HasPrefix(f.Path, "feeds/") })
-	st, err = e.bucket.Upload(ctx, part)
+	st, err = e.bucket.Upload(ctx, part, nil)
 	checkStats(t, "part", st, err, Stats{Unchanged: len(part)})
 
 	gone := tree[1]
@@ -191,6 +216,55 @@ func TestPublish(t *testing.T) {
 	}
 	if up, err := e.store.UploadedFiles(ctx, e.bucket.output); err != nil || len(up) != len(tree) || up[gone.Path] != "" {
 		t.Errorf("store records %d paths (%v), want %d without %s", len(up), err, len(tree), gone.Path)
+	}
+}
+
+// TestUploadDeletesGone: Upload deletes the objects of the paths gone
+// once the files are up, but not one at a path the upload has again nor
+// one feedsmith did not upload, and the store forgets them; an upload
+// that fails deletes nothing.
+func TestUploadDeletesGone(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	tree := testTree()
+	if _, err := e.direct.PutObject(ctx, "feeds", "site/article/news/mine.html", strings.NewReader("mine"), 4, minio.PutObjectOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.bucket.Publish(ctx, tree); err != nil {
+		t.Fatal(err)
+	}
+	e.puts()
+	page := publish.File{Path: "category/news.html", ContentType: "text/html; charset=utf-8", Body: []byte("<p>news, one article fewer</p>"), MaxAge: 10 * time.Minute}
+	gone := []string{"article/news/1.html", "article/news/mine.html", "category/news.html"}
+
+	e.proxy.FailAfter(0)
+	if st, err := e.bucket.Upload(ctx, publish.Tree{page}, gone); err == nil || st.Deleted != 0 {
+		t.Fatalf("upload through a failing server: %+v, %v", st, err)
+	}
+	if dels := e.proxy.Requests("DELETE"); len(dels) != 0 {
+		t.Errorf("a failed upload deleted %v", dels)
+	}
+	e.proxy.Heal()
+	e.puts()
+
+	st, err := e.bucket.Upload(ctx, publish.Tree{page}, gone)
+	checkStats(t, "upload", st, err, Stats{Uploaded: 1, Deleted: 1})
+	if puts, dels := e.proxy.Requests("PUT"), e.proxy.Requests("DELETE"); !slices.Equal(puts, []string{"/feeds/site/category/news.html"}) ||
+		!slices.Equal(dels, []string{"/feeds/site/article/news/1.html"}) {
+		t.Errorf("PUTs %v, DELETEs %v", puts, dels)
+	}
+	if _, _, _, ok := e.object(t, "site/article/news/1.html"); ok {
+		t.Error("article/news/1.html, gone from the tree, is still in the bucket")
+	}
+	if body, _, _, _ := e.object(t, "site/category/news.html"); body != string(page.Body) {
+		t.Errorf("category/news.html = %q", body)
+	}
+	if body, _, _, ok := e.object(t, "site/article/news/mine.html"); !ok || body != "mine" {
+		t.Errorf("an object feedsmith did not upload was touched: %q, %v", body, ok)
+	}
+	up, err := e.store.UploadedFiles(ctx, e.bucket.output)
+	if err != nil || len(up) != len(tree)-1 || up["article/news/1.html"] != "" {
+		t.Errorf("store records %d paths (%v), want %d without article/news/1.html", len(up), err, len(tree)-1)
 	}
 }
 
@@ -231,7 +305,7 @@ func TestPublishFailsMidway(t *testing.T) {
 		} else {
 			rest = append(rest, f.Path)
 		}
-		if up[f.Path] != "" && rank(f.Path) == 2 {
+		if up[f.Path] != "" && rank(f.Path) >= 2 {
 			t.Errorf("%s uploaded although files it links to were not", f.Path)
 		}
 	}
@@ -266,7 +340,7 @@ func TestPublishServerDown(t *testing.T) {
 	e.gw.Stop()
 	start := time.Now()
 	st, err := e.bucket.Publish(t.Context(), testTree())
-	if err == nil || !strings.Contains(err.Error(), "upload feeds/") || st.Uploaded != 0 {
+	if err == nil || !strings.Contains(err.Error(), "upload site.css") && !strings.Contains(err.Error(), "upload article/") || st.Uploaded != 0 {
 		t.Fatalf("publish to a stopped server: %+v, %v", st, err)
 	}
 	if d := time.Since(start); d > 30*time.Second {
@@ -293,9 +367,10 @@ func TestUnsafePath(t *testing.T) {
 
 func TestRank(t *testing.T) {
 	for p, want := range map[string]int{
-		"feeds/news.atom": 0, "feeds/news.json": 0, "site.css": 0, "favicon.svg": 0,
-		"category/news.html": 1, "category/news/2.html": 1, "article/news/1.html": 1,
-		"feeds.opml": 2, "index.html": 2, "status.html": 2,
+		"site.css": 0, "favicon.svg": 0, "article/news/1.html": 0, "article/news/a/b.html": 0,
+		"feeds/news.atom": 1, "feeds/news.json": 1, "feeds/news.rss": 1,
+		"category/news.html": 2, "category/news/2.html": 2,
+		"feeds.opml": 3, "index.html": 3, "status.html": 3,
 	} {
 		if got := rank(p); got != want {
 			t.Errorf("rank(%s) = %d, want %d", p, got, want)

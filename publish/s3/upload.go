@@ -29,20 +29,23 @@ type Stats struct{ Uploaded, Unchanged, Deleted int }
 // Publish uploads t, the whole tree, and then deletes the objects it
 // uploaded before whose paths t no longer has. A file is uploaded when
 // its bytes (Disk when set, else Body) or its headers differ from what
-// was last uploaded at its path, as the store remembers it: feeds and
-// assets first, then the other pages, then feeds.opml, index.html and
-// status.html, each group only once the one before is uploaded whole,
-// so that no page in the bucket links to a file that is not there yet.
-// After a failure the rest waits for the next Publish, which starts
-// again from what the store says was uploaded; nothing is deleted then.
+// was last uploaded at its path, as the store remembers it, in the
+// groups of rank, each only once the one before is uploaded whole, so
+// that no file in the bucket links to one that is not there yet. After a
+// failure the rest waits for the next Publish, which starts again from
+// what the store says was uploaded; nothing is deleted then.
 func (b *Bucket) Publish(ctx context.Context, t publish.Tree) (Stats, error) {
-	return b.upload(ctx, t, true)
+	return b.upload(ctx, t, nil, true)
 }
 
-// Upload uploads files as Publish does, but deletes nothing: they are
-// the part of the tree that a publish rendered again.
-func (b *Bucket) Upload(ctx context.Context, files []publish.File) (Stats, error) {
-	return b.upload(ctx, files, false)
+// Upload uploads files as Publish does, the part of the tree that a
+// publish rendered again, and then deletes the objects it uploaded
+// before at the paths of gone, the files that publish stopped serving
+// (an article page dropped by retention, say), but for those files has.
+// After a failure nothing is deleted: the caller's next Publish of the
+// whole tree does it.
+func (b *Bucket) Upload(ctx context.Context, files []publish.File, gone []string) (Stats, error) {
+	return b.upload(ctx, files, gone, false)
 }
 
 // object is one file to upload.
@@ -51,7 +54,9 @@ type object struct {
 	body                                 []byte
 }
 
-func (b *Bucket) upload(ctx context.Context, files []publish.File, whole bool) (Stats, error) {
+// upload uploads files and then deletes the objects uploaded before
+// that are at the paths of gone or, with whole, at any path files lacks.
+func (b *Bucket) upload(ctx context.Context, files []publish.File, gone []string, whole bool) (Stats, error) {
 	var st Stats
 	prev, err := b.store.UploadedFiles(ctx, b.output)
 	if err != nil {
@@ -61,7 +66,7 @@ func (b *Bucket) upload(ctx context.Context, files []publish.File, whole bool) (
 	for i, f := range files {
 		last[f.Path] = i
 	}
-	var groups [3][]object
+	var groups [ranks][]object
 	var errs []error
 	for i, f := range files {
 		if last[f.Path] != i {
@@ -89,17 +94,28 @@ func (b *Bucket) upload(ctx context.Context, files []publish.File, whole bool) (
 			return st, errors.Join(append(errs, err)...)
 		}
 	}
-	if !whole || len(errs) > 0 {
+	if len(errs) > 0 {
 		return st, errors.Join(errs...)
 	}
-	var gone []string
-	for p := range prev {
-		if _, ok := last[p]; !ok && validPath(p) {
-			gone = append(gone, p)
+	var remove []string
+	if whole {
+		for p := range prev {
+			if _, ok := last[p]; !ok && validPath(p) {
+				remove = append(remove, p)
+			}
+		}
+	} else {
+		for _, p := range gone {
+			// Only objects feedsmith uploaded, and not a file this
+			// upload has again.
+			if _, ok := last[p]; !ok && prev[p] != "" && validPath(p) {
+				remove = append(remove, p)
+			}
 		}
 	}
-	slices.Sort(gone)
-	deleted, err := b.deleteAll(ctx, gone)
+	slices.Sort(remove)
+	remove = slices.Compact(remove)
+	deleted, err := b.deleteAll(ctx, remove)
 	st.Deleted = len(deleted)
 	if ferr := b.store.ForgetUploaded(ctx, b.output, deleted); ferr != nil {
 		// They stay listed; deleting them again next time is harmless.
@@ -137,19 +153,30 @@ func CacheControl(maxAge time.Duration) string {
 	return "public, max-age=" + strconv.FormatInt(int64(max(maxAge, minMaxAge)/time.Second), 10)
 }
 
-// rank orders the uploads: 0 for feeds and assets (site.css,
-// favicon.svg), which pages link to; 1 for the pages below the root
-// (category/, article/); 2 for the pages at the root, feeds.opml,
-// index.html and status.html, which link to everything.
+// ranks is the number of upload groups, see rank.
+const ranks = 4
+
+// rank orders the uploads so that a file goes up after those it links
+// to: 0 for the assets (site.css, favicon.svg) and the article pages
+// (article/), which link to none of the others but the category and
+// home pages they lead back to; 1 for the feeds, whose entries link to
+// the article pages of sources that have them; 2 for the category pages
+// (category/), which link to both; 3 for the files at the root,
+// feeds.opml, index.html and status.html, which link to the feeds and
+// the category pages.
 func rank(p string) int {
 	ext := path.Ext(p)
 	switch {
-	case ext != ".html" && ext != ".opml":
+	case strings.HasPrefix(p, "article/"):
 		return 0
-	case strings.Contains(p, "/"):
+	case strings.HasPrefix(p, "feeds/"):
 		return 1
+	case strings.HasPrefix(p, "category/"):
+		return 2
+	case ext == ".html" || ext == ".opml":
+		return 3
 	}
-	return 2
+	return 0 // an asset
 }
 
 // validPath reports whether p is a clean relative path inside the
