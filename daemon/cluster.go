@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -31,6 +32,47 @@ const syncEvery = 5 * time.Second
 // defaultLease is store.lease's default.
 const defaultLease = 30 * time.Second
 
+// notifyWait bounds a notification, sent while publishing: one lost is
+// caught up by the others' periodic re-check.
+const notifyWait = 5 * time.Second
+
+// outputsLockWait bounds how long a publish waits for the other
+// instances' publishes to the shared outputs (LockOutputs); past it the
+// outputs count as failing, and are written whole by a later publish.
+const outputsLockWait = 30 * time.Second
+
+// lockOutputs takes the cluster's lock of the shared outputs for a
+// publish of st: nil unlock and error without a cluster or outputs.
+func (d *Daemon) lockOutputs(ctx context.Context, st *state) (unlock func(), err error) {
+	cs := d.cluster
+	if cs == nil || (st.cfg.Output.Dir == "" && st.cfg.Outputs.S3 == nil && st.cfg.Outputs.Jekyll == nil) {
+		return nil, nil
+	}
+	lctx, cancel := context.WithTimeout(ctx, outputsLockWait)
+	defer cancel()
+	unlock, err = cs.c.LockOutputs(lctx)
+	if err != nil && ctx.Err() == nil {
+		cs.reached(err)
+	}
+	return unlock, err
+}
+
+// lockFailed records every output of st as failing because the lock of
+// the shared outputs could not be had: nothing was written, and the
+// retry loop writes them whole once it can.
+func (d *Daemon) lockFailed(st *state, err error) {
+	err = fmt.Errorf("not written: %w", err)
+	if dir := st.cfg.Output.Dir; dir != "" {
+		d.recordOutput(outputDir, dir, err)
+	}
+	if j := st.cfg.Outputs.Jekyll; j != nil {
+		d.recordOutput(outputJekyll, j.Dir, err)
+	}
+	if c := st.cfg.Outputs.S3; c != nil {
+		d.recordOutput(outputS3, c.Location(), err)
+	}
+}
+
 // clusterState is the daemon's part of a cluster.
 type clusterState struct {
 	c *cluster.Cluster
@@ -44,9 +86,13 @@ type clusterState struct {
 	// ctx ends when the daemon shuts down: the watchers of other
 	// instances' leases run in it.
 	ctx context.Context
-	// lost is the last error reaching the database, nil when it answers.
+	// lost is the last error reaching the database, nil when it answers;
+	// up is told each outcome (the metrics), when set. held is who held
+	// each source's lease at the last look (/readyz lists them).
 	lostMu sync.Mutex
 	lost   error
+	up     func(bool)
+	held   map[string]string
 }
 
 // instanceID names this instance in the cluster: its host name and
@@ -73,7 +119,8 @@ func (d *Daemon) openCluster(ctx context.Context, cfg *config.Config) error {
 	if err != nil {
 		return err
 	}
-	d.cluster = &clusterState{c: c, poke: make(chan struct{}, 1), ctx: ctx}
+	d.cluster = &clusterState{c: c, poke: make(chan struct{}, 1), ctx: ctx, up: d.metrics.SetDatabaseUp}
+	d.cluster.reached(nil) // it answered Open
 	return nil
 }
 
@@ -163,6 +210,53 @@ func (cs *clusterState) reached(err error) {
 	cs.lostMu.Lock()
 	cs.lost = err
 	cs.lostMu.Unlock()
+	if cs.up != nil {
+		cs.up(err == nil)
+	}
+}
+
+// notice is the status page's line about the database, "" while it
+// answers.
+func (cs *clusterState) notice() string {
+	cs.lostMu.Lock()
+	defer cs.lostMu.Unlock()
+	if cs.lost == nil {
+		return ""
+	}
+	return "The database cannot be reached: this instance serves the feeds it has, collects nothing and answers /readyz 503 until it can (" +
+		strings.ReplaceAll(cs.lost.Error(), "\n", "; ") + ")."
+}
+
+// notices are the status page's lines: the failing outputs', and the
+// database's in a cluster.
+func (d *Daemon) notices() []string {
+	lines := d.faults.notices()
+	if d.cluster != nil {
+		if n := d.cluster.notice(); n != "" {
+			lines = append(lines, n)
+		}
+	}
+	return lines
+}
+
+// readyDetail is what /readyz lists below its verdict in a cluster: this
+// instance's name and who held each source's lease at the last look
+// (the status page's, at most syncEvery ago), without asking the
+// database, which may be what is lost.
+func (d *Daemon) readyDetail() string {
+	cs := d.cluster
+	if cs == nil {
+		return ""
+	}
+	cs.lostMu.Lock()
+	held := cs.held
+	cs.lostMu.Unlock()
+	var b strings.Builder
+	fmt.Fprintf(&b, "instance %s", cs.c.ID)
+	for _, s := range slices.Sorted(maps.Keys(held)) {
+		fmt.Fprintf(&b, "\nsource %s: held by %s", s, held[s])
+	}
+	return b.String()
 }
 
 // err is why the database is not ready, nil when it answered last.
@@ -176,7 +270,8 @@ func (cs *clusterState) err() error {
 }
 
 // notify tells the other instances that this one saved a change to
-// categories, once it serves it and has recorded what it serves.
+// categories (nil: any), once it serves it and has recorded what it
+// serves, before it writes the outputs.
 func (d *Daemon) notify(ctx context.Context, categories []string) {
 	cs := d.cluster
 	if cs == nil {
@@ -185,6 +280,8 @@ func (d *Daemon) notify(ctx context.Context, categories []string) {
 	// The change numbers this instance serves are not moved here: another
 	// instance may have saved since this one rendered, and the sync loop
 	// renders what moved (this change again, to the same bytes).
+	ctx, cancel := context.WithTimeout(ctx, notifyWait)
+	defer cancel()
 	err := cs.c.Notify(ctx, categories)
 	cs.reached(err)
 	if err != nil {
@@ -296,5 +393,8 @@ func (d *Daemon) holders(ctx context.Context) map[string]string {
 		out[s] = l.Holder
 	}
 	d.metrics.SetLeases(d.cluster.c.ID, out)
+	d.cluster.lostMu.Lock()
+	d.cluster.held = out
+	d.cluster.lostMu.Unlock()
 	return out
 }

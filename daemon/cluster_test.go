@@ -23,8 +23,21 @@ func TestClusterReadiness(t *testing.T) {
 	if cs.err() == nil {
 		t.Error("a cancelled call cleared the failure")
 	}
+	var up []bool
+	cs.up = func(ok bool) { up = append(up, ok) }
+	cs.reached(errors.New("connection reset"))
+	d := &Daemon{faults: newFaults(outputRetry), cluster: cs}
+	if n := d.notices(); len(n) != 1 || !strings.HasPrefix(n[0], "The database cannot be reached") || !strings.Contains(n[0], "connection reset") {
+		t.Errorf("the status page's notices while lost: %q", n)
+	}
 	cs.reached(nil)
 	if err := cs.err(); err != nil {
 		t.Errorf("after the database answered: %v", err)
+	}
+	if n := d.notices(); len(n) != 0 {
+		t.Errorf("the status page's notices once it answered: %q", n)
+	}
+	if len(up) != 2 || up[0] || !up[1] {
+		t.Errorf("feedsmith_database_up was told %v, want [false true]", up)
 	}
 }

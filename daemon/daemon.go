@@ -94,13 +94,14 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, version s
 		d.userAgent = sources.UserAgent(version)
 	}
 	d.srv = server.New(server.Options{
-		Logger:     logger,
-		Metrics:    d.metrics,
-		BaseURL:    cfg.Site.BaseURL,
-		Hub:        cfg.WebSub.Hub,
-		AdminToken: cfg.Server.AdminToken,
-		Refresh:    d.refresh,
-		Ready:      d.ready,
+		Logger:      logger,
+		Metrics:     d.metrics,
+		BaseURL:     cfg.Site.BaseURL,
+		Hub:         cfg.WebSub.Hub,
+		AdminToken:  cfg.Server.AdminToken,
+		Refresh:     d.refresh,
+		Ready:       d.ready,
+		ReadyDetail: d.readyDetail,
 	})
 	d.state.Store(d.newState(cfg))
 	return d, nil
@@ -114,7 +115,7 @@ func (d *Daemon) newState(cfg *config.Config) *state {
 	}
 	s.publisher.NextRun = d.sched.Next
 	s.publisher.RunTimes = true
-	s.publisher.Notices = d.faults.notices
+	s.publisher.Notices = d.notices
 	s.publisher.Holders = d.holders
 	if cfg.WebSub.Hub != "" {
 		s.pinger = websub.New(cfg.WebSub.Hub, nil, d.logger)
@@ -290,8 +291,6 @@ func (d *Daemon) runSource(ctx context.Context, id string) {
 	}
 	if err := d.publish(context.WithoutCancel(ctx), changed, true); err != nil {
 		d.logger.Error("publish failed", "source", id, "error", err)
-	} else if len(changed) > 0 {
-		d.notify(context.WithoutCancel(ctx), changed)
 	}
 	// Only now, with what the run found being served, does it count
 	// towards readiness.
@@ -302,13 +301,25 @@ func (d *Daemon) runSource(ctx context.Context, id string) {
 
 // publish renders the changed categories (nil: everything), swaps them
 // into the server, writes them to the output folder and, with ping, tells
-// the hub about the feeds whose bytes changed. The first publish after
-// start does not ping: it serves what was published before the restart.
+// the hub about the feeds whose bytes changed and the other instances of
+// a cluster that something changed. The first publish after start does
+// not ping: it serves what was published before the restart.
+//
+// In a cluster the outputs may be shared, so the whole publish holds the
+// cluster's lock of them, taken before the store is read: of two
+// instances publishing one category at once, the one that writes last
+// rendered last, from the newer store. Without the lock (the database
+// lost) it serves what it rendered and leaves the outputs to a later
+// publish, as after a failed write.
 func (d *Daemon) publish(ctx context.Context, changed []string, ping bool) error {
 	d.publishing.Lock()
 	defer d.publishing.Unlock()
 	st := d.state.Load()
-	notices := d.faults.notices() // what the status page is rendered with
+	unlock, lockErr := d.lockOutputs(ctx, st)
+	if unlock != nil {
+		defer unlock()
+	}
+	notices := d.faults.notices() // what the status page's output lines are rendered with
 	tree, gone, err := st.publisher.RenderChanged(ctx, changed)
 	if err != nil {
 		return err
@@ -321,11 +332,21 @@ func (d *Daemon) publish(ctx context.Context, changed []string, ping bool) error
 		d.srv.Remove(gone)
 	}
 	d.recordServed(ctx, paths, changed == nil)
-	d.writeOutputs(ctx, st, tree, changed, gone)
-	if changed == nil {
-		d.removeGone(ctx, st, tree)
-	} else {
-		d.removePages(ctx, st, gone)
+	if ping && (changed == nil || len(changed) > 0) {
+		// The others render it from the store now, not after the
+		// outputs' fsyncs and uploads.
+		d.notify(ctx, changed)
+	}
+	switch {
+	case lockErr != nil:
+		d.lockFailed(st, lockErr)
+	default:
+		d.writeOutputs(ctx, st, tree, changed, gone)
+		if changed == nil {
+			d.removeGone(ctx, st, tree)
+		} else {
+			d.removePages(ctx, st, gone)
+		}
 	}
 	d.showFaults(ctx, st, notices)
 	if ping {

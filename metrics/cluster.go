@@ -35,3 +35,26 @@ func (m *Metrics) SetLeases(self string, holders map[string]string) {
 		m.cluster.leases.WithLabelValues(source, holder).Set(1)
 	}
 }
+
+// dbMetrics is feedsmith_database_up, registered with the first reading.
+type dbMetrics struct {
+	once sync.Once
+	up   prometheus.Gauge
+}
+
+// SetDatabaseUp records whether the cluster's database answered the last
+// time this instance reached it: feedsmith_database_up is 1 or 0.
+func (m *Metrics) SetDatabaseUp(up bool) {
+	m.database.once.Do(func() {
+		m.database.up = prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "feedsmith_database_up",
+			Help: "1 when the cluster's PostgreSQL database answered the last time this instance reached it, else 0.",
+		})
+		m.reg.MustRegister(m.database.up)
+	})
+	if up {
+		m.database.up.Set(1)
+	} else {
+		m.database.up.Set(0)
+	}
+}

@@ -29,8 +29,9 @@ type Metrics struct {
 	requests    *prometheus.CounterVec
 	notModified *prometheus.CounterVec
 
-	faults  faultMetrics
-	cluster leaseMetrics
+	faults   faultMetrics
+	cluster  leaseMetrics
+	database dbMetrics
 }
 
 // fetchBuckets spans a quick 304 from a nearby site to a slow page

@@ -17,13 +17,19 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 
 // readyz answers 200 once Options.Ready says so, else 503 with the reason.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	var detail string
+	if s.opts.ReadyDetail != nil {
+		if d := s.opts.ReadyDetail(); d != "" {
+			detail = "\n" + d
+		}
+	}
 	if s.opts.Ready != nil {
 		if err := s.opts.Ready(); err != nil {
-			plain(w, http.StatusServiceUnavailable, "not ready: "+err.Error())
+			plain(w, http.StatusServiceUnavailable, "not ready: "+err.Error()+detail)
 			return
 		}
 	}
-	plain(w, http.StatusOK, "ready")
+	plain(w, http.StatusOK, "ready"+detail)
 }
 
 // refresh runs a source now, for POST /-/refresh/{source}. It answers

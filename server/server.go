@@ -42,6 +42,9 @@ type Options struct {
 	// Ready reports whether the daemon is ready (nil error) for /readyz;
 	// a nil Ready is always ready.
 	Ready func() error
+	// ReadyDetail, when set, gives lines /readyz adds below its verdict
+	// (a cluster's lease holders), ready or not.
+	ReadyDetail func() string
 	// Now is the clock for Last-Modified; nil means time.Now.
 	Now func() time.Time
 }
