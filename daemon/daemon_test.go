@@ -31,12 +31,7 @@ func TestGracefulShutdown(t *testing.T) {
 		io.WriteString(w, slowFeed)
 	}))
 	defer upstream.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t)
 	dir := t.TempDir()
 	cfg := &config.Config{
 		Site:       config.Site{Title: "t", BaseURL: "http://" + addr + "/", Language: "zh-CN", Timezone: "Asia/Shanghai"},
@@ -176,4 +171,16 @@ func TestPingOnlyOnChange(t *testing.T) {
 	if got := run(); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("changed run pinged %q, want %q", got, want)
 	}
+}
+
+// freeAddr returns a loopback address with a port free a moment ago, for
+// a daemon to listen on.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }
