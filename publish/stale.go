@@ -79,18 +79,21 @@ func (p *Publisher) RenderStale(ctx context.Context, cs ChangeStore, dir string,
 		}
 	}
 	next := map[string]store.Rendered{}
+	// want is each category's record as it would be written now, before
+	// its feed files' stamps are added (see record).
+	want := make([]store.Rendered, len(chans))
 	var todo, unmoved []int
 	for i, ch := range chans {
 		seq := seqs[ch.ID]
 		if p.isAll(ch.ID) {
 			seq = seqs[""]
 		}
-		cfg := p.channelStamp(ch, work)
-		if r, ok := prev[ch.ID]; ok && !all && r.Seq == seq && r.Stamp == cfg+filesStamp(dir, ch.ID) {
+		want[i] = store.Rendered{Seq: seq, Stamp: p.channelStamp(ch, work)}
+		if r, ok := prev[ch.ID]; ok && !all && r.Seq == seq && r.Stamp == want[i].Stamp+filesStamp(dir, ch.ID) {
 			unmoved = append(unmoved, i)
 			continue
 		}
-		next[ch.ID] = store.Rendered{Seq: seq, Stamp: cfg}
+		next[ch.ID] = want[i]
 		todo = append(todo, i)
 	}
 	// A category whose articles and feed files did not move is skipped
@@ -103,7 +106,7 @@ func (p *Publisher) RenderStale(ctx context.Context, cs ChangeStore, dir string,
 			w.Stats.Kept += len(Formats) + len(recorded[id])
 			continue
 		}
-		next[id] = store.Rendered{Seq: prev[id].Seq, Stamp: p.channelStamp(chans[i], work)}
+		next[id] = want[i]
 		todo = append(todo, i)
 	}
 	slices.Sort(todo)
