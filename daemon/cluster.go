@@ -45,7 +45,7 @@ const outputsLockWait = 30 * time.Second
 // publish of st: nil unlock and error without a cluster or outputs.
 func (d *Daemon) lockOutputs(ctx context.Context, st *state) (unlock func(), err error) {
 	cs := d.cluster
-	if cs == nil || (st.cfg.Output.Dir == "" && st.cfg.Outputs.S3 == nil && st.cfg.Outputs.Jekyll == nil) {
+	if cs == nil || len(outputsOf(st)) == 0 {
 		return nil, nil
 	}
 	lctx, cancel := context.WithTimeout(ctx, outputsLockWait)
@@ -62,14 +62,8 @@ func (d *Daemon) lockOutputs(ctx context.Context, st *state) (unlock func(), err
 // retry loop writes them whole once it can.
 func (d *Daemon) lockFailed(st *state, err error) {
 	err = fmt.Errorf("not written: %w", err)
-	if dir := st.cfg.Output.Dir; dir != "" {
-		d.recordOutput(outputDir, dir, err)
-	}
-	if j := st.cfg.Outputs.Jekyll; j != nil {
-		d.recordOutput(outputJekyll, j.Dir, err)
-	}
-	if c := st.cfg.Outputs.S3; c != nil {
-		d.recordOutput(outputS3, c.Location(), err)
+	for _, o := range outputsOf(st) {
+		d.recordOutput(o.name, o.where, err)
 	}
 }
 

@@ -16,6 +16,26 @@ const (
 	outputS3     = "s3"     // outputs.s3, the bucket
 )
 
+// output is one output a configuration writes: its name (outputDir,
+// outputJekyll, outputS3) and where it writes (a folder, or the bucket's
+// location), as logs, notices and metrics name them.
+type output struct{ name, where string }
+
+// outputsOf returns the outputs st's configuration writes.
+func outputsOf(st *state) []output {
+	var outs []output
+	if dir := st.cfg.Output.Dir; dir != "" {
+		outs = append(outs, output{outputDir, dir})
+	}
+	if j := st.cfg.Outputs.Jekyll; j != nil {
+		outs = append(outs, output{outputJekyll, j.Dir})
+	}
+	if c := st.cfg.Outputs.S3; c != nil {
+		outs = append(outs, output{outputS3, c.Location()})
+	}
+	return outs
+}
+
 // maxRetryDelay caps the retry loop's wait before writing a failing
 // output again: a bucket down for a day is tried every half hour, not
 // every minute.
