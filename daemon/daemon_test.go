@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/feedsmith/feedsmith/config"
+	"github.com/feedsmith/feedsmith/internal/testutil"
 )
 
 const slowFeed = `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title><link>https://news.example.org/</link><description>d</description>
@@ -31,7 +32,7 @@ func TestGracefulShutdown(t *testing.T) {
 		io.WriteString(w, slowFeed)
 	}))
 	defer upstream.Close()
-	addr := freeAddr(t)
+	addr := testutil.FreeAddr(t)
 	dir := t.TempDir()
 	cfg := &config.Config{
 		Site:       config.Site{Title: "t", BaseURL: "http://" + addr + "/", Language: "zh-CN", Timezone: "Asia/Shanghai"},
@@ -171,16 +172,4 @@ func TestPingOnlyOnChange(t *testing.T) {
 	if got := run(); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("changed run pinged %q, want %q", got, want)
 	}
-}
-
-// freeAddr returns a loopback address with a port free a moment ago, for
-// a daemon to listen on.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }

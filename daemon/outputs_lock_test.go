@@ -17,6 +17,7 @@ import (
 
 	"github.com/feedsmith/feedsmith/cluster"
 	"github.com/feedsmith/feedsmith/config"
+	"github.com/feedsmith/feedsmith/internal/testutil"
 	"github.com/feedsmith/feedsmith/store/postgres/pgtest"
 )
 
@@ -40,7 +41,7 @@ func TestPublishHoldsOutputsLock(t *testing.T) {
 		io.WriteString(w, b.String())
 	}))
 	defer upstream.Close()
-	addr := freeAddr(t)
+	addr := testutil.FreeAddr(t)
 	out := t.TempDir()
 	cfg := &config.Config{
 		Site:       config.Site{Title: "t", BaseURL: "http://" + addr + "/", Language: "zh-CN", Timezone: "Asia/Shanghai"},

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/feedsmith/feedsmith/config"
+	"github.com/feedsmith/feedsmith/internal/testutil"
 	"github.com/feedsmith/feedsmith/store/postgres/pgtest"
 )
 
@@ -25,7 +26,7 @@ func TestPostgresStore(t *testing.T) {
 		io.WriteString(w, slowFeed)
 	}))
 	defer upstream.Close()
-	addr := freeAddr(t)
+	addr := testutil.FreeAddr(t)
 	cfg := &config.Config{
 		Site:       config.Site{Title: "t", BaseURL: "http://" + addr + "/", Language: "zh-CN", Timezone: "Asia/Shanghai"},
 		Store:      config.Store{URL: url},

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/feedsmith/feedsmith/config"
+	"github.com/feedsmith/feedsmith/internal/testutil"
 )
 
 // TestSoak serves every feed to concurrent readers while the sources
@@ -54,7 +55,7 @@ func TestSoak(t *testing.T) {
 		io.WriteString(w, `</channel></rss>`)
 	}))
 	defer upstream.Close()
-	addr := freeAddr(t)
+	addr := testutil.FreeAddr(t)
 	cfg := &config.Config{
 		Site:       config.Site{Title: "t", BaseURL: "http://" + addr + "/", Language: "zh-CN", Timezone: "UTC"},
 		Store:      config.Store{Path: filepath.Join(t.TempDir(), "db.sqlite")},

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"io/fs"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/feedsmith/feedsmith/internal/testutil"
 )
 
 type stubValidators struct{ etag, lastModified string }
@@ -196,13 +197,7 @@ func TestFetcherErrors(t *testing.T) {
 
 // closedURL returns a loopback URL on which nothing listens.
 func closedURL(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return "http://" + addr + "/feed.xml"
+	return "http://" + testutil.FreeAddr(t) + "/feed.xml"
 }
 
 func TestFetcherLocalFiles(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/feedsmith/feedsmith/internal/browser"
+	"github.com/feedsmith/feedsmith/internal/testutil"
 )
 
 // TestBrowserDaemon opens the site the daemon serves from the shipped
@@ -26,7 +27,7 @@ import (
 // folder, kept after the test; the test logs where.
 func TestBrowserDaemon(t *testing.T) {
 	_, cfg := shippedConfig(t)
-	addr := freePort(t)
+	addr := testutil.FreeAddr(t)
 	base := "http://" + addr + "/"
 	data, err := os.ReadFile(cfg)
 	if err != nil {

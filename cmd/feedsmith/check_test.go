@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/feedsmith/feedsmith/internal/testutil"
 )
 
 // feedsmith runs the test binary as the real feedsmith, in dir, and
@@ -173,7 +175,7 @@ func TestDaemonConfigChecks(t *testing.T) {
 	hubSrv := httptest.NewServer(&hubStandIn{})
 	defer hubSrv.Close()
 	dir := t.TempDir()
-	addr := freePort(t)
+	addr := testutil.FreeAddr(t)
 	cfgPath := filepath.Join(dir, "config.yaml")
 	posts := "  - {id: mirror, type: posts, path: mnt/posts, category: news, schedule: \"@every 1h\"}\n"
 	writeFile(t, dir, "config.yaml", daemonConfig(addr, upSrv.URL+"/feed.rss", hubSrv.URL, posts))

@@ -16,6 +16,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/feedsmith/feedsmith/internal/testutil"
 	"github.com/feedsmith/feedsmith/store/postgres/pgtest"
 )
 
@@ -139,7 +140,7 @@ func TestCluster(t *testing.T) {
 	agent := func(name string) string { return "feedsmith-test (instance " + name + ")" }
 	config := func(name string) (cfg, addr string) {
 		dir := t.TempDir()
-		addr = freePort(t)
+		addr = testutil.FreeAddr(t)
 		cfg = filepath.Join(dir, "config.yaml")
 		text := fmt.Sprintf(`site: {title: 集群, base_url: "http://feeds.example.org/", language: zh-CN, timezone: Asia/Shanghai}
 store: {url: "%s", lease: %s}

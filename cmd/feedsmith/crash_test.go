@@ -390,7 +390,7 @@ func TestCrashSafety(t *testing.T) {
 		t.Skip("kills feedsmith child processes many times")
 	}
 	rng := crashSeed(t)
-	s := newCrashSite(t, freePort(t))
+	s := newCrashSite(t, testutil.FreeAddr(t))
 	for n := range 300 {
 		s.writePost(t, n, 0)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"github.com/feedsmith/feedsmith/internal/testutil"
 	"io"
 	"net"
 	"net/http"
@@ -15,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/feedsmith/feedsmith/internal/testutil"
 )
 
 // feedUpstream serves an RSS feed whose items can change, with an ETag.
@@ -73,16 +74,6 @@ func (h *hubStandIn) count(url string) int {
 		}
 	}
 	return n
-}
-
-func freePort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 // notifySocket listens where the daemon sends sd_notify messages.
@@ -171,7 +162,7 @@ func TestDaemonEndToEnd(t *testing.T) {
 	defer hubSrv.Close()
 
 	dir := t.TempDir()
-	addr := freePort(t)
+	addr := testutil.FreeAddr(t)
 	cfgPath := filepath.Join(dir, "config.yaml")
 	writeConfig := func(body string) {
 		if err := os.WriteFile(cfgPath, []byte(body), 0o644); err != nil {

@@ -39,7 +39,7 @@ func TestDaemonFullDisk(t *testing.T) {
 	if err := os.MkdirAll(public, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	addr := freePort(t)
+	addr := testutil.FreeAddr(t)
 	cfgPath := filepath.Join(dir, "config.yaml")
 	if err := os.WriteFile(cfgPath, []byte(daemonConfig(addr, upSrv.URL+"/feed.rss", hubSrv.URL, "")), 0o644); err != nil {
 		t.Fatal(err)

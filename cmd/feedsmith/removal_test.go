@@ -13,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/feedsmith/feedsmith/internal/testutil"
 )
 
 // removalConfig is a configuration over the bundled examples: a blog
@@ -238,7 +240,7 @@ func TestDaemonRemovedSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	addr := freePort(t)
+	addr := testutil.FreeAddr(t)
 	cfg := filepath.Join(dir, "config.yaml")
 	writeConfig := func(withUp bool) {
 		t.Helper()

@@ -121,7 +121,7 @@ func TestDaemonRestart(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "other.rss"), []byte(otherRSS), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	addr := freePort(t)
+	addr := testutil.FreeAddr(t)
 	cfgPath := filepath.Join(dir, "config.yaml")
 	writeConfig := func(title string) {
 		if err := os.WriteFile(cfgPath, []byte(restartConfig(addr, upSrv.URL+"/a.rss", title)), 0o644); err != nil {
