@@ -50,6 +50,10 @@ type Article struct {
 	// Hash is the content hash (see ContentHash), used to tell a real
 	// update from a re-fetch of the same text.
 	Hash string
+	// Defer is set by a posts source that did not render the whole text
+	// (see Deferred): normalize stores its marker in place of Content.
+	// It is never stored.
+	Defer *Deferred
 }
 
 // Enclosure is an attached media file (podcast audio, image, ...).
