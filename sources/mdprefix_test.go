@@ -324,7 +324,15 @@ func TestMarkdownPrefixSummary(t *testing.T) {
 
 func BenchmarkMarkdownPrefix(b *testing.B) {
 	md := newMarkdown()
-	body := corpusBody(1)
+	// The first corpus body that is cut: one with raw HTML early is
+	// rendered whole either way.
+	body := corpusBody(0)
+	for i := 1; ; i++ {
+		if _, whole := markdownPrefix(body, 2*200); !whole {
+			break
+		}
+		body = corpusBody(i)
+	}
 	b.Run("prefix", func(b *testing.B) {
 		var buf bytes.Buffer
 		for b.Loop() {
@@ -333,6 +341,11 @@ func BenchmarkMarkdownPrefix(b *testing.B) {
 			if err := md.Convert([]byte(prefix), &buf); err != nil {
 				b.Fatal(err)
 			}
+		}
+	})
+	b.Run("scan", func(b *testing.B) {
+		for b.Loop() {
+			markdownPrefix(body, 2*200)
 		}
 	})
 	b.Run("whole", func(b *testing.B) {
@@ -344,4 +357,38 @@ func BenchmarkMarkdownPrefix(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestMarkdownPrefixLines checks the contract on bodies made of lines
+// that start, continue or end blocks, which byte-level fuzzing reaches
+// only slowly: markers, indentation, underlines, table rows, lazy lines.
+func TestMarkdownPrefixLines(t *testing.T) {
+	lines := []string{
+		"", "", "", " ", "\t", "text *em", "more_ text**", "中文字。", "## head", "#no",
+		"- a", "-", "* b", "+ c", "1. d", "2) e", "10. f", "3.14", "  - nested", "   lazy",
+		"    code", "\tcode", "> quote", ">", "===", "---", "***", "___", "a | b", "--|--",
+		"|x|", ":-", "- [ ] task", "~~s~~", "`code", "code`", "[link", "](/u)", "[a](/b)",
+		"www.example.com", "http://x.example/a_b", "x@example.com", "a  ", "b\\", "&amp;",
+		"\\*", "*", "_", "[ ]", "=", "2024年", "1.", "  1. x", "      deep", "- - -",
+	}
+	md := newMarkdown()
+	r := rand.New(rand.NewPCG(1, 2))
+	cuts := 0
+	for range 20000 {
+		var b strings.Builder
+		for range 2 + r.IntN(14) {
+			b.WriteString(lines[r.IntN(len(lines))])
+			b.WriteByte('\n')
+		}
+		body, minRunes := b.String(), r.IntN(8)
+		prefix, whole := markdownPrefix(body, minRunes)
+		if !whole {
+			cuts++
+		}
+		checkPrefix(t, md, body, minRunes, prefix, whole)
+	}
+	t.Logf("%d cut", cuts)
+	if cuts < 1000 {
+		t.Errorf("only %d of 20000 bodies cut", cuts)
+	}
 }
