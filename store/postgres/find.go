@@ -6,6 +6,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/feedsmith/feedsmith/article"
+	"github.com/feedsmith/feedsmith/store/internal/codec"
 )
 
 // stored is the stored article an incoming one turned out to be.
@@ -15,6 +16,10 @@ type stored struct {
 	byLink       bool // found by its link rather than by id
 	pruned       bool
 	hash         string
+	// marker is the stored content when it is an article.Deferred
+	// marker and the Save has an article with a marker (see
+	// queueMarkers); "" otherwise.
+	marker string
 	// publishedUnix and updatedUnix are copied into article_categories;
 	// updatedUnix is also compared with an update's.
 	publishedUnix, updatedUnix int64
@@ -108,6 +113,7 @@ func (sv *saver) lookup(ctx context.Context, tx pgx.Tx, arts []article.Article) 
 			})
 	}
 	sv.queueCategories(b, sv.found.own)
+	sv.queueMarkers(b, arts)
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return err
 	}
@@ -146,6 +152,38 @@ func (sv *saver) queueCategories(b *pgx.Batch, found map[string]stored) {
 				return err
 			})
 	}
+}
+
+// queueMarkers queues on b the setting of the marker of the saving
+// source's stored articles that arrive with a marker for content, and
+// have one stored: a save compares the two, to put the new marker in
+// place of a stored text with the same hash (see saver.save). Only
+// those articles' contents are read, and only the markers among them
+// are returned: a save of articles that are no markers reads nothing
+// more.
+func (sv *saver) queueMarkers(b *pgx.Batch, arts []article.Article) {
+	var ids []string
+	for i := range arts {
+		if _, ok := sv.found.own[arts[i].ID]; ok && article.IsDeferred(arts[i].Content) {
+			ids = append(ids, arts[i].ID)
+		}
+	}
+	if len(ids) == 0 {
+		return
+	}
+	b.Queue(`SELECT a.id, a.content FROM articles a
+		WHERE a.source_id = $1 AND a.id = ANY($2) AND starts_with(a.content, $3)`,
+		sv.source, ids, encodeContent(codec.DeferredPrefix())).
+		Query(func(rows pgx.Rows) error {
+			var id, content string
+			_, err := pgx.ForEachRow(rows, []any{&id, &content}, func() error {
+				st := sv.found.own[id]
+				st.marker = decodeContent(content)
+				sv.found.own[id] = st
+				return nil
+			})
+			return err
+		})
 }
 
 // scanLookups calls add with each row's key (its last column) and

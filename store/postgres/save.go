@@ -101,6 +101,9 @@ func (sv *saver) save(a *article.Article) error {
 		sv.share(a, st)
 	case st.hash == hash:
 		sv.res.Unchanged++
+		if article.IsDeferred(a.Content) && st.marker != a.Content {
+			sv.putMarker(a, st)
+		}
 		sv.addCategories(st, a.Categories)
 	default:
 		sv.res.Updated++
@@ -121,7 +124,7 @@ func (sv *saver) insertArticle(a *article.Article, hash string) {
 	if updated.IsZero() {
 		updated = published
 	}
-	st := stored{sourceID: sv.source, id: a.ID, own: true, hash: hash,
+	st := stored{sourceID: sv.source, id: a.ID, own: true, hash: hash, marker: markerOf(a.Content),
 		publishedUnix: published.UnixNano(), updatedUnix: updated.UnixNano()}
 	row := &articleRow{key: st.key(), published: codec.FormatTime(published), publishedUnix: published.UnixNano(),
 		firstSeen: codec.FormatTime(sv.now), firstSeenUnix: sv.now.UnixNano()}
@@ -149,11 +152,30 @@ func (sv *saver) updateArticle(a *article.Article, hash string, st stored) {
 		updated = a.Updated
 	}
 	sv.w.update(st.key(), a, hash, updated)
-	st.updatedUnix, st.hash = updated.UnixNano(), hash
+	st.updatedUnix, st.hash, st.marker = updated.UnixNano(), hash, markerOf(a.Content)
 	sv.found.own[a.ID] = st
 	sv.w.catUpdates[st.key()] = st.updatedUnix
 	sv.fileCategories(st, a.Categories, false)
 	sv.markLiveCategories(st)
+}
+
+// putMarker stores a's marker in place of the stored content of the
+// same hash, a text rendered from it (under a configuration that may
+// have changed since): the article is to be rendered again when it is
+// published. Nothing else changes, nor do the feeds, whose hash it is.
+func (sv *saver) putMarker(a *article.Article, st stored) {
+	sv.w.setContent(st.key(), a.Content)
+	st.marker = a.Content
+	sv.found.own[a.ID] = st
+}
+
+// markerOf is what stored.marker is for content: content when it is a
+// marker, else "".
+func markerOf(content string) string {
+	if article.IsDeferred(content) {
+		return content
+	}
+	return ""
 }
 
 // addCategories files the stored article into cats on behalf of the

@@ -24,7 +24,7 @@ type articleRow struct {
 // set sets what an update replaces: the text, hash and updated time.
 func (r *articleRow) set(a *article.Article, hash string, updated time.Time) {
 	r.title, r.link, r.author = a.Title, a.Link, codec.EncodeAuthors(a)
-	r.summary, r.content, r.image = a.Summary, a.Content, a.Image
+	r.summary, r.content, r.image = a.Summary, encodeContent(a.Content), a.Image
 	r.tags, r.encl = codec.EncodeTags(a.Tags), codec.EncodeEnclosures(a.Enclosures)
 	r.hash, r.via, r.fullText = hash, a.Via, a.FullText
 	r.updated, r.updatedUnix = codec.FormatTime(updated), updated.UnixNano()
@@ -43,11 +43,14 @@ type writes struct {
 	// catUpdates is the updated_unix of the category rows of each
 	// updated article, the last one set.
 	catUpdates map[artKey]int64
+	// contents are the contents, as stored, that replace those of
+	// articles this save neither inserts nor updates otherwise.
+	contents map[artKey]string
 }
 
 func newWrites() *writes {
 	return &writes{inserted: map[artKey]*articleRow{}, updated: map[artKey]*articleRow{},
-		catUpdates: map[artKey]int64{}}
+		catUpdates: map[artKey]int64{}, contents: map[artKey]string{}}
 }
 
 func (w *writes) insert(r *articleRow) {
@@ -69,6 +72,20 @@ func (w *writes) update(k artKey, a *article.Article, hash string, updated time.
 		w.updates = append(w.updates, r)
 	}
 	r.set(a, hash, updated)
+	delete(w.contents, k) // the update writes the content too
+}
+
+// setContent replaces the content of the article k, and nothing else:
+// in its pending insert or update when this save has one, else on its
+// own.
+func (w *writes) setContent(k artKey, content string) {
+	if r, ok := w.inserted[k]; ok {
+		r.content = encodeContent(content)
+	} else if r, ok := w.updated[k]; ok {
+		r.content = encodeContent(content)
+	} else {
+		w.contents[k] = encodeContent(content)
+	}
 }
 
 // articleColumns are the columns of articleRow, in the order of the
@@ -99,6 +116,9 @@ const (
 	insertFilers = `INSERT INTO article_category_filers (source_id, article_id, category, filed_by)
 		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
 		ON CONFLICT DO NOTHING`
+	setContents = `UPDATE articles a SET content = u.content
+		FROM unnest($1::text[], $2::text[], $3::text[]) u (source_id, id, content)
+		WHERE a.source_id = u.source_id AND a.id = u.id`
 	updateCategories = `UPDATE article_categories c SET updated_unix = u.updated_unix
 		FROM unnest($1::text[], $2::text[], $3::bigint[]) u (source_id, article_id, updated_unix)
 		WHERE c.source_id = u.source_id AND c.article_id = u.article_id`
@@ -114,6 +134,13 @@ func (w *writes) batch() *pgx.Batch {
 	}
 	if len(w.updates) > 0 {
 		b.Queue(updateArticles, articleArgs(w.updates)...)
+	}
+	if len(w.contents) > 0 {
+		var c columns
+		for k, content := range w.contents {
+			c.add(k.source, k.id, content)
+		}
+		b.Queue(setContents, c.args()...)
 	}
 	for _, t := range []struct {
 		query string

@@ -15,6 +15,10 @@ type stored struct {
 	byLink       bool // found by its link rather than by id
 	pruned       bool
 	hash         string
+	// marker is the stored content when it is an article.Deferred
+	// marker and the Save has an article with a marker (see
+	// lookupMarkers); "" otherwise.
+	marker string
 	// publishedUnix and updatedUnix are copied into article_categories;
 	// updatedUnix is also compared with an update's.
 	publishedUnix, updatedUnix int64
@@ -51,6 +55,9 @@ func (sv *saver) lookup(ctx context.Context, tx *sql.Tx, arts []article.Article)
 	if err != nil {
 		return err
 	}
+	if err := sv.lookupMarkers(ctx, tx, arts); err != nil {
+		return err
+	}
 	ids = ids[:0]
 	for i := range arts {
 		if _, ok := sv.found.own[arts[i].ID]; !ok {
@@ -85,6 +92,48 @@ func (sv *saver) lookup(ctx context.Context, tx *sql.Tx, arts []article.Article)
 			sv.found.byLink[k] = st
 		}
 	})
+}
+
+// markersQuery reads the contents of the articles of source ?1 with the
+// ids of the JSON list ?2 that sort from ?3 up to ?4.
+const markersQuery = `SELECT a.id, a.content FROM articles a
+	WHERE a.source_id = ?1 AND a.id IN (SELECT value FROM json_each(?2)) AND a.content >= ?3 AND a.content < ?4`
+
+// lookupMarkers sets the marker of the saving source's stored articles
+// that arrive with a marker for content, and have one stored: a save
+// compares the two, to put the new marker in place of a stored text
+// with the same hash (see saver.save). Only those articles' contents
+// are read, and only the markers among them are returned: a save of
+// articles that are no markers runs no query more.
+func (sv *saver) lookupMarkers(ctx context.Context, tx *sql.Tx, arts []article.Article) error {
+	var ids []string
+	for i := range arts {
+		if _, ok := sv.found.own[arts[i].ID]; ok && article.IsDeferred(arts[i].Content) {
+			ids = append(ids, arts[i].ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	// Every marker sorts from the prefix up to the prefix with its last
+	// byte one higher: BINARY comparisons, no function of the text.
+	prefix := codec.DeferredPrefix()
+	upper := prefix[:len(prefix)-1] + string([]byte{prefix[len(prefix)-1] + 1})
+	rows, err := tx.QueryContext(ctx, markersQuery, sv.source, codec.JSONList(ids), prefix, upper)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, content string
+		if err := rows.Scan(&id, &content); err != nil {
+			return err
+		}
+		st := sv.found.own[id]
+		st.marker = content
+		sv.found.own[id] = st
+	}
+	return rows.Err()
 }
 
 // scanLookups calls add with each row's key (its last column) and

@@ -23,9 +23,11 @@ import (
 // An article is known by (sourceID, ID), and also by its link: one whose
 // link is already stored for another source is that source's article,
 // and only gains sourceID's categories. A known article with the same
-// Hash is left alone; with another Hash its text is replaced, while its
-// ID and Published time stay. Categories are only ever added by Save.
-// A pruned article is never saved again. The articles' SourceID is
+// Hash is left alone, except that an article.Deferred marker for content
+// replaces another stored content (a text rendered from the marker, see
+// SetContents), and nothing else; with another Hash its text is
+// replaced, while its ID and Published time stay. Categories are only
+// ever added by Save. A pruned article is never saved again. The articles' SourceID is
 // ignored (sourceID is theirs), and an empty Hash is computed.
 func (s *Store) Save(ctx context.Context, sourceID string, arts []article.Article, now time.Time) (store.SaveResult, error) {
 	res, err := s.save(ctx, sourceID, arts, now)
@@ -96,6 +98,7 @@ type saver struct {
 
 	insert, update, insertShared, insertCategory  *sql.Stmt
 	insertFiler, updateCategories, liveCategories *sql.Stmt
+	setContent                                    *sql.Stmt
 }
 
 func newSaver(ctx context.Context, tx *sql.Tx, source string, now time.Time) (*saver, error) {
@@ -134,6 +137,7 @@ func newSaver(ctx context.Context, tx *sql.Tx, source string, now time.Time) (*s
 			SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM article_categories c
 				WHERE c.source_id = ?1 AND c.article_id = ?2 AND c.category = ?3 AND c.filed_by <> ?4)
 			ON CONFLICT DO NOTHING`},
+		{&sv.setContent, `UPDATE articles SET content = ? WHERE source_id = ? AND id = ?`},
 		{&sv.updateCategories, `UPDATE article_categories SET updated_unix = ?
 			WHERE source_id = ? AND article_id = ?`},
 		{&sv.liveCategories, `SELECT category FROM article_categories
@@ -177,11 +181,29 @@ func (sv *saver) save(ctx context.Context, a *article.Article) error {
 		return sv.share(ctx, a, st)
 	case st.hash == hash:
 		sv.res.Unchanged++
+		if article.IsDeferred(a.Content) && st.marker != a.Content {
+			if err := sv.putMarker(ctx, a, st); err != nil {
+				return err
+			}
+		}
 		return sv.addCategories(ctx, st, a.Categories)
 	default:
 		sv.res.Updated++
 		return sv.updateArticle(ctx, a, hash, st)
 	}
+}
+
+// putMarker stores a's marker in place of the stored content of the
+// same hash, a text rendered from it (under a configuration that may
+// have changed since): the article is to be rendered again when it is
+// published. Nothing else changes, nor do the feeds, whose hash it is.
+func (sv *saver) putMarker(ctx context.Context, a *article.Article, st stored) error {
+	if _, err := sv.setContent.ExecContext(ctx, a.Content, st.sourceID, st.id); err != nil {
+		return err
+	}
+	st.marker = a.Content
+	sv.found.own[a.ID] = st
+	return nil
 }
 
 func (sv *saver) insertArticle(ctx context.Context, a *article.Article, hash string) error {
@@ -205,7 +227,7 @@ func (sv *saver) insertArticle(ctx context.Context, a *article.Article, hash str
 	if err != nil {
 		return err
 	}
-	st := stored{sourceID: sv.source, id: a.ID, own: true, hash: hash,
+	st := stored{sourceID: sv.source, id: a.ID, own: true, hash: hash, marker: markerOf(a.Content),
 		publishedUnix: published.UnixNano(), updatedUnix: updated.UnixNano()}
 	sv.found.own[a.ID] = st
 	_, err = sv.fileCategories(ctx, st, a.Categories, true)
@@ -237,7 +259,7 @@ func (sv *saver) updateArticle(ctx context.Context, a *article.Article, hash str
 	if err != nil {
 		return err
 	}
-	st.updatedUnix, st.hash = updated.UnixNano(), hash
+	st.updatedUnix, st.hash, st.marker = updated.UnixNano(), hash, markerOf(a.Content)
 	sv.found.own[a.ID] = st
 	_, err = sv.updateCategories.ExecContext(ctx, st.updatedUnix, st.sourceID, st.id)
 	if err != nil {
@@ -247,6 +269,15 @@ func (sv *saver) updateArticle(ctx context.Context, a *article.Article, hash str
 		return err
 	}
 	return sv.markLiveCategories(ctx, st.sourceID, st.id)
+}
+
+// markerOf is what stored.marker is for content: content when it is a
+// marker, else "".
+func markerOf(content string) string {
+	if article.IsDeferred(content) {
+		return content
+	}
+	return ""
 }
 
 // addCategories files the stored article into cats on behalf of the
