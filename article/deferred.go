@@ -26,24 +26,28 @@ type Deferred struct {
 	Short bool
 }
 
-// deferredMarker starts every marker. No stored content can start so:
-// normalize removes NUL, which XML does not allow, from every text.
-const deferredMarker = "\x00deferred\x00"
+// DeferredMarker starts every marker. No stored content can hold it:
+// normalize removes U+FFFF, which XML does not allow, from every text.
+// (Not NUL, which PostgreSQL's text cannot hold.) A store may look for
+// it to find the markers without reading the texts.
+const DeferredMarker = "\uFFFFdeferred\uFFFF"
 
-// String is the marker stored in place of the content.
-func (d Deferred) String() string { return deferredMarker + d.Digest + "\x00" + d.Path }
+// String is the marker stored in place of the content: the digest, then
+// the path (a file name may hold anything but NUL and '/', so the path
+// comes last).
+func (d Deferred) String() string { return DeferredMarker + d.Digest + "\uFFFF" + d.Path }
 
 // IsDeferred reports whether content is a marker (see Deferred).
-func IsDeferred(content string) bool { return strings.HasPrefix(content, deferredMarker) }
+func IsDeferred(content string) bool { return strings.HasPrefix(content, DeferredMarker) }
 
 // ParseDeferred returns what the marker content names; false when
 // content is no marker.
 func ParseDeferred(content string) (Deferred, bool) {
-	rest, ok := strings.CutPrefix(content, deferredMarker)
+	rest, ok := strings.CutPrefix(content, DeferredMarker)
 	if !ok {
 		return Deferred{}, false
 	}
-	digest, path, ok := strings.Cut(rest, "\x00")
+	digest, path, ok := strings.Cut(rest, "\uFFFF")
 	if !ok || path == "" {
 		return Deferred{}, false
 	}

@@ -61,7 +61,7 @@ func (c *Collector) runChunks(ctx, parent context.Context, src config.Source, s 
 		res.Skipped = append(res.Skipped, b.Skipped...)
 		res.Unchanged += b.Unchanged
 		res.Refused += b.Refused
-		arts, derived, whole := c.prepare(sctx, src, b, seen)
+		arts, derived, whole := c.prepare(sctx, src, fileReader(s), b, seen)
 		if !whole {
 			// Left out whole, files and all: its files are read again.
 			return sctx.Err()

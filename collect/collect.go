@@ -164,7 +164,7 @@ func (c *Collector) Run(ctx context.Context, src config.Source) (res Result) {
 	}
 	sctx, cancelSave := saveContext(parent, saveTimeout(src))
 	defer cancelSave()
-	arts, derived, whole := c.prepare(sctx, src, batch, map[string]bool{})
+	arts, derived, whole := c.prepare(sctx, src, fileReader(s), batch, map[string]bool{})
 	if !whole {
 		res.Err = fmt.Errorf("normalize: %w", sctx.Err())
 		return res
@@ -219,6 +219,9 @@ func (c *Collector) source(ctx context.Context, src config.Source, log *slog.Log
 		Logger:   log,
 		Now:      c.now,
 		FullText: c.fullText(src.ID, log),
+	}
+	if c.defers(src) {
+		env.DeferText, env.SummaryRunes = true, c.norm.SummaryLen
 	}
 	fp = c.fingerprint(src)
 	if c.store != nil && !c.Full {
@@ -276,7 +279,13 @@ func (k *known) all(files []store.FileStamp) bool {
 func (c *Collector) fingerprint(src config.Source) string {
 	h := sha256.New()
 	enc := json.NewEncoder(h)
-	for _, v := range []any{src, c.cfg.Site, c.cfg.Categories, c.cfg.Location(src).String(), c.version} {
+	parts := []any{src, c.cfg.Site, c.cfg.Categories, c.cfg.Location(src).String(), c.version}
+	if c.defers(src) {
+		// Texts stored deferred, or rendered: a change either way reads
+		// every file again.
+		parts = append(parts, "deferred")
+	}
+	for _, v := range parts {
 		if err := enc.Encode(v); err != nil {
 			fmt.Fprintf(h, "%v", err) // never: config values encode
 		}
@@ -325,11 +334,12 @@ func (c *Collector) save(ctx context.Context, src config.Source, start time.Time
 // their titles. Articles are normalized in parallel, cut to the source's
 // caps. When ctx ends first, only the articles normalized by then are
 // returned, and whole is false: no article is ever saved unnormalized.
-func (c *Collector) prepare(ctx context.Context, src config.Source, b sources.Batch, seen map[string]bool) (_ []article.Article, _ []category.Derived, whole bool) {
+func (c *Collector) prepare(ctx context.Context, src config.Source, r sources.FileReader, b sources.Batch, seen map[string]bool) (_ []article.Article, _ []category.Derived, whole bool) {
 	done := c.normalizeAll(ctx, src, b.Articles, b.BaseURL)
-	arts := make([]article.Article, 0, done)
+	normalized := c.redoShort(ctx, src, r, b.Articles[:done])
+	arts := make([]article.Article, 0, len(normalized))
 	var derived []category.Derived
-	for _, a := range b.Articles[:done] {
+	for _, a := range normalized {
 		if seen[a.ID] {
 			continue
 		}
@@ -396,7 +406,7 @@ func (c *Collector) Preview(ctx context.Context, src config.Source) ([]article.A
 	}
 	pctx, cancelPrepare := saveContext(ctx, saveTimeout(src))
 	defer cancelPrepare()
-	arts, derived, whole := p.prepare(pctx, src, batch, map[string]bool{})
+	arts, derived, whole := p.prepare(pctx, src, fileReader(s), batch, map[string]bool{})
 	if !whole {
 		return nil, nil, batch, fmt.Errorf("normalize: %w", pctx.Err())
 	}

@@ -173,7 +173,7 @@ func (c *Collector) saveFilled(ctx context.Context, src config.Source, start tim
 	}
 	seen := map[string]bool{}
 	for _, b := range batches {
-		arts, _, whole := c.prepare(ctx, src, b, seen)
+		arts, _, whole := c.prepare(ctx, src, nil, b, seen)
 		if !whole {
 			return fmt.Errorf("normalize: %w", ctx.Err())
 		}

@@ -117,6 +117,7 @@ func (d *Daemon) newState(cfg *config.Config) *state {
 	s.publisher.RunTimes = true
 	s.publisher.Notices = d.notices
 	s.publisher.Holders = d.holders
+	s.publisher.Materialize = s.collector.Materialize
 	if cfg.WebSub.Hub != "" {
 		s.pinger = websub.New(cfg.WebSub.Hub, nil, d.logger)
 		s.pinger.SetUserAgent(d.userAgent)

@@ -3,6 +3,7 @@ package jekyll
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/feedsmith/feedsmith/article"
 	"github.com/feedsmith/feedsmith/store"
@@ -25,6 +26,11 @@ func (w *Writer) WriteStored(ctx context.Context, st Store) (Stats, error) {
 	if err != nil {
 		return Stats{}, fmt.Errorf("jekyll: read articles: %w", err)
 	}
+	// A text stored deferred (a posts source's, read while nothing
+	// published every text) is no post to write: once outputs.jekyll is
+	// configured, its source reads every file again, whole, and the
+	// next write has it.
+	arts = slices.DeleteFunc(arts, func(a article.Article) bool { return article.IsDeferred(a.Content) })
 	gone, err := st.InactiveArticles(ctx)
 	if err != nil {
 		return Stats{}, fmt.Errorf("jekyll: %w", err)

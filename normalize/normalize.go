@@ -91,6 +91,12 @@ func (n *Normalizer) ArticleWithin(a *article.Article, base string, lim Limits) 
 	case w != nil:
 		text = w.String()
 	}
+	if d := a.Defer; d != nil && d.Partial && fromContent && n.SummaryLen > 0 && (w == nil || !w.full) {
+		// The part of the text a posts source rendered (see
+		// article.Deferred) gave less than the summary takes, or text
+		// that retext must read whole: the rest could change it.
+		d.Short = true
+	}
 	// The summary is plain text, but RSS readers render description as
 	// HTML: entity-escaped markup must not come back as markup (see Title).
 	a.Summary = summary(retext(text), n.SummaryLen)
@@ -120,6 +126,18 @@ func (n *Normalizer) ArticleWithin(a *article.Article, base string, lim Limits) 
 		a.ID = WithoutUserinfo(id)
 	default:
 		a.ID = article.StableID("", a.Link, a.Title, a.Content)
+		if a.Defer != nil {
+			a.Defer.Short = true // the id would hash a part of the text
+		}
+	}
+	if a.Defer != nil {
+		// The text is rendered when it is published; the marker stands
+		// for it in the store, and its digest in the hash: a post moved
+		// to another file is no update, as its text would be the same.
+		a.Content = article.DeferredMarker + a.Defer.Digest
+		a.Hash = article.ContentHash(a)
+		a.Content = a.Defer.String()
+		return
 	}
 	a.Hash = article.ContentHash(a)
 }

@@ -189,7 +189,7 @@ func (p *Publisher) pageArticle(a article.Article, c site.Category) site.Article
 	// The full text only where a page shows it: the lists show
 	// summaries, and a category of a feed source's thousands of articles
 	// need not carry (nor hash) their texts.
-	if art.HasPage {
+	if art.HasPage && !article.IsDeferred(a.Content) {
 		art.Content = site.LinkOffsite(site.SafeHTML(a.Content), p.cfg.Site.BaseURL, lang)
 	}
 	return art
@@ -305,6 +305,9 @@ func (p *Publisher) sitePages(ctx context.Context, w *pageWork) ([]File, error) 
 	n := p.homeLatest()
 	arts, err := p.store.Articles(ctx, "", 4*n)
 	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", site.HomePath, err)
+	}
+	if err := p.texts(ctx, arts, 0); err != nil {
 		return nil, fmt.Errorf("render %s: %w", site.HomePath, err)
 	}
 	var latest []site.Article

@@ -44,6 +44,13 @@ type Publisher struct {
 	// Holders, when set, gives which instance of a cluster holds each
 	// source's lease now, for the status page the daemon serves.
 	Holders func(ctx context.Context) map[string]string
+	// Materialize renders in place the texts of the articles given that
+	// were stored deferred (article.IsDeferred), from their files, and
+	// stores them; it gives no text to one it cannot render. A publish
+	// calls it for the articles whose texts it shows: the newest of each
+	// feed, and those with a page. The build and the daemon set it to
+	// their collector's (collect.Collector.Materialize).
+	Materialize func(ctx context.Context, arts []article.Article) error
 
 	// theme loads the theme once, when the first page is rendered.
 	theme func() (*sitepkg.Theme, error)
@@ -167,6 +174,9 @@ func (p *Publisher) renderCategory(ctx context.Context, w *pageWork, ch feeds.Ch
 	if err != nil {
 		return nil, nil, fmt.Errorf("render %s: %w", ch.ID, err)
 	}
+	if err := p.texts(ctx, arts, p.cfg.Output.Items); err != nil {
+		return nil, nil, fmt.Errorf("render %s: %w", ch.ID, err)
+	}
 	files, err = p.renderFeeds(ch, arts[:min(len(arts), p.cfg.Output.Items)])
 	if err != nil {
 		return nil, nil, err
@@ -202,12 +212,50 @@ func (p *Publisher) RenderCategory(ctx context.Context, ch feeds.Channel) ([]Fil
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", ch.ID, err)
 	}
+	if err := p.texts(ctx, arts, len(arts)); err != nil {
+		return nil, fmt.Errorf("render %s: %w", ch.ID, err)
+	}
 	return p.renderFeeds(ch, arts)
+}
+
+// texts gives the articles of arts whose texts are published, the first
+// feed of them and those with a page, their texts where they were
+// stored deferred (Materialize).
+func (p *Publisher) texts(ctx context.Context, arts []article.Article, feed int) error {
+	var idx []int
+	for i, a := range arts {
+		if article.IsDeferred(a.Content) && (i < feed || p.hasPage(a)) {
+			idx = append(idx, i)
+		}
+	}
+	if len(idx) == 0 {
+		return nil
+	}
+	if p.Materialize == nil {
+		a := arts[idx[0]]
+		return fmt.Errorf("article %s of source %s: its text is not rendered, and this publisher cannot render it", a.ID, a.SourceID)
+	}
+	some := make([]article.Article, len(idx))
+	for k, i := range idx {
+		some[k] = arts[i]
+	}
+	if err := p.Materialize(ctx, some); err != nil {
+		return err
+	}
+	for k, i := range idx {
+		arts[i].Content = some[k].Content
+	}
+	return nil
 }
 
 // renderFeeds renders the three feeds of channel ch with arts, newest
 // first: an article with a page of the site links to it.
 func (p *Publisher) renderFeeds(ch feeds.Channel, arts []article.Article) ([]File, error) {
+	for _, a := range arts {
+		if article.IsDeferred(a.Content) {
+			return nil, fmt.Errorf("render %s: article %s of source %s: its text is not rendered", ch.ID, a.ID, a.SourceID)
+		}
+	}
 	arts = p.withPages(arts)
 	files := make([]File, 0, len(Formats))
 	for _, f := range Formats {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -54,6 +56,10 @@ type postsSource struct {
 	unchanged func(store.FileStamp) bool
 	// footer is the source's own footer pattern; nil for the default.
 	footer *regexp.Regexp
+	// deferText renders only the start of each text (Env.DeferText),
+	// at least prefixRunes letters of it when there is a safe cut.
+	deferText   bool
+	prefixRunes int
 }
 
 // postFile is one file whose name is a post's.
@@ -98,6 +104,11 @@ func newPosts(cfg config.Source, env Env) (Source, error) {
 		loc:       cmp.Or(env.Location, time.UTC),
 		now:       env.Now,
 		unchanged: env.Unchanged,
+		deferText: env.DeferText,
+		// Twice the summary's characters: the summary is taken from the
+		// rendered part's text, which markup and spacing make shorter
+		// than the letters and digits counted in the Markdown.
+		prefixRunes: 2 * max(env.SummaryRunes, 1),
 		md: goldmark.New(
 			goldmark.WithExtensions(extension.GFM),
 			// Raw HTML passes: content is sanitized later in the pipeline.
@@ -290,7 +301,7 @@ func (s *postsSource) readAll(ctx context.Context, files []postFile) []postResul
 	for range min(postWorkers, len(files)) {
 		wg.Go(func() {
 			for i := range next {
-				results[i] = s.read(files[i])
+				results[i] = s.read(files[i], s.deferText, false)
 			}
 		})
 	}
@@ -309,8 +320,10 @@ send:
 
 // read turns one post file into an article. Errors name the file, and
 // the line where it is known.
-func (s *postsSource) read(f postFile) postResult {
-	a, ok, err := s.article(f)
+// With deferText the article is marked article.Deferred, and only the
+// start of its text is rendered unless whole is set.
+func (s *postsSource) read(f postFile, deferText, whole bool) postResult {
+	a, ok, err := s.article(f, deferText, whole)
 	if err == errFuture {
 		// Left out, and read again next time: by then it may be due.
 		return postResult{}
@@ -327,7 +340,39 @@ func (s *postsSource) read(f postFile) postResult {
 	return postResult{article: a, ok: ok, err: err, stamp: err == nil}
 }
 
-func (s *postsSource) article(f postFile) (article.Article, bool, error) {
+// ReadFile reads the post at path again, its text rendered whole (see
+// FileReader). A path that is no post file of the folder any more gives
+// an empty batch.
+func (s *postsSource) ReadFile(ctx context.Context, path string) (Batch, error) {
+	var b Batch
+	if s.siteURL != "" {
+		b.BaseURL = strings.TrimRight(s.siteURL, "/") + "/"
+	}
+	// Only a post file inside the folder: the path comes from the store.
+	rel, err := filepath.Rel(s.dir, path)
+	if err != nil || !filepath.IsLocal(rel) {
+		return b, nil
+	}
+	f, ok := postFileOf(path, filepath.Base(path))
+	if !ok {
+		return b, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return b, err
+	}
+	if files := statAll([]postFile{f}); len(files) == 0 {
+		return b, nil // gone
+	}
+	switch r := s.read(f, s.deferText, true); {
+	case r.err != nil:
+		b.Skipped = append(b.Skipped, r.err)
+	case r.ok:
+		b.Articles = append(b.Articles, r.article)
+	}
+	return b, nil
+}
+
+func (s *postsSource) article(f postFile, deferText, whole bool) (article.Article, bool, error) {
 	date, err := time.ParseInLocation(time.DateOnly, f.date, s.loc)
 	if err != nil {
 		return article.Article{}, false, fmt.Errorf("file name: invalid date %s", f.date)
@@ -352,13 +397,30 @@ func (s *postsSource) article(f postFile) (article.Article, bool, error) {
 		return article.Article{}, false, fmt.Errorf("front matter: permalink: %w", err)
 	}
 	content, via, cut := cutFooter(string(body), f.markdown, s.footer)
+	var deferred *article.Deferred
+	if deferText {
+		// The digest of what the text is rendered from: front matter has
+		// its own fields (a date changed is no update), and the footer
+		// gives via.
+		sum := sha256.Sum256([]byte(content))
+		deferred = &article.Deferred{Path: f.path, Digest: hex.EncodeToString(sum[:16])}
+	}
 	if f.markdown {
+		if deferred != nil && !whole {
+			// Only the start of the text, where rendering the rest cannot
+			// change it (markdownPrefix); the whole when there is no such
+			// point, or when a footer may end it (cutHTMLFooter looks at
+			// the end, and markdownPrefix gives the whole then).
+			var all bool
+			content, all = markdownPrefix(content, s.prefixRunes)
+			deferred.Partial = !all
+		}
 		var buf bytes.Buffer
 		if err := s.md.Convert([]byte(content), &buf); err != nil {
 			return article.Article{}, false, fmt.Errorf("render markdown: %w", err)
 		}
 		content = buf.String()
-		if !cut && s.footer == nil {
+		if !cut && s.footer == nil && (deferred == nil || !deferred.Partial) {
 			// A footer written as HTML in a Markdown post.
 			content, via, _ = cutHTMLFooter(content)
 		}
@@ -378,6 +440,7 @@ func (s *postsSource) article(f postFile) (article.Article, bool, error) {
 		Categories: fm.Categories,
 		Tags:       fm.Tags,
 		Image:      s.imageURL(fm.Image),
+		Defer:      deferred,
 	}, true, nil
 }
 

@@ -100,6 +100,25 @@ type Env struct {
 	// size and modification time (and the same configuration), so that
 	// it need not be read again. Nil means every file is read.
 	Unchanged func(store.FileStamp) bool
+	// DeferText makes a posts source render of each post only as much
+	// of the text as its summary needs (SummaryRunes characters), the
+	// article marked article.Deferred: the collector stores the marker,
+	// and the text is rendered when the article is published
+	// (FileReader). Only a source none of whose texts are published
+	// unless they enter a feed is read so.
+	DeferText    bool
+	SummaryRunes int
+}
+
+// FileReader is a source whose articles can be read again one file at
+// a time, in full: a posts source, for the articles it stored with
+// their text deferred.
+type FileReader interface {
+	// ReadFile reads the post at path as Collect would, its text
+	// rendered whole. The batch holds the article, or the reason it
+	// could not be read in Skipped, or neither for a post no longer
+	// published.
+	ReadFile(ctx context.Context, path string) (Batch, error)
 }
 
 type constructor func(cfg config.Source, env Env) (Source, error)

@@ -112,12 +112,3 @@ type PendingDetail struct {
 	Attempts    int
 	FirstFailed time.Time
 }
-
-// ContentUpdate replaces the content of the stored article (SourceID,
-// ID) with Content, if its content is still Old: it is how a text that
-// was stored as an article.Deferred marker, and rendered since, is kept.
-// An article saved again meanwhile has other content, and is left as
-// the save left it.
-type ContentUpdate struct {
-	SourceID, ID, Old, Content string
-}

@@ -11,16 +11,17 @@ import (
 	"time"
 
 	"github.com/feedsmith/feedsmith/config"
+	"github.com/feedsmith/feedsmith/internal/corpus"
 	"github.com/feedsmith/feedsmith/sources"
 )
 
 func generate(t *testing.T, seed uint64, first, count int, dir string) {
 	t.Helper()
-	g, err := newGenerator(seed, 50, defaultEnd)
+	g, err := corpus.New(seed, 50, corpus.DefaultEnd)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := g.writeRange(dir, first, count); err != nil {
+	if _, err := g.WriteRange(dir, first, count); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -113,8 +114,8 @@ func TestCorpusReadsAsPosts(t *testing.T) {
 		if _, off := a.Published.Zone(); off != 8*3600 {
 			t.Errorf("%s: published %v, want +08:00", a.Link, a.Published)
 		}
-		if a.Published.After(defaultEnd) || a.Published.Before(defaultEnd.AddDate(-1, 0, -1)) {
-			t.Errorf("%s: published %v, outside the year before %v", a.Link, a.Published, defaultEnd)
+		if a.Published.After(corpus.DefaultEnd) || a.Published.Before(corpus.DefaultEnd.AddDate(-1, 0, -1)) {
+			t.Errorf("%s: published %v, outside the year before %v", a.Link, a.Published, corpus.DefaultEnd)
 		}
 		cats[a.Categories[0]] = true
 	}

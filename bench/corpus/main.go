@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"os"
 	"time"
+
+	"github.com/feedsmith/feedsmith/internal/corpus"
 )
 
 func main() {
@@ -20,7 +22,7 @@ func main() {
 		cats = flag.Int("categories", 50, "number of categories")
 		seed = flag.Uint64("seed", 1, "seed of the generator")
 		add  = flag.Int("add", 0, "write only this many more posts, numbered after the first n")
-		end  = flag.String("end", defaultEnd.Format(time.DateOnly), "posts are dated in the year before this day (+08:00)")
+		end  = flag.String("end", corpus.DefaultEnd.Format(time.DateOnly), "posts are dated in the year before this day (+08:00)")
 	)
 	flag.Parse()
 	if err := run(*out, *n, *cats, *seed, *add, *end); err != nil {
@@ -33,20 +35,20 @@ func run(out string, n, cats int, seed uint64, add int, end string) error {
 	if out == "" {
 		return fmt.Errorf("-out is required")
 	}
-	endDay, err := time.ParseInLocation(time.DateOnly, end, zone)
+	endDay, err := time.ParseInLocation(time.DateOnly, end, corpus.Zone)
 	if err != nil {
 		return fmt.Errorf("-end: %w", err)
 	}
-	g, err := newGenerator(seed, cats, endDay)
+	g, err := corpus.New(seed, cats, endDay)
 	if err != nil {
 		return err
 	}
 	first, count := 0, n
 	if add > 0 {
 		first, count = n, add
-		g.newestFrom = n
+		g.NewestFrom = n
 	}
-	written, err := g.writeRange(out, first, count)
+	written, err := g.WriteRange(out, first, count)
 	if err != nil {
 		return err
 	}

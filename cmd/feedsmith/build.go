@@ -135,7 +135,7 @@ func (b *build) run(ctx context.Context) error {
 		}
 	}
 	b.failed = len(failedIDs)
-	err = b.publish(ctx, st, start)
+	err = b.publish(ctx, st, c, start)
 	// The last line, whatever happened to the output: what cron mails
 	// and CI shows ends with how many sources failed.
 	line := fmt.Sprintf("%d of %d sources failed", len(failedIDs), len(results))
@@ -152,7 +152,7 @@ func (b *build) run(ctx context.Context) error {
 // publish applies retention, renders what changed and writes it to the
 // output folder (and the Jekyll posts), then records what it wrote, and
 // uploads to the bucket what it lacks.
-func (b *build) publish(ctx context.Context, st open.Store, start time.Time) error {
+func (b *build) publish(ctx context.Context, st open.Store, c *collect.Collector, start time.Time) error {
 	if b.cfg.Store.MaxAge > 0 || b.cfg.Store.MaxItems > 0 {
 		removed, _, err := st.Prune(ctx, time.Duration(b.cfg.Store.MaxAge), b.cfg.Store.MaxItems, b.now())
 		if err != nil {
@@ -165,6 +165,7 @@ func (b *build) publish(ctx context.Context, st open.Store, start time.Time) err
 	// Even when every source failed, what they published before stays
 	// published: the tree is rendered from the store either way.
 	pub := publish.New(b.cfg, st, buildVersion())
+	pub.Materialize = c.Materialize
 	// Feeds are written as they are rendered, a category at a time.
 	w := publish.NewTreeWriter(b.cfg.Output.Dir)
 	record, err := pub.RenderStale(ctx, st, b.cfg.Output.Dir, w, b.full)

@@ -92,7 +92,6 @@ func scanArticles(rows pgx.Rows) ([]article.Article, error) {
 		&a.Summary, &a.Content, &tags, &a.Image, &enclosures, &a.Hash, &cats}, func() error {
 		x := a
 		var err error
-		x.Content = decodeContent(x.Content)
 		x.Author, x.Authors = codec.DecodeAuthors(x.Author)
 		if x.Published, err = codec.ParseTime(published); err != nil {
 			return err
@@ -127,5 +126,5 @@ func (s *Store) FullText(ctx context.Context, sourceID, id string) (content stri
 	case err != nil:
 		return "", false, fmt.Errorf("read full text of %s/%s: %w", sourceID, id, err)
 	}
-	return decodeContent(content), true, nil
+	return content, true, nil
 }

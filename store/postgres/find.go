@@ -6,7 +6,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/feedsmith/feedsmith/article"
-	"github.com/feedsmith/feedsmith/store/internal/codec"
 )
 
 // stored is the stored article an incoming one turned out to be.
@@ -173,12 +172,12 @@ func (sv *saver) queueMarkers(b *pgx.Batch, arts []article.Article) {
 	}
 	b.Queue(`SELECT a.id, a.content FROM articles a
 		WHERE a.source_id = $1 AND a.id = ANY($2) AND starts_with(a.content, $3)`,
-		sv.source, ids, encodeContent(codec.DeferredPrefix())).
+		sv.source, ids, article.DeferredMarker).
 		Query(func(rows pgx.Rows) error {
 			var id, content string
 			_, err := pgx.ForEachRow(rows, []any{&id, &content}, func() error {
 				st := sv.found.own[id]
-				st.marker = decodeContent(content)
+				st.marker = content
 				sv.found.own[id] = st
 				return nil
 			})

@@ -24,7 +24,7 @@ type articleRow struct {
 // set sets what an update replaces: the text, hash and updated time.
 func (r *articleRow) set(a *article.Article, hash string, updated time.Time) {
 	r.title, r.link, r.author = a.Title, a.Link, codec.EncodeAuthors(a)
-	r.summary, r.content, r.image = a.Summary, encodeContent(a.Content), a.Image
+	r.summary, r.content, r.image = a.Summary, a.Content, a.Image
 	r.tags, r.encl = codec.EncodeTags(a.Tags), codec.EncodeEnclosures(a.Enclosures)
 	r.hash, r.via, r.fullText = hash, a.Via, a.FullText
 	r.updated, r.updatedUnix = codec.FormatTime(updated), updated.UnixNano()
@@ -80,11 +80,11 @@ func (w *writes) update(k artKey, a *article.Article, hash string, updated time.
 // own.
 func (w *writes) setContent(k artKey, content string) {
 	if r, ok := w.inserted[k]; ok {
-		r.content = encodeContent(content)
+		r.content = content
 	} else if r, ok := w.updated[k]; ok {
-		r.content = encodeContent(content)
+		r.content = content
 	} else {
-		w.contents[k] = encodeContent(content)
+		w.contents[k] = content
 	}
 }
 

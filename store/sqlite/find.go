@@ -117,7 +117,7 @@ func (sv *saver) lookupMarkers(ctx context.Context, tx *sql.Tx, arts []article.A
 	}
 	// Every marker sorts from the prefix up to the prefix with its last
 	// byte one higher: BINARY comparisons, no function of the text.
-	prefix := codec.DeferredPrefix()
+	prefix := article.DeferredMarker
 	upper := prefix[:len(prefix)-1] + string([]byte{prefix[len(prefix)-1] + 1})
 	rows, err := tx.QueryContext(ctx, markersQuery, sv.source, codec.JSONList(ids), prefix, upper)
 	if err != nil {

@@ -24,8 +24,8 @@ import (
 // link is already stored for another source is that source's article,
 // and only gains sourceID's categories. A known article with the same
 // Hash is left alone, except that an article.Deferred marker for content
-// replaces another stored content (a text rendered from the marker, see
-// SetContents), and nothing else; with another Hash its text is
+// replaces another stored content (the marker of the file a post was
+// moved from), and nothing else; with another Hash its text is
 // replaced, while its ID and Published time stay. Categories are only
 // ever added by Save. A pruned article is never saved again. The articles' SourceID is
 // ignored (sourceID is theirs), and an empty Hash is computed.

@@ -29,7 +29,6 @@ type Store interface {
 	SetBodyHash(ctx context.Context, url, hash string) error
 	Prune(ctx context.Context, maxAge time.Duration, maxItems int, now time.Time) (removed int, changed []string, err error)
 	FullText(ctx context.Context, sourceID, id string) (content string, ok bool, err error)
-	SetContents(ctx context.Context, updates []store.ContentUpdate) error
 	FileStamps(ctx context.Context, sourceID string) (fingerprint string, stamps map[string]store.FileStamp, err error)
 	SaveFileStamps(ctx context.Context, sourceID, fingerprint string, files []store.FileStamp) error
 	PendingDetails(ctx context.Context, sourceID string) ([]store.PendingDetail, error)
@@ -82,7 +81,6 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"PruneUnfiled", testPruneUnfiled},
 		{"ConcurrentSaves", testConcurrentSaves},
 		{"FullText", testFullText},
-		{"SetContents", testSetContents},
 		{"SaveMarker", testSaveMarker},
 		{"FileStamps", testFileStamps},
 		{"PendingDetails", testPendingDetails},

@@ -2,7 +2,6 @@ package codec
 
 import (
 	"reflect"
-	"strings"
 	"testing"
 	"time"
 
@@ -49,15 +48,5 @@ func TestRoundTrips(t *testing.T) {
 	}
 	if JSONList(nil) != "[]" {
 		t.Errorf("JSONList(nil) = %s, want []", JSONList(nil))
-	}
-}
-
-func TestDeferredPrefix(t *testing.T) {
-	p := DeferredPrefix()
-	if !article.IsDeferred(p) || article.IsDeferred(p[:len(p)-1]) {
-		t.Fatalf("DeferredPrefix() = %q is not the shortest text IsDeferred takes for a marker", p)
-	}
-	if m := (article.Deferred{Path: "/posts/a.md", Digest: "abc"}).String(); !strings.HasPrefix(m, p) {
-		t.Errorf("marker %q does not start with %q", m, p)
 	}
 }

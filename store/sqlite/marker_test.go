@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/feedsmith/feedsmith/article"
-	"github.com/feedsmith/feedsmith/store"
 )
 
 // totalChanges is the count of rows the writer's one connection has
@@ -34,7 +33,9 @@ func TestSaveMarkerWrites(t *testing.T) {
 	if _, err := s.Save(ctx, "src", []article.Article{a, plain}, now); err != nil {
 		t.Fatal(err)
 	}
-	saveWrites := func(name string, want int) {
+	moved := a
+	moved.Content = article.Deferred{Path: "/posts/moved/a.md", Digest: "d"}.String()
+	saveWrites := func(name string, a article.Article, want int) {
 		t.Helper()
 		before := totalChanges(t, s.write)
 		res, err := s.Save(ctx, "src", []article.Article{a, plain}, now.Add(1))
@@ -48,13 +49,10 @@ func TestSaveMarkerWrites(t *testing.T) {
 			t.Errorf("%s: save wrote %d rows, want %d", name, got, want)
 		}
 	}
-	saveWrites("over the same marker", 0)
-	err := s.SetContents(ctx, []store.ContentUpdate{{SourceID: "src", ID: "a", Old: a.Content, Content: "<p>a</p>"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	saveWrites("over the rendered text", 1)
-	saveWrites("over the marker put back", 0)
+	saveWrites("over the same marker", a, 0)
+	saveWrites("moved", moved, 1)
+	saveWrites("over the moved marker", moved, 0)
+	saveWrites("moved back", a, 1)
 }
 
 // TestMarkersPlan checks that the stored markers are looked up by key,

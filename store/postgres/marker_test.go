@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/feedsmith/feedsmith/article"
-	"github.com/feedsmith/feedsmith/store"
 	"github.com/feedsmith/feedsmith/store/postgres/pgtest"
 )
 
@@ -41,7 +40,9 @@ func TestSaveMarkerWrites(t *testing.T) {
 		}
 		return x
 	}
-	saveWrites := func(name string, want ...string) {
+	moved := a
+	moved.Content = article.Deferred{Path: "/posts/moved/a.md", Digest: "d"}.String()
+	saveWrites := func(name string, a article.Article, want ...string) {
 		t.Helper()
 		before := xmins()
 		res, err := s.Save(ctx, "src", []article.Article{a, plain}, now.Add(1))
@@ -62,11 +63,8 @@ func TestSaveMarkerWrites(t *testing.T) {
 			t.Errorf("%s: save wrote %q, want %q", name, wrote, want)
 		}
 	}
-	saveWrites("over the same marker")
-	err := s.SetContents(ctx, []store.ContentUpdate{{SourceID: "src", ID: "a", Old: a.Content, Content: "<p>a</p>"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	saveWrites("over the rendered text", "a")
-	saveWrites("over the marker put back")
+	saveWrites("over the same marker", a)
+	saveWrites("moved", moved, "a")
+	saveWrites("over the moved marker", moved)
+	saveWrites("moved back", a, "a")
 }

@@ -1,4 +1,7 @@
-package main
+// Package corpus generates the bench's corpus of Jekyll posts (see
+// bench/corpus): news-mirror-like Markdown, Chinese and English, in many
+// categories, each post's bytes fixed by the seed and its number.
+package corpus
 
 import (
 	"errors"
@@ -11,12 +14,12 @@ import (
 	"time"
 )
 
-// zone is the offset every post is dated in, as a Chinese blog's would be.
-var zone = time.FixedZone("CST", 8*3600)
+// Zone is the offset every post is dated in, as a Chinese blog's would be.
+var Zone = time.FixedZone("CST", 8*3600)
 
-// defaultEnd is a fixed day, not today, so that a seed gives the same
+// DefaultEnd is a fixed day, not today, so that a seed gives the same
 // bytes whenever it is run.
-var defaultEnd = time.Date(2026, 11, 1, 0, 0, 0, 0, zone)
+var DefaultEnd = time.Date(2026, 11, 1, 0, 0, 0, 0, Zone)
 
 // bodyTarget is the size a post body grows to, give or take a tenth.
 const bodyTarget = 3000
@@ -49,22 +52,22 @@ var (
 	titleWords = []string{"订阅源", "性能", "Go", "Jekyll", "笔记", "旅行", "Hugo", "缓存", "YAML", "周报"}
 )
 
-// generator makes posts; post i depends only on the seed and i, so a
+// Generator makes posts; post i depends only on the seed and i, so a
 // corpus can grow by one post without changing the others.
-type generator struct {
+type Generator struct {
 	seed       uint64
 	categories []string
 	end        time.Time
-	// newestFrom, when above 0, is the first post dated at the end, a
+	// NewestFrom, when above 0, is the first post dated at the end, a
 	// second apart, after every other: posts added to a corpus are new.
-	newestFrom int
+	NewestFrom int
 }
 
-func newGenerator(seed uint64, cats int, end time.Time) (*generator, error) {
+func New(seed uint64, cats int, end time.Time) (*Generator, error) {
 	if cats < 1 {
 		return nil, errors.New("-categories must be at least 1")
 	}
-	return &generator{seed: seed, categories: categoryNames(seed, cats), end: end}, nil
+	return &Generator{seed: seed, categories: categoryNames(seed, cats), end: end}, nil
 }
 
 // categoryNames returns n distinct names: pinyin-like words for some,
@@ -82,15 +85,15 @@ func categoryNames(seed uint64, n int) []string {
 	return names
 }
 
-// writeRange writes posts first..first+count-1 into dir and returns the
+// WriteRange writes posts first..first+count-1 into dir and returns the
 // bytes written.
-func (g *generator) writeRange(dir string, first, count int) (int64, error) {
+func (g *Generator) WriteRange(dir string, first, count int) (int64, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return 0, fmt.Errorf("create %s: %w", dir, err)
 	}
 	var total int64
 	for i := first; i < first+count; i++ {
-		name, data := g.post(i)
+		name, data := g.Post(i)
 		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 			return total, fmt.Errorf("write post %d: %w", i, err)
 		}
@@ -99,12 +102,12 @@ func (g *generator) writeRange(dir string, first, count int) (int64, error) {
 	return total, nil
 }
 
-// post returns the file name and content of post i.
-func (g *generator) post(i int) (string, []byte) {
+// Post returns the file name and content of post i.
+func (g *Generator) Post(i int) (string, []byte) {
 	r := rand.New(rand.NewPCG(g.seed, uint64(i)))
 	date := g.end.Add(-time.Duration(1+r.Int64N(365*24*3600)) * time.Second)
-	if g.newestFrom > 0 && i >= g.newestFrom {
-		date = g.end.Add(time.Duration(i-g.newestFrom) * time.Second)
+	if g.NewestFrom > 0 && i >= g.NewestFrom {
+		date = g.end.Add(time.Duration(i-g.NewestFrom) * time.Second)
 	}
 	slug := fmt.Sprintf("post-%05d-%s", i, syllables[r.IntN(len(syllables))])
 	var b strings.Builder

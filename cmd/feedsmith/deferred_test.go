@@ -1,0 +1,148 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/feedsmith/feedsmith/article"
+	"github.com/feedsmith/feedsmith/internal/corpus"
+	"github.com/feedsmith/feedsmith/store/sqlite"
+)
+
+// TestDeferredTextsSameTree builds the bench corpus twice: once as the
+// bench does (pages: false, so the posts' texts are rendered only when
+// a feed shows them), once with outputs.jekyll configured, which needs
+// every text and so renders them all when the posts are read. The two
+// output trees must be the same bytes: after the cold build (with a
+// second source of newer posts), after that source is removed (older
+// posts enter the feeds, their texts rendered from their files at
+// publish time), and after output.items is raised (more of them).
+func TestDeferredTextsSameTree(t *testing.T) {
+	const posts = 600
+	g, err := corpus.New(7, 8, corpus.DefaultEnd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	type build struct{ dir, config string }
+	var builds [2]build
+	for i, name := range []string{"deferred", "whole"} {
+		dir := filepath.Join(root, name)
+		if _, err := g.WriteRange(filepath.Join(dir, "posts"), 0, posts); err != nil {
+			t.Fatal(err)
+		}
+		// A second source of posts newer than all of these, in the same
+		// categories.
+		newest := *g
+		newest.NewestFrom = posts
+		if _, err := newest.WriteRange(filepath.Join(dir, "newest"), posts, 60); err != nil {
+			t.Fatal(err)
+		}
+		builds[i] = build{dir: dir, config: filepath.Join(dir, "config.yaml")}
+	}
+	writeConfigs := func(items int, newest bool) {
+		for i, b := range builds {
+			cfg := fmt.Sprintf(`site:
+  title: deferred
+  base_url: https://feeds.example.org/
+  timezone: Asia/Shanghai
+store:
+  path: %[1]s/data/feedsmith.db
+output:
+  dir: %[1]s/public
+  items: %[2]d
+sources:
+  - id: corpus
+    type: posts
+    path: %[1]s/posts
+    site_url: https://bench.example.org/
+    pages: false
+`, b.dir, items)
+			if newest {
+				cfg += fmt.Sprintf("  - id: newest\n    type: posts\n    path: %s/newest\n    pages: false\n", b.dir)
+			}
+			if i == 1 {
+				cfg += fmt.Sprintf("outputs:\n  jekyll:\n    dir: %s/_posts\n", b.dir)
+			}
+			if err := os.WriteFile(b.config, []byte(cfg), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	same := func(step string) {
+		t.Helper()
+		for _, b := range builds {
+			if code, out, errs := runCommand(t, "build", "-config", b.config); code != 0 || strings.Contains(errs, "WARN") {
+				t.Fatalf("%s: build %s: exit %d\n%s%s", step, b.dir, code, out, errs)
+			}
+		}
+		a, w := snapshot(t, filepath.Join(builds[0].dir, "public")), snapshot(t, filepath.Join(builds[1].dir, "public"))
+		if len(a) < 40 || len(a) != len(w) {
+			t.Fatalf("%s: %d files against %d", step, len(a), len(w))
+		}
+		feeds := 0
+		for path, f := range a {
+			if !bytes.Equal(f.body, w[path].body) {
+				t.Fatalf("%s: %s differs from the build that renders every text:\n%s\n----\n%s", step, path, clip(f.body), clip(w[path].body))
+			}
+			if strings.HasSuffix(path, ".atom") && bytes.Contains(f.body, []byte("<content")) {
+				feeds++
+			}
+		}
+		if feeds < 8 {
+			t.Fatalf("%s: only %d Atom feeds carry texts", step, feeds)
+		}
+	}
+	writeConfigs(10, true)
+	same("cold build")
+	// Every text is stored deferred: those the feeds show are rendered
+	// from their files when published.
+	if n := storedDeferred(t, filepath.Join(builds[0].dir, "data/feedsmith.db")); n != posts+60 {
+		t.Errorf("%d of %d texts stored deferred", n, posts+60)
+	}
+	if n := storedDeferred(t, filepath.Join(builds[1].dir, "data/feedsmith.db")); n != 0 {
+		t.Errorf("with outputs.jekyll, %d texts stored deferred", n)
+	}
+
+	// The other source removed: its articles leave the feeds, and older
+	// posts of the first enter them.
+	writeConfigs(10, false)
+	same("the newest posts' source removed")
+	writeConfigs(25, false)
+	same("output.items raised to 25")
+}
+
+// storedDeferred counts the articles of the store at path whose texts
+// are stored deferred.
+func storedDeferred(t *testing.T, path string) int {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	arts, err := st.Articles(context.Background(), "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, a := range arts {
+		if article.IsDeferred(a.Content) {
+			n++
+		}
+	}
+	return n
+}
+
+// clip is the start of a file, for a failure message.
+func clip(b []byte) string {
+	if len(b) > 2000 {
+		return string(b[:2000]) + "…"
+	}
+	return string(b)
+}
