@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -113,5 +114,41 @@ func TestRemovedSource(t *testing.T) {
 				t.Errorf("the post came back as\n%s\nwant\n%s", after, before)
 			}
 		})
+	}
+}
+
+// TestStoredDeferred: an article stored with its text deferred (a posts
+// source read while no output needed every text) is no post to write;
+// the others are written.
+func TestStoredDeferred(t *testing.T) {
+	now := time.Date(2022, 2, 20, 12, 0, 0, 0, time.UTC)
+	root := t.TempDir()
+	st, err := sqlite.Open(t.Context(), filepath.Join(root, "db.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	a := exampleArticle()
+	a.Hash = article.ContentHash(&a)
+	d := exampleArticle()
+	d.ID, d.Link = "NW2", "https://example.org/NW2"
+	d.Content = article.Deferred{Path: "/posts/2022-02-14-NW2.md", Digest: "d"}.String()
+	d.Hash = article.ContentHash(&d)
+	if _, err := st.Save(t.Context(), "posts", []article.Article{a, d}, now); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(root, "_posts")
+	got, err := newWriter(dir, 0, "", now).WriteStored(t.Context(), st)
+	if err != nil || got != (jekyll.Stats{Written: 1}) {
+		t.Fatalf("WriteStored = %+v, %v; want 1 written", got, err)
+	}
+	for _, n := range names(t, dir) {
+		data, err := os.ReadFile(filepath.Join(dir, n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slices.Contains([]string{"NW2"}, n) || article.IsDeferred(string(data)) || strings.Contains(string(data), article.DeferredMarker) {
+			t.Errorf("%s holds a marker", n)
+		}
 	}
 }

@@ -4,13 +4,17 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/feedsmith/feedsmith/article"
 	"github.com/feedsmith/feedsmith/internal/corpus"
+	"github.com/feedsmith/feedsmith/internal/testutil"
 	"github.com/feedsmith/feedsmith/store/sqlite"
 )
 
@@ -115,6 +119,57 @@ sources:
 	same("the newest posts' source removed")
 	writeConfigs(25, false)
 	same("output.items raised to 25")
+
+	// The daemon serves the same feeds: its publishes render the texts
+	// from the files too.
+	if testing.Short() {
+		return
+	}
+	addr := testutil.FreeAddr(t)
+	f, err := os.OpenFile(builds[0].config, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(f, "server:\n  listen: %s\n", addr)
+	f.Close()
+	sock, msgs := notifySocket(t)
+	cmd := exec.Command(os.Args[0], "run", "-config", builds[0].config)
+	cmd.Env = append(os.Environ(), "FEEDSMITH_TEST_MAIN=1", "NOTIFY_SOCKET="+sock)
+	logs := &testutil.SyncBuffer{}
+	cmd.Stderr = logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		if t.Failed() || strings.Contains(logs.String(), "WARN") {
+			t.Errorf("daemon log:\n%s", logs.String())
+		}
+	}()
+	waitMessage(t, msgs, "READY=1")
+	served := 0
+	for path, want := range snapshot(t, filepath.Join(builds[1].dir, "public")) {
+		if !strings.HasPrefix(path, "feeds/") || !strings.HasSuffix(path, ".atom") {
+			continue
+		}
+		resp, err := http.Get("http://" + addr + "/" + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %s, %v", path, resp.Status, err)
+		}
+		if !bytes.Equal(body, want.body) {
+			t.Fatalf("the daemon serves %s otherwise:\n%s\n----\n%s", path, clip(body), clip(want.body))
+		}
+		served++
+	}
+	if served < 8 {
+		t.Errorf("%d feeds compared", served)
+	}
 }
 
 // storedDeferred counts the articles of the store at path whose texts
