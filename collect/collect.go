@@ -336,10 +336,10 @@ func (c *Collector) save(ctx context.Context, src config.Source, start time.Time
 // returned, and whole is false: no article is ever saved unnormalized.
 func (c *Collector) prepare(ctx context.Context, src config.Source, r sources.FileReader, b sources.Batch, seen map[string]bool) (_ []article.Article, _ []category.Derived, whole bool) {
 	done := c.normalizeAll(ctx, src, b.Articles, b.BaseURL)
-	normalized := c.redoShort(ctx, src, r, b.Articles[:done])
-	arts := make([]article.Article, 0, len(normalized))
+	c.redoShort(ctx, src, r, b.Articles[:done])
+	arts := make([]article.Article, 0, done)
 	var derived []category.Derived
-	for _, a := range normalized {
+	for _, a := range b.Articles[:done] {
 		if seen[a.ID] {
 			continue
 		}

@@ -33,23 +33,24 @@ func (c *Collector) defers(src config.Source) bool {
 // redoShort reads again, whole, the articles of arts whose rendered
 // start gave less than their summary takes (article.Deferred.Short),
 // and normalizes them again: their summaries are then the whole text's.
-// An article whose file cannot be read again is left out (the next run
-// reads the file again).
-func (c *Collector) redoShort(ctx context.Context, src config.Source, r sources.FileReader, arts []article.Article) []article.Article {
-	kept := arts[:0]
-	for _, a := range arts {
-		if d := a.Defer; d != nil && d.Short {
-			whole, base, ok := readWhole(ctx, r, d.Path)
-			if !ok {
-				continue
-			}
-			whole.SourceID = src.ID
-			c.norm.ArticleWithin(&whole, base, limits(src.Caps))
-			a = whole
+// One whose file is gone or changed since it was read a moment ago
+// keeps the summary of its start.
+func (c *Collector) redoShort(ctx context.Context, src config.Source, r sources.FileReader, arts []article.Article) {
+	for i, a := range arts {
+		d := a.Defer
+		if d == nil || !d.Short {
+			continue
 		}
-		kept = append(kept, a)
+		whole, base, ok := readWhole(ctx, r, d.Path)
+		if !ok {
+			continue
+		}
+		whole.SourceID = src.ID
+		c.norm.ArticleWithin(&whole, base, limits(src.Caps))
+		if whole.ID == a.ID {
+			arts[i] = whole
+		}
 	}
-	return kept
 }
 
 // readWhole reads the one post at path with its text rendered whole.

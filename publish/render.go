@@ -44,12 +44,12 @@ type Publisher struct {
 	// Holders, when set, gives which instance of a cluster holds each
 	// source's lease now, for the status page the daemon serves.
 	Holders func(ctx context.Context) map[string]string
-	// Materialize renders in place the texts of the articles given that
-	// were stored deferred (article.IsDeferred), from their files, and
-	// stores them; it gives no text to one it cannot render. A publish
-	// calls it for the articles whose texts it shows: the newest of each
-	// feed, and those with a page. The build and the daemon set it to
-	// their collector's (collect.Collector.Materialize).
+	// Materialize renders in place, from their files, the texts of the
+	// articles given that were stored deferred (article.IsDeferred); it
+	// gives no text to one it cannot render. A publish calls it for the
+	// articles whose texts it shows: the newest of each feed, and those
+	// with a page. The build and the daemon set it to their collector's
+	// (collect.Collector.Materialize).
 	Materialize func(ctx context.Context, arts []article.Article) error
 
 	// theme loads the theme once, when the first page is rendered.
