@@ -25,7 +25,9 @@ import (
 // output trees must be the same bytes: after the cold build (with a
 // second source of newer posts), after that source is removed (older
 // posts enter the feeds, their texts rendered from their files at
-// publish time), and after output.items is raised (more of them).
+// publish time), after output.items is raised (more of them), and after
+// outputs.jekyll is removed from the second (its posts, deferred now,
+// keep their updated times).
 func TestDeferredTextsSameTree(t *testing.T) {
 	const posts = 600
 	g, err := corpus.New(7, 8, corpus.DefaultEnd)
@@ -120,6 +122,18 @@ sources:
 	writeConfigs(25, false)
 	same("output.items raised to 25")
 
+	// outputs.jekyll removed: the second build's source now defers its
+	// texts too, and its posts, read again, keep their updated times.
+	cfg := bytes.ReplaceAll(mustRead(t, builds[0].config), []byte(builds[0].dir), []byte(builds[1].dir))
+	if err := os.WriteFile(builds[1].config, cfg, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	same("outputs.jekyll removed")
+	// (The removed source's articles keep their texts: it is not read.)
+	if n := storedDeferred(t, filepath.Join(builds[1].dir, "data/feedsmith.db")); n != posts {
+		t.Errorf("with outputs.jekyll removed, %d texts deferred, want %d", n, posts)
+	}
+
 	// The daemon serves the same feeds: its publishes render the texts
 	// from the files too.
 	if testing.Short() {
@@ -192,6 +206,15 @@ func storedDeferred(t *testing.T, path string) int {
 		}
 	}
 	return n
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
 
 // clip is the start of a file, for a failure message.

@@ -146,17 +146,36 @@ func (sv *saver) share(a *article.Article, st stored) {
 	sv.addCategories(st, a.Categories)
 }
 
+// updateArticle writes a's new version, updated now (or at a's own
+// updated time, when later), except when a's text is newly deferred
+// (see textDeferred): then it keeps its updated time.
 func (sv *saver) updateArticle(a *article.Article, hash string, st stored) {
-	updated := sv.now
-	if !a.Updated.IsZero() && a.Updated.UnixNano() > st.updatedUnix {
-		updated = a.Updated
+	if textDeferred(a, st) {
+		sv.w.update(st.key(), a, hash, time.Time{})
+		st.hash, st.marker = hash, markerOf(a.Content)
+		sv.found.own[a.ID] = st
+	} else {
+		updated := sv.now
+		if !a.Updated.IsZero() && a.Updated.UnixNano() > st.updatedUnix {
+			updated = a.Updated
+		}
+		sv.w.update(st.key(), a, hash, updated)
+		st.updatedUnix, st.hash, st.marker = updated.UnixNano(), hash, markerOf(a.Content)
+		sv.found.own[a.ID] = st
+		sv.w.catUpdates[st.key()] = st.updatedUnix
 	}
-	sv.w.update(st.key(), a, hash, updated)
-	st.updatedUnix, st.hash, st.marker = updated.UnixNano(), hash, markerOf(a.Content)
-	sv.found.own[a.ID] = st
-	sv.w.catUpdates[st.key()] = st.updatedUnix
 	sv.fileCategories(st, a.Categories, false)
 	sv.markLiveCategories(st)
+}
+
+// textDeferred reports whether a arrives with its text deferred (an
+// article.Deferred marker) where a rendered text is stored: the first
+// save of a posts source's article after its texts began to be deferred
+// (an upgrade, pages turned off). Its hash changed with the form of its
+// content, not with what a reader sees, so its updated time stays. (An
+// edit saved at that same moment keeps it too.)
+func textDeferred(a *article.Article, st stored) bool {
+	return article.IsDeferred(a.Content) && st.marker == ""
 }
 
 // putMarker stores a's marker in place of the stored content of the

@@ -59,20 +59,25 @@ func (w *writes) insert(r *articleRow) {
 }
 
 // update replaces the text of the article k: in its pending insert when
-// this save inserts it, else in its one pending update.
+// this save inserts it, else in its one pending update. A zero updated
+// keeps the updated time the article has: the pending row's, else the
+// stored one (an update row's empty updated, see updateArticles).
 func (w *writes) update(k artKey, a *article.Article, hash string, updated time.Time) {
-	if r, ok := w.inserted[k]; ok {
-		r.set(a, hash, updated)
-		return
+	r, inserted := w.inserted[k]
+	if !inserted {
+		var ok bool
+		if r, ok = w.updated[k]; !ok {
+			r = &articleRow{key: k}
+			w.updated[k] = r
+			w.updates = append(w.updates, r)
+		}
+		delete(w.contents, k) // the update writes the content too
 	}
-	r, ok := w.updated[k]
-	if !ok {
-		r = &articleRow{key: k}
-		w.updated[k] = r
-		w.updates = append(w.updates, r)
-	}
+	before, beforeUnix := r.updated, r.updatedUnix
 	r.set(a, hash, updated)
-	delete(w.contents, k) // the update writes the content too
+	if updated.IsZero() {
+		r.updated, r.updatedUnix = before, beforeUnix
+	}
 }
 
 // setContent replaces the content of the article k, and nothing else:
@@ -102,7 +107,9 @@ const (
 	insertArticles = `INSERT INTO articles (` + articleColumns + `) SELECT * FROM ` + articleArrays
 	updateArticles = `UPDATE articles a SET title = u.title, link = u.link, author = u.author,
 		summary = u.summary, content = u.content, tags = u.tags, image = u.image,
-		enclosures = u.enclosures, hash = u.hash, updated = u.updated, updated_unix = u.updated_unix,
+		enclosures = u.enclosures, hash = u.hash,
+		updated = CASE WHEN u.updated = '' THEN a.updated ELSE u.updated END,
+		updated_unix = CASE WHEN u.updated = '' THEN a.updated_unix ELSE u.updated_unix END,
 		full_text = u.full_text, via = u.via
 		FROM ` + articleArrays + ` u (` + articleColumns + `)
 		WHERE a.source_id = u.source_id AND a.id = u.id`

@@ -111,9 +111,12 @@ func newSaver(ctx context.Context, tx *sql.Tx, source string, now time.Time) (*s
 			published, published_unix, updated, updated_unix, first_seen, first_seen_unix,
 			summary, content, tags, image, enclosures, hash, full_text, via)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
-		{&sv.update, `UPDATE articles SET title = ?, link = ?, author = ?, summary = ?,
-			content = ?, tags = ?, image = ?, enclosures = ?, hash = ?, updated = ?, updated_unix = ?,
-			full_text = ?, via = ? WHERE source_id = ? AND id = ?`},
+		// The updated time stays when ?10 is set (see updateArticle).
+		{&sv.update, `UPDATE articles SET title = ?1, link = ?2, author = ?3, summary = ?4,
+			content = ?5, tags = ?6, image = ?7, enclosures = ?8, hash = ?9,
+			updated = CASE WHEN ?10 THEN updated ELSE ?11 END,
+			updated_unix = CASE WHEN ?10 THEN updated_unix ELSE ?12 END,
+			full_text = ?13, via = ?14 WHERE source_id = ?15 AND id = ?16`},
 		{&sv.insertShared, `INSERT INTO article_sources (source_id, article_id,
 			canon_source_id, canon_article_id, first_seen) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT DO NOTHING`},
@@ -248,27 +251,45 @@ func (sv *saver) share(ctx context.Context, a *article.Article, st stored) error
 	return sv.addCategories(ctx, st, a.Categories)
 }
 
+// updateArticle writes a's new version, updated now (or at a's own
+// updated time, when later), except when a's text is newly deferred
+// (see textDeferred): then it keeps its updated time.
 func (sv *saver) updateArticle(ctx context.Context, a *article.Article, hash string, st stored) error {
+	keep := textDeferred(a, st)
 	updated := sv.now
 	if !a.Updated.IsZero() && a.Updated.UnixNano() > st.updatedUnix {
 		updated = a.Updated
 	}
 	_, err := sv.update.ExecContext(ctx, a.Title, a.Link, codec.EncodeAuthors(a), a.Summary, a.Content,
 		codec.EncodeTags(a.Tags), a.Image, codec.EncodeEnclosures(a.Enclosures), hash,
-		codec.FormatTime(updated), updated.UnixNano(), a.FullText, a.Via, st.sourceID, st.id)
+		keep, codec.FormatTime(updated), updated.UnixNano(), a.FullText, a.Via, st.sourceID, st.id)
 	if err != nil {
 		return err
 	}
-	st.updatedUnix, st.hash, st.marker = updated.UnixNano(), hash, markerOf(a.Content)
+	st.hash, st.marker = hash, markerOf(a.Content)
+	if !keep {
+		st.updatedUnix = updated.UnixNano()
+	}
 	sv.found.own[a.ID] = st
-	_, err = sv.updateCategories.ExecContext(ctx, st.updatedUnix, st.sourceID, st.id)
-	if err != nil {
-		return err
+	if !keep {
+		if _, err := sv.updateCategories.ExecContext(ctx, st.updatedUnix, st.sourceID, st.id); err != nil {
+			return err
+		}
 	}
 	if _, err := sv.fileCategories(ctx, st, a.Categories, false); err != nil {
 		return err
 	}
 	return sv.markLiveCategories(ctx, st.sourceID, st.id)
+}
+
+// textDeferred reports whether a arrives with its text deferred (an
+// article.Deferred marker) where a rendered text is stored: the first
+// save of a posts source's article after its texts began to be deferred
+// (an upgrade, pages turned off). Its hash changed with the form of its
+// content, not with what a reader sees, so its updated time stays. (An
+// edit saved at that same moment keeps it too.)
+func textDeferred(a *article.Article, st stored) bool {
+	return article.IsDeferred(a.Content) && st.marker == ""
 }
 
 // markerOf is what stored.marker is for content: content when it is a

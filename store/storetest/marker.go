@@ -77,3 +77,32 @@ func testSaveMarker(t *testing.T, open Opener) {
 		})
 	}
 }
+
+// testTextDeferred: the first save of an article with a marker where a
+// rendered text is stored (its source began to defer its texts) writes
+// the new version but keeps the updated time, in the article and its
+// categories' order; a later edit of the deferred article is updated as
+// any other.
+func testTextDeferred(t *testing.T, open Opener) {
+	s := open(t)
+	a := art("a", 1, "news")
+	b := art("b", 2, "news")
+	save(t, s, "src", at(10), a, b)
+	before := articles(t, s, "news", 0)
+
+	d := deferred("a", 1, "/posts/a.md", "news")
+	checkResult(t, save(t, s, "src", at(20), d), store.SaveResult{Updated: 1, Changed: []string{"news"}})
+	after := articles(t, s, "news", 0)
+	checkEqual(t, "order", keys(after), keys(before))
+	got := after[1]
+	checkEqual(t, "content", got.Content, d.Content)
+	checkEqual(t, "updated", got.Updated, before[1].Updated)
+
+	e := d
+	e.Content = article.Deferred{Path: "/posts/a.md", Digest: "digest-a-edited"}.String()
+	e.Hash = article.ContentHash(&e)
+	checkResult(t, save(t, s, "src", at(30), e), store.SaveResult{Updated: 1, Changed: []string{"news"}})
+	edited := articles(t, s, "news", 0)
+	checkEqual(t, "order after the edit", keys(edited), keys(before))
+	checkEqual(t, "updated after the edit", edited[1].Updated.Equal(at(30)), true)
+}

@@ -82,6 +82,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"ConcurrentSaves", testConcurrentSaves},
 		{"FullText", testFullText},
 		{"SaveMarker", testSaveMarker},
+		{"TextDeferred", testTextDeferred},
 		{"FileStamps", testFileStamps},
 		{"PendingDetails", testPendingDetails},
 		{"PendingAttempts", testPendingAttempts},
