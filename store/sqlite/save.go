@@ -197,9 +197,9 @@ func (sv *saver) save(ctx context.Context, a *article.Article) error {
 }
 
 // putMarker stores a's marker in place of the stored content of the
-// same hash, a text rendered from it (under a configuration that may
-// have changed since): the article is to be rendered again when it is
-// published. Nothing else changes, nor do the feeds, whose hash it is.
+// same hash: the marker of the file the post was moved from (the hash
+// is the text's digest, not the path). Nothing else changes, nor do the
+// feeds.
 func (sv *saver) putMarker(ctx context.Context, a *article.Article, st stored) error {
 	if _, err := sv.setContent.ExecContext(ctx, a.Content, st.sourceID, st.id); err != nil {
 		return err

@@ -18,7 +18,7 @@ func deferred(id string, h int, path string, cats ...string) article.Article {
 }
 
 // withContent returns a with content in place of its own and its hash
-// kept: the same article, its marker rendered or another marker.
+// kept: the same article, stored under another marker (moved).
 func withContent(a article.Article, content string) article.Article {
 	a.Content = content
 	return a
