@@ -40,12 +40,7 @@ func direct(src []byte, base string, out *bytes.Buffer, w *lineWriter) bool {
 func (d *directState) run(s string) bool {
 	for i := 0; i < len(s); {
 		if s[i] != '<' {
-			end := strings.IndexByte(s[i:], '<')
-			if end < 0 {
-				end = len(s)
-			} else {
-				end += i
-			}
+			end := textEnd(s, i)
 			if !d.text(s[i:end]) {
 				return false
 			}

@@ -35,12 +35,7 @@ func sanitizePlain(s string, out *bytes.Buffer) bool {
 	)
 	for i := 0; i < len(s); {
 		if s[i] != '<' {
-			end := strings.IndexByte(s[i:], '<')
-			if end < 0 {
-				end = len(s)
-			} else {
-				end += i
-			}
+			end := textEnd(s, i)
 			writeText(out, s[i:end])
 			i = end
 			continue

@@ -237,33 +237,9 @@ func Text(s string) string {
 	default:
 		return line(s)
 	}
-	z := html.NewTokenizer(strings.NewReader(s))
-	var b strings.Builder
-	skip := 0
-	for {
-		tt := z.Next()
-		switch tt {
-		case html.ErrorToken:
-			return line(b.String())
-		case html.TextToken:
-			if skip == 0 {
-				b.Write(z.Text())
-			}
-		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
-			name, _ := z.TagName()
-			a := atom.Lookup(name)
-			if hidden[a] && tt != html.SelfClosingTagToken {
-				if tt == html.StartTagToken {
-					skip++
-				} else if skip > 0 {
-					skip--
-				}
-			}
-			if !inline[a] {
-				b.WriteByte(' ')
-			}
-		}
-	}
+	var b builderText
+	walkText(s, &b)
+	return line(b.String())
 }
 
 // textPrefix is Text of s cut to at most runes runes, unless Text of s
@@ -278,16 +254,44 @@ func textPrefix(s string, runes int) string {
 	}
 	w := lineWriter{limit: runes}
 	w.grow(len(s))
+	walkText(s, &w)
+	return w.String()
+}
+
+// textEnd is where the text that starts at s[i] ends: at the next '<',
+// else at the end of s.
+func textEnd(s string, i int) int {
+	if end := strings.IndexByte(s[i:], '<'); end >= 0 {
+		return i + end
+	}
+	return len(s)
+}
+
+// textSink is what walkText writes a fragment's text to.
+type textSink interface {
+	// writeText writes a text token, entities decoded.
+	writeText(p []byte)
+	// Space marks where a block element separates words.
+	Space()
+	// done reports that no more is wanted.
+	done() bool
+}
+
+// walkText writes to out the text of the HTML fragment s, as Text reads
+// it: the text tokens, but inside hidden elements (script, style and
+// the like), and a space at each tag of an element that is not inline;
+// until out is done.
+func walkText(s string, out textSink) {
 	z := html.NewTokenizer(strings.NewReader(s))
 	skip := 0
-	for !w.full {
+	for !out.done() {
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
-			return w.String()
+			return
 		case html.TextToken:
 			if skip == 0 {
-				w.WriteString(string(z.Text()))
+				out.writeText(z.Text())
 			}
 		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
 			name, _ := z.TagName()
@@ -300,12 +304,21 @@ func textPrefix(s string, runes int) string {
 				}
 			}
 			if !inline[a] {
-				w.Space()
+				out.Space()
 			}
 		}
 	}
-	return w.String()
 }
+
+// builderText is Text's sink: everything, white space collapsed after.
+type builderText struct{ strings.Builder }
+
+func (b *builderText) writeText(p []byte) { b.Write(p) }
+func (b *builderText) Space()             { b.WriteByte(' ') }
+func (b *builderText) done() bool         { return false }
+
+func (w *lineWriter) writeText(p []byte) { w.WriteString(string(p)) }
+func (w *lineWriter) done() bool         { return w.full }
 
 // hidden elements have content a reader never sees as text.
 var hidden = map[atom.Atom]bool{
