@@ -41,28 +41,26 @@ func (c *Collector) redoShort(ctx context.Context, src config.Source, r sources.
 		if d == nil || !d.Short {
 			continue
 		}
-		whole, base, ok := readWhole(ctx, r, d.Path)
-		if !ok {
-			continue
-		}
-		whole.SourceID = src.ID
-		c.norm.ArticleWithin(&whole, base, limits(src.Caps))
-		if whole.ID == a.ID {
+		if whole, ok := c.readWhole(ctx, src, r, d.Path); ok && whole.ID == a.ID {
 			arts[i] = whole
 		}
 	}
 }
 
-// readWhole reads the one post at path with its text rendered whole.
-func readWhole(ctx context.Context, r sources.FileReader, path string) (article.Article, string, bool) {
+// readWhole reads the one post at path of src with its text rendered
+// whole, and normalizes it as a collection of src does.
+func (c *Collector) readWhole(ctx context.Context, src config.Source, r sources.FileReader, path string) (article.Article, bool) {
 	if r == nil {
-		return article.Article{}, "", false
+		return article.Article{}, false
 	}
 	b, err := r.ReadFile(ctx, path)
 	if err != nil || len(b.Articles) != 1 {
-		return article.Article{}, "", false
+		return article.Article{}, false
 	}
-	return b.Articles[0], b.BaseURL, true
+	a := b.Articles[0]
+	a.SourceID = src.ID
+	c.norm.ArticleWithin(&a, b.BaseURL, limits(src.Caps))
+	return a, true
 }
 
 // Materialize renders, from their files, the texts of the articles of
@@ -88,19 +86,17 @@ func (c *Collector) Materialize(ctx context.Context, arts []article.Article) err
 			continue
 		}
 		a.Content = ""
-		src, r, err := c.fileReader(a.SourceID, readers)
+		src, r, err := c.readerOf(a.SourceID, readers)
 		if err != nil {
 			c.logger.Warn("cannot render a deferred text", "source", a.SourceID, "article", a.ID, "error", err)
 			continue
 		}
-		full, base, ok := readWhole(ctx, r, d.Path)
+		// readerOf's source renders every text: full has no Defer.
+		full, ok := c.readWhole(ctx, src, r, d.Path)
 		if !ok {
 			c.logger.Warn("cannot render a deferred text: the post is gone", "source", a.SourceID, "article", a.ID, "file", d.Path)
 			continue
 		}
-		full.Defer = nil
-		full.SourceID = src.ID
-		c.norm.ArticleWithin(&full, base, limits(src.Caps))
 		if full.ID != a.ID {
 			c.logger.Warn("cannot render a deferred text: the post holds another article now", "source", a.SourceID, "article", a.ID, "file", d.Path)
 			continue
@@ -110,9 +106,9 @@ func (c *Collector) Materialize(ctx context.Context, arts []article.Article) err
 	return nil
 }
 
-// fileReader returns the configured source of that id and a reader of
+// readerOf returns the configured source of that id and a reader of
 // its files, made once per call of Materialize (kept in readers).
-func (c *Collector) fileReader(id string, readers map[string]sources.FileReader) (config.Source, sources.FileReader, error) {
+func (c *Collector) readerOf(id string, readers map[string]sources.FileReader) (config.Source, sources.FileReader, error) {
 	i := slices.IndexFunc(c.cfg.Sources, func(s config.Source) bool { return s.ID == id })
 	if i < 0 {
 		return config.Source{}, nil, fmt.Errorf("source %s is not configured", id)

@@ -269,13 +269,11 @@ func (sv *saver) updateArticle(ctx context.Context, a *article.Article, hash str
 	st.hash, st.marker = hash, markerOf(a.Content)
 	if !keep {
 		st.updatedUnix = updated.UnixNano()
-	}
-	sv.found.own[a.ID] = st
-	if !keep {
 		if _, err := sv.updateCategories.ExecContext(ctx, st.updatedUnix, st.sourceID, st.id); err != nil {
 			return err
 		}
 	}
+	sv.found.own[a.ID] = st
 	if _, err := sv.fileCategories(ctx, st, a.Categories, false); err != nil {
 		return err
 	}
